@@ -1,0 +1,83 @@
+package zootour
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes. Every interface keeps the first three apart (an HTTP status,
+// an exit code); anything else is internal and is shown as "internal error".
+const (
+	EINVALID  = "invalid"   // bad input
+	ENOTFOUND = "not_found" // the record named does not exist
+	ECONFLICT = "conflict"  // the write contradicts what is stored
+	EINTERNAL = "internal"  // everything else: a bug, a lost connection
+)
+
+// Error is a domain error: a code and a sentence for the user.
+type Error struct {
+	Code    string
+	Message string
+}
+
+// Errorf returns an Error with the given code and a formatted message.
+func Errorf(code string, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// Is lets errors.Is(err, ErrNotFound) match any error of that code.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	return ok && t.Message == "" && t.Code == e.Code
+}
+
+// Sentinels for errors.Is; they match any Error of their code.
+var (
+	ErrInvalid  = &Error{Code: EINVALID}
+	ErrNotFound = &Error{Code: ENOTFOUND}
+	ErrConflict = &Error{Code: ECONFLICT}
+)
+
+// ErrorCode returns the code of the first Error in err's chain, EINTERNAL if
+// there is none, and "" for a nil error.
+func ErrorCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the message to show a user: the error itself if it
+// carries a domain code, and "internal error" otherwise, so that details of
+// a failure reach the log, not the user.
+func ErrorMessage(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) && e.Code != EINTERNAL {
+		return err.Error()
+	}
+	return "internal error"
+}
+
+// RecordError says which record of an import failed: the kind ("zoos",
+// "animals" or "visits") and its 1-based position among the records of that
+// kind. The reader that supplied the records turns it into a file and line.
+type RecordError struct {
+	Kind   string
+	Record int
+	Err    error
+}
+
+func (e *RecordError) Error() string {
+	return fmt.Sprintf("%s record %d: %v", e.Kind, e.Record, e.Err)
+}
+
+func (e *RecordError) Unwrap() error { return e.Err }
