@@ -1,0 +1,76 @@
+// Package pgtest gives each test its own empty PostgreSQL schema.
+//
+// Tests that need PostgreSQL call URL; it skips the test unless the
+// environment variable ZOOTOUR_TEST_POSTGRES names a database, for example:
+//
+//	ZOOTOUR_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/test?sslmode=disable go test ./...
+package pgtest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Env is the environment variable that names the test database.
+const Env = "ZOOTOUR_TEST_POSTGRES"
+
+// URL creates a fresh, empty schema with a unique name in the database named
+// by ZOOTOUR_TEST_POSTGRES and returns that URL with the schema selected
+// (search_path=<schema>, a runtime parameter that pgx sends on connect, so
+// the URL also works as `zootour --db URL`). The schema is dropped when the
+// test ends. Without ZOOTOUR_TEST_POSTGRES the test is skipped.
+func URL(tb testing.TB) string {
+	tb.Helper()
+	base := lookup(tb)
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		tb.Fatalf("%s=%q is not a postgres:// URL", Env, base)
+	}
+
+	// Random, so that packages tested in parallel never share a schema.
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		tb.Fatal(err)
+	}
+	schema := "zootour_test_" + hex.EncodeToString(b[:])
+
+	exec(tb, base, "CREATE SCHEMA "+schema)
+	tb.Cleanup(func() { exec(tb, base, "DROP SCHEMA "+schema+" CASCADE") })
+
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func lookup(tb testing.TB) string {
+	tb.Helper()
+	base := os.Getenv(Env)
+	if base == "" {
+		tb.Skipf("PostgreSQL tests need a database: %s=postgres://postgres@127.0.0.1:5432/test?sslmode=disable go test ./...", Env)
+	}
+	return base
+}
+
+// exec runs one statement on its own connection. It does not use the
+// test's context: cleanups run after that context is canceled.
+func exec(tb testing.TB, url, sql string) {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		tb.Fatalf("pgtest: connect to %s: %v", Env, err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, sql); err != nil {
+		tb.Fatalf("pgtest: %s: %v", sql, err)
+	}
+}

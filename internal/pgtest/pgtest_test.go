@@ -1,0 +1,55 @@
+package pgtest_test
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/zootour/zootour/internal/pgtest"
+)
+
+func TestURL(t *testing.T) {
+	ctx := context.Background()
+	var schema string
+	t.Run("fresh", func(t *testing.T) {
+		url := pgtest.URL(t)
+		conn, err := pgx.Connect(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		if err := conn.QueryRow(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := conn.QueryRow(ctx, "SELECT count(*) FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = $1", schema).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != 0 {
+			t.Errorf("schema %s holds %d relations, want 0", schema, n)
+		}
+		if _, err := conn.Exec(ctx, "CREATE TABLE t (x int)"); err != nil {
+			t.Fatal(err)
+		}
+		if other := pgtest.URL(t); other == url {
+			t.Errorf("two calls returned the same URL %s", url)
+		}
+	})
+	if schema == "" {
+		t.Skip("no schema was created")
+	}
+
+	conn, err := pgx.Connect(ctx, os.Getenv(pgtest.Env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var exists bool
+	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)", schema).Scan(&exists); err != nil {
+		t.Fatal(err)
+	}
+	if exists {
+		t.Errorf("schema %s still exists after the test", schema)
+	}
+}
