@@ -1,0 +1,117 @@
+// Package csvio reads and writes the data files of zootour: zoos.csv,
+// animals.csv and visits.csv in one folder (see "Data files" in DESIGN.md).
+//
+// Records stream between the files and the store one at a time, so neither
+// Import nor Export holds more than one row of a file in memory.
+package csvio
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/zootour/zootour"
+)
+
+// The names of the data files in a folder.
+const (
+	ZoosFile    = "zoos.csv"
+	AnimalsFile = "animals.csv"
+	VisitsFile  = "visits.csv"
+)
+
+// ProgressEvery is how many visits an import reads between two calls of its
+// progress function.
+const ProgressEvery = 10000
+
+// An Error says which data file, and which line of it, an import failed on.
+// It wraps the reason, so zootour.ErrorCode still answers the code of a
+// domain error (EINVALID for a bad row, ECONFLICT for a clash).
+type Error struct {
+	File string // the file's name, such as "visits.csv"
+	Line int    // 1-based; 0 when the error is not about one line
+	Err  error
+}
+
+func (e *Error) Error() string {
+	if e.Line == 0 {
+		return fmt.Sprintf("%s: %v", e.File, e.Err)
+	}
+	return fmt.Sprintf("%s line %d: %v", e.File, e.Line, e.Err)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Import reads the data files in dir and adds their records to s with the
+// IDs they carry, in one call of s.Import: all or nothing. A missing file
+// counts as empty, but dir must be a folder. An error names the file, the
+// line and the reason, and keeps the domain code of the reason.
+//
+// progress, if not nil, is called with the number of visits read so far
+// every ProgressEvery visits and once at the end.
+func Import(ctx context.Context, s zootour.Store, dir string, progress func(visits int64)) error {
+	if err := checkFolder(dir); err != nil {
+		return err
+	}
+	// Check the files before the store starts a transaction, so that the
+	// plainest mistakes fail fast.
+	for _, name := range []string{ZoosFile, AnimalsFile, VisitsFile} {
+		fi, err := os.Stat(filepath.Join(dir, name))
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			return &Error{File: name, Err: err}
+		case fi.IsDir():
+			return &Error{File: name, Err: zootour.Errorf(zootour.EINVALID, "is a folder, not a file")}
+		}
+	}
+
+	im := &importer{ctx: ctx, dir: dir, progress: progress}
+	err := s.Import(ctx, zootour.Source{
+		Zoos:    stream(im, zooFormat, &im.zooErr),
+		Animals: stream(im, animalFormat, &im.animalErr),
+		Visits:  stream(im, visitFormat, &im.visitErr),
+	})
+	if progress != nil {
+		progress(im.visits)
+	}
+	if err == nil {
+		return nil
+	}
+	// An error this package yielded already names its file and line,
+	// whatever the store wrapped it in.
+	for _, e := range []error{im.zooErr, im.animalErr, im.visitErr} {
+		if e != nil {
+			return e
+		}
+	}
+	var re *zootour.RecordError
+	if errors.As(err, &re) {
+		return locate(dir, re)
+	}
+	return err
+}
+
+// Export writes every record of s to the data files in dir, creating dir if
+// need be. The files are replaced only when all three are written, so a
+// failed export leaves dir as it was.
+func Export(ctx context.Context, s zootour.Store, dir string) error {
+	return WriteDir(dir, func(dst zootour.Sink) error { return s.Export(ctx, dst) })
+}
+
+// checkFolder returns an invalid error unless dir is an existing folder.
+func checkFolder(dir string) error {
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return zootour.Errorf(zootour.EINVALID, "the folder %s does not exist", dir)
+	case err != nil:
+		return err
+	case !fi.IsDir():
+		return zootour.Errorf(zootour.EINVALID, "%s is a file, not a folder", dir)
+	}
+	return nil
+}

@@ -1,0 +1,316 @@
+package csvio
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"iter"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/zootour/zootour"
+)
+
+// A format describes one data file: its name, its header and how a row
+// becomes a record.
+type format[T any] struct {
+	kind   string // the Kind of a zootour.RecordError about this file
+	file   string
+	header []string
+	parse  func(row []string) (T, error)
+}
+
+var zooFormat = format[zootour.Zoo]{
+	kind:   "zoos",
+	file:   ZoosFile,
+	header: []string{"id", "name", "location"},
+	parse: func(row []string) (zootour.Zoo, error) {
+		id, err := parseID("id", row[0])
+		if err != nil {
+			return zootour.Zoo{}, err
+		}
+		z := zootour.Zoo{ID: id, Name: row[1], Location: row[2]}
+		return z, z.Validate()
+	},
+}
+
+var animalFormat = format[zootour.Animal]{
+	kind:   "animals",
+	file:   AnimalsFile,
+	header: []string{"id", "name", "species"},
+	parse: func(row []string) (zootour.Animal, error) {
+		id, err := parseID("id", row[0])
+		if err != nil {
+			return zootour.Animal{}, err
+		}
+		a := zootour.Animal{ID: id, Name: row[1], Species: row[2]}
+		return a, a.Validate()
+	},
+}
+
+var visitFormat = format[zootour.Visit]{
+	kind:   "visits",
+	file:   VisitsFile,
+	header: []string{"id", "date", "zoo_id", "animal_id"},
+	parse: func(row []string) (zootour.Visit, error) {
+		var v zootour.Visit
+		var err error
+		if v.ID, err = parseID("id", row[0]); err != nil {
+			return v, err
+		}
+		if v.Date, err = zootour.ParseDate(row[1]); err != nil {
+			return v, err
+		}
+		if v.ZooID, err = parseID("zoo_id", row[2]); err != nil {
+			return v, err
+		}
+		if v.AnimalID, err = parseID("animal_id", row[3]); err != nil {
+			return v, err
+		}
+		return v, v.Validate()
+	},
+}
+
+// ReadZoos streams the zoos of a zoos.csv read from r, checked as records
+// (text trimmed, IDs positive). It stops at the first error, an *Error
+// naming the line.
+func ReadZoos(r io.Reader) iter.Seq2[zootour.Zoo, error] { return read(r, zooFormat) }
+
+// ReadAnimals streams the animals of an animals.csv read from r, like ReadZoos.
+func ReadAnimals(r io.Reader) iter.Seq2[zootour.Animal, error] { return read(r, animalFormat) }
+
+// ReadVisits streams the visits of a visits.csv read from r, like ReadZoos.
+// Whether their zoos and animals exist is for the store to say.
+func ReadVisits(r io.Reader) iter.Seq2[zootour.Visit, error] { return read(r, visitFormat) }
+
+// parseID parses a decimal ID exactly (never through a float, so IDs above
+// 2^53 survive) and requires it to be positive.
+func parseID(field, s string) (int64, error) {
+	if s == "" {
+		return 0, zootour.Errorf(zootour.EINVALID, "%s is required", field)
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, zootour.Errorf(zootour.EINVALID, "%s %q is not a positive integer", field, s)
+		}
+	}
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return 0, zootour.Errorf(zootour.EINVALID, "%s %s is too large: IDs go up to %d", field, s, int64(1<<63-1))
+	}
+	if id == 0 {
+		return 0, zootour.Errorf(zootour.EINVALID, "%s must be a positive integer, not 0", field)
+	}
+	return id, nil
+}
+
+// newReader returns a CSV reader for r that skips a leading byte order
+// mark, as spreadsheets often write one.
+func newReader(r io.Reader) *csv.Reader {
+	br := bufio.NewReader(r)
+	if b, err := br.Peek(3); err == nil && string(b) == "\uFEFF" {
+		br.Discard(3)
+	}
+	cr := csv.NewReader(br)
+	cr.ReuseRecord = true // the fields are fresh strings anyway; the slice need not be
+	return cr
+}
+
+// read streams the records of one file. A file with no header at all (an
+// empty file) holds no records.
+func read[T any](r io.Reader, f format[T]) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		cr := newReader(r)
+		cr.FieldsPerRecord = len(f.header)
+		head, err := cr.Read()
+		if err == io.EOF {
+			return
+		}
+		var pe *csv.ParseError
+		if err != nil && !(errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount)) {
+			yield(zero, readError(f.file, err))
+			return
+		}
+		if !slices.Equal(head, f.header) {
+			line, _ := cr.FieldPos(0)
+			yield(zero, invalid(f.file, line, "the header is %q but must be %q",
+				strings.Join(head, ","), strings.Join(f.header, ",")))
+			return
+		}
+		for {
+			row, err := cr.Read()
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				if errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount) {
+					yield(zero, invalid(f.file, pe.StartLine, "%d fields but %d are expected (%s)",
+						len(row), len(f.header), strings.Join(f.header, ",")))
+				} else {
+					yield(zero, readError(f.file, err))
+				}
+				return
+			}
+			line, _ := cr.FieldPos(0) // where the record starts
+			for i, s := range row {
+				if !utf8.ValidString(s) {
+					yield(zero, invalid(f.file, line, "%s is not valid UTF-8", f.header[i]))
+					return
+				}
+			}
+			rec, err := f.parse(row)
+			if err != nil {
+				yield(zero, &Error{File: f.file, Line: line, Err: err})
+				return
+			}
+			if !yield(rec, nil) {
+				return
+			}
+		}
+	}
+}
+
+func invalid(file string, line int, format string, args ...any) *Error {
+	return &Error{File: file, Line: line, Err: zootour.Errorf(zootour.EINVALID, format, args...)}
+}
+
+// readError explains an error of the CSV reader other than a wrong number
+// of fields: a quoting mistake, or a failed read. A quoting mistake is
+// reported on the line where its record starts, like every other mistake in
+// a record, and the message says where exactly it is.
+func readError(file string, err error) *Error {
+	var pe *csv.ParseError
+	if !errors.As(err, &pe) {
+		return &Error{File: file, Err: err}
+	}
+	where := fmt.Sprintf("column %d", pe.Column)
+	if pe.Line != pe.StartLine {
+		where = fmt.Sprintf("line %d, column %d", pe.Line, pe.Column)
+	}
+	switch {
+	case errors.Is(pe.Err, csv.ErrBareQuote):
+		return invalid(file, pe.StartLine, `a quote (") at %s is inside a field that does not start with one; `+
+			`quote the whole field and double the quotes inside it`, where)
+	case errors.Is(pe.Err, csv.ErrQuote):
+		return invalid(file, pe.StartLine, `a quoted field does not end properly (at %s): a quote inside it `+
+			`must be doubled, and the closing quote must be followed by a comma or the end of the line`, where)
+	}
+	return invalid(file, pe.StartLine, "%v at %s", pe.Err, where)
+}
+
+// An importer keeps what Import needs to know after the store is done:
+// how many visits it read, and the errors it handed the store.
+type importer struct {
+	ctx      context.Context
+	dir      string
+	progress func(int64)
+	visits   int64
+
+	// Each is written only while its own sequence runs.
+	zooErr, animalErr, visitErr error
+}
+
+// stream yields the records of one file of the folder, or none if the file
+// is missing, and remembers in *failed the error it yields.
+func stream[T any](im *importer, f format[T], failed *error) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		fail := func(err error) {
+			*failed = err
+			yield(zero, err)
+		}
+		file, err := os.Open(filepath.Join(im.dir, f.file))
+		if errors.Is(err, fs.ErrNotExist) {
+			return
+		}
+		if err != nil {
+			fail(&Error{File: f.file, Err: err})
+			return
+		}
+		defer file.Close()
+		var n int64
+		for rec, err := range read(file, f) {
+			if err != nil {
+				fail(err)
+				return
+			}
+			n++
+			if n%1024 == 0 {
+				if err := im.ctx.Err(); err != nil {
+					fail(err)
+					return
+				}
+			}
+			if f.kind == visitFormat.kind {
+				im.visits = n
+				if n%ProgressEvery == 0 && im.progress != nil {
+					im.progress(n)
+				}
+			}
+			if !yield(rec, nil) {
+				return
+			}
+		}
+	}
+}
+
+// locate turns the store's complaint about record n of a kind into the file
+// and the line that record starts on. Records can span lines, so it reads
+// the file again up to that record: this is the failure path, and it keeps
+// the happy path from remembering a line for every record.
+func locate(dir string, re *zootour.RecordError) error {
+	reason := re.Err
+	if reason == nil {
+		reason = re
+	}
+	var file string
+	switch re.Kind {
+	case zooFormat.kind:
+		file = ZoosFile
+	case animalFormat.kind:
+		file = AnimalsFile
+	case visitFormat.kind:
+		file = VisitsFile
+	default:
+		return re
+	}
+	line, err := recordLine(filepath.Join(dir, file), re.Record)
+	if err != nil || line == 0 {
+		return &Error{File: file, Err: fmt.Errorf("record %d: %w", re.Record, reason)}
+	}
+	return &Error{File: file, Line: line, Err: reason}
+}
+
+// recordLine returns the line on which the n-th record after the header
+// starts, or 0 if the file holds fewer records.
+func recordLine(path string, n int) (int, error) {
+	if n < 1 {
+		return 0, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	cr := newReader(f)
+	cr.FieldsPerRecord = -1
+	for i := 0; i <= n; i++ { // record 0 is the header
+		if _, err := cr.Read(); err != nil {
+			if err == io.EOF {
+				return 0, nil
+			}
+			return 0, err
+		}
+	}
+	line, _ := cr.FieldPos(0)
+	return line, nil
+}
