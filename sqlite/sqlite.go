@@ -1,0 +1,163 @@
+// Package sqlite is the SQLite store of zootour, its embedded default.
+//
+// A Store keeps one database file. Writes go through a single connection,
+// so writers queue in Go instead of meeting SQLITE_BUSY; reads use a pool of
+// connections that see consistent snapshots thanks to the write-ahead log.
+// The schema is applied on open from the embedded migrations.
+//
+// This is the only file that imports the SQLite driver.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"runtime"
+
+	"github.com/zootour/zootour"
+	moderncsqlite "modernc.org/sqlite"
+)
+
+var _ zootour.Store = (*Store)(nil)
+
+// Store is a zootour.Store kept in a SQLite database file.
+type Store struct {
+	writer *sql.DB // one connection: writes are serialised here
+	reader *sql.DB // query_only connections for reads
+}
+
+// pragmas are set on every connection of both pools: foreign_keys is per
+// connection in SQLite, and a 64 MiB page cache doubles bulk insert speed.
+var pragmas = []string{
+	"foreign_keys(1)",
+	"journal_mode(WAL)",
+	"busy_timeout(5000)",
+	"synchronous(NORMAL)",
+	"cache_size(-65536)",
+}
+
+// dsn returns the driver's name for the file at path with the pragmas.
+// The file: URI form keeps a '?' or '#' in path from being read as a query.
+func dsn(path string, extra ...string) string {
+	q := url.Values{"_pragma": pragmas}
+	for i := 0; i+1 < len(extra); i += 2 {
+		q.Add(extra[i], extra[i+1])
+	}
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+}
+
+// Open opens the zootour database at path, creating the file if there is
+// none, and brings its schema up to date. It refuses a file that is not a
+// SQLite database, a SQLite database that is not zootour's, and one whose
+// schema is newer than this program knows.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("sqlite: no database path given")
+	}
+	// BEGIN IMMEDIATE takes the write lock at once, so a transaction never
+	// has to upgrade a read lock, which is where SQLITE_BUSY comes from.
+	writer, err := sql.Open("sqlite", dsn(path, "_txlock", "immediate"))
+	if err != nil {
+		return nil, err
+	}
+	writer.SetMaxOpenConns(1)
+	if err := migrate(ctx, writer, path); err != nil {
+		writer.Close()
+		return nil, openError(path, err)
+	}
+
+	reader, err := sql.Open("sqlite", dsn(path, "_query_only", "1"))
+	if err != nil {
+		writer.Close()
+		return nil, err
+	}
+	n := max(4, runtime.NumCPU())
+	reader.SetMaxOpenConns(n)
+	reader.SetMaxIdleConns(n)
+	return &Store{writer: writer, reader: reader}, nil
+}
+
+// openError explains a failure to open path.
+func openError(path string, err error) error {
+	if sqliteCode(err) == codeNotADB {
+		return fmt.Errorf("sqlite: %s is not a SQLite database", path)
+	}
+	return fmt.Errorf("sqlite: open %s: %w", path, err)
+}
+
+// Close closes both connection pools.
+func (s *Store) Close() error {
+	return errors.Join(s.reader.Close(), s.writer.Close())
+}
+
+// SQLite extended result codes that the store turns into domain errors.
+const (
+	codeNotADB     = 26   // SQLITE_NOTADB
+	codeCheck      = 275  // SQLITE_CONSTRAINT_CHECK
+	codeForeignKey = 787  // SQLITE_CONSTRAINT_FOREIGNKEY
+	codeNotNull    = 1299 // SQLITE_CONSTRAINT_NOTNULL
+	codePrimaryKey = 1555 // SQLITE_CONSTRAINT_PRIMARYKEY
+	codeUnique     = 2067 // SQLITE_CONSTRAINT_UNIQUE
+)
+
+// sqliteCode returns the extended result code of a SQLite error in err's
+// chain, or 0.
+func sqliteCode(err error) int {
+	var e *moderncsqlite.Error
+	if errors.As(err, &e) {
+		return e.Code()
+	}
+	return 0
+}
+
+// write runs fn in a transaction on the writer connection.
+func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return internal(err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return internal(tx.Commit())
+}
+
+// read runs fn in a read transaction, which sees one snapshot throughout.
+func (s *Store) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return internal(err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return internal(tx.Commit())
+}
+
+// internal marks an unexpected error as coming from this store. A domain
+// error passes through unchanged.
+func internal(err error) error {
+	if err == nil || zootour.ErrorCode(err) != zootour.EINTERNAL {
+		return err
+	}
+	return fmt.Errorf("sqlite: %w", err)
+}
+
+// constraintError turns a constraint violation the store did not foresee
+// into a domain error. The store checks what it can before writing, so
+// this is a safety net; the message names the rule, not the record.
+func constraintError(err error) error {
+	switch sqliteCode(err) {
+	case codeUnique, codePrimaryKey:
+		return zootour.Errorf(zootour.ECONFLICT, "the record conflicts with one already stored")
+	case codeForeignKey:
+		return zootour.Errorf(zootour.EINVALID, "the record refers to a zoo or animal that does not exist")
+	case codeCheck, codeNotNull:
+		return zootour.Errorf(zootour.EINVALID, "the record breaks a rule of the schema")
+	}
+	return internal(err)
+}

@@ -1,0 +1,185 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/zootour/zootour"
+)
+
+// Import adds the records of src with the IDs they carry, in one
+// transaction: all of them or, on the first bad record, none. Records are
+// inserted as they arrive, so an import of any size needs little memory.
+// The schema's constraints do the checking; only a failure costs a query
+// to explain it.
+func (s *Store) Import(ctx context.Context, src zootour.Source) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		if err := importZoos(ctx, tx, src); err != nil {
+			return err
+		}
+		if err := importAnimals(ctx, tx, src); err != nil {
+			return err
+		}
+		return importVisits(ctx, tx, src)
+	})
+}
+
+func importZoos(ctx context.Context, tx *sql.Tx, src zootour.Source) error {
+	if src.Zoos == nil {
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO zoos (id, name, location) VALUES (?, ?, ?)`)
+	if err != nil {
+		return internal(err)
+	}
+	defer stmt.Close()
+	n := 0
+	for z, err := range src.Zoos {
+		if err != nil {
+			return err
+		}
+		n++
+		fail := func(err error) error { return &zootour.RecordError{Kind: "zoos", Record: n, Err: err} }
+		if err := zootour.CheckID("id", z.ID); err != nil {
+			return fail(err)
+		}
+		if err := z.Validate(); err != nil {
+			return fail(err)
+		}
+		if _, err := stmt.ExecContext(ctx, z.ID, z.Name, z.Location); err != nil {
+			if sqliteCode(err) == codePrimaryKey {
+				return fail(zootour.Errorf(zootour.ECONFLICT, "zoo %d already exists", z.ID))
+			}
+			return fail(constraintError(err))
+		}
+	}
+	return nil
+}
+
+func importAnimals(ctx context.Context, tx *sql.Tx, src zootour.Source) error {
+	if src.Animals == nil {
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO animals (id, name, species) VALUES (?, ?, ?)`)
+	if err != nil {
+		return internal(err)
+	}
+	defer stmt.Close()
+	n := 0
+	for a, err := range src.Animals {
+		if err != nil {
+			return err
+		}
+		n++
+		fail := func(err error) error { return &zootour.RecordError{Kind: "animals", Record: n, Err: err} }
+		if err := zootour.CheckID("id", a.ID); err != nil {
+			return fail(err)
+		}
+		if err := a.Validate(); err != nil {
+			return fail(err)
+		}
+		if _, err := stmt.ExecContext(ctx, a.ID, a.Name, a.Species); err != nil {
+			if sqliteCode(err) == codePrimaryKey {
+				return fail(zootour.Errorf(zootour.ECONFLICT, "animal %d already exists", a.ID))
+			}
+			return fail(constraintError(err))
+		}
+	}
+	return nil
+}
+
+func importVisits(ctx context.Context, tx *sql.Tx, src zootour.Source) error {
+	if src.Visits == nil {
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO visits (id, date, zoo_id, animal_id) VALUES (?, ?, ?, ?)`)
+	if err != nil {
+		return internal(err)
+	}
+	defer stmt.Close()
+	n := 0
+	for v, err := range src.Visits {
+		if err != nil {
+			return err
+		}
+		n++
+		fail := func(err error) error { return &zootour.RecordError{Kind: "visits", Record: n, Err: err} }
+		if err := zootour.CheckID("id", v.ID); err != nil {
+			return fail(err)
+		}
+		if err := v.Validate(); err != nil {
+			return fail(err)
+		}
+		if _, err := stmt.ExecContext(ctx, v.ID, v.Date, v.ZooID, v.AnimalID); err != nil {
+			return fail(visitInsertError(ctx, tx, v, err))
+		}
+	}
+	return nil
+}
+
+// visitInsertError explains why the schema refused to insert v.
+func visitInsertError(ctx context.Context, tx *sql.Tx, v zootour.Visit, err error) error {
+	switch sqliteCode(err) {
+	case codePrimaryKey:
+		return zootour.Errorf(zootour.ECONFLICT, "visit %d already exists", v.ID)
+	case codeForeignKey, codeUnique:
+		if err := checkVisit(ctx, tx, v); err != nil {
+			return err
+		}
+	}
+	return constraintError(err)
+}
+
+// Export writes every record to dst, each kind in ID order, from one read
+// transaction, so the records form one consistent snapshot. Rows go to dst
+// as they are read.
+func (s *Store) Export(ctx context.Context, dst zootour.Sink) error {
+	return s.read(ctx, func(tx *sql.Tx) error {
+		err := each(ctx, tx, `SELECT id, name, location FROM zoos ORDER BY id`, func(rows *sql.Rows) error {
+			var z zootour.Zoo
+			if err := rows.Scan(&z.ID, &z.Name, &z.Location); err != nil {
+				return internal(err)
+			}
+			return dst.Zoo(z)
+		})
+		if err != nil {
+			return err
+		}
+		err = each(ctx, tx, `SELECT id, name, species FROM animals ORDER BY id`, func(rows *sql.Rows) error {
+			var a zootour.Animal
+			if err := rows.Scan(&a.ID, &a.Name, &a.Species); err != nil {
+				return internal(err)
+			}
+			return dst.Animal(a)
+		})
+		if err != nil {
+			return err
+		}
+		return each(ctx, tx, `SELECT id, date, zoo_id, animal_id FROM visits ORDER BY id`, func(rows *sql.Rows) error {
+			var v zootour.Visit
+			if err := rows.Scan(&v.ID, &v.Date, &v.ZooID, &v.AnimalID); err != nil {
+				return internal(err)
+			}
+			return dst.Visit(v)
+		})
+	})
+}
+
+// each runs query and calls fn on each row.
+func each(ctx context.Context, tx *sql.Tx, query string, fn func(*sql.Rows) error) error {
+	rows, err := tx.QueryContext(ctx, query)
+	if err != nil {
+		return internal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return internal(fmt.Errorf("export: %w", err))
+	}
+	return nil
+}

@@ -1,0 +1,167 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/zootour/zootour"
+)
+
+// CreateVisit validates v, checks that its zoo and animal exist and that
+// the animal has no other visit that day, and stores it with a new ID.
+func (s *Store) CreateVisit(ctx context.Context, v zootour.Visit) (zootour.Visit, error) {
+	if err := v.Validate(); err != nil {
+		return zootour.Visit{}, err
+	}
+	v.ID = 0
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if err := checkVisit(ctx, tx, v); err != nil {
+			return err
+		}
+		err := tx.QueryRowContext(ctx,
+			`INSERT INTO visits (date, zoo_id, animal_id) VALUES (?, ?, ?) RETURNING id`,
+			v.Date, v.ZooID, v.AnimalID).Scan(&v.ID)
+		return constraintError(err)
+	})
+	if err != nil {
+		return zootour.Visit{}, err
+	}
+	return v, nil
+}
+
+// Visit returns the visit with the given ID.
+func (s *Store) Visit(ctx context.Context, id int64) (zootour.Visit, error) {
+	var v zootour.Visit
+	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+		v, err = findVisit(ctx, tx, id)
+		return err
+	})
+	return v, err
+}
+
+// UpdateVisit changes the fields set in u and returns the visit.
+func (s *Store) UpdateVisit(ctx context.Context, id int64, u zootour.VisitUpdate) (zootour.Visit, error) {
+	var v zootour.Visit
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		old, err := findVisit(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if v, err = u.Apply(old); err != nil {
+			return err
+		}
+		if err := checkVisit(ctx, tx, v); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx,
+			`UPDATE visits SET date = ?, zoo_id = ?, animal_id = ? WHERE id = ?`,
+			v.Date, v.ZooID, v.AnimalID, id)
+		return constraintError(err)
+	})
+	if err != nil {
+		return zootour.Visit{}, err
+	}
+	return v, nil
+}
+
+// DeleteVisit removes a visit.
+func (s *Store) DeleteVisit(ctx context.Context, id int64) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM visits WHERE id = ?`, id)
+		if err != nil {
+			return internal(err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return internal(err)
+		} else if n == 0 {
+			return zootour.Errorf(zootour.ENOTFOUND, "visit %d does not exist", id)
+		}
+		return nil
+	})
+}
+
+// Visits lists every visit by ID.
+func (s *Store) Visits(ctx context.Context, p zootour.Page) ([]zootour.Visit, error) {
+	n, err := pageLimit(p)
+	if err != nil {
+		return nil, err
+	}
+	var visits []zootour.Visit
+	err = s.read(ctx, func(tx *sql.Tx) error {
+		visits, err = queryVisits(ctx, tx,
+			`SELECT id, date, zoo_id, animal_id FROM visits WHERE id > ? ORDER BY id LIMIT ?`, p.After, n)
+		return err
+	})
+	return visits, err
+}
+
+// Counts returns how many zoos, animals and visits there are.
+func (s *Store) Counts(ctx context.Context) (zootour.Counts, error) {
+	var c zootour.Counts
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		return internal(tx.QueryRowContext(ctx, `SELECT
+			(SELECT count(*) FROM zoos), (SELECT count(*) FROM animals), (SELECT count(*) FROM visits)`,
+		).Scan(&c.Zoos, &c.Animals, &c.Visits))
+	})
+	return c, err
+}
+
+// checkVisit checks what the schema would also refuse, to give the better
+// message: the zoo and animal exist, and the animal has no other visit on
+// that date.
+func checkVisit(ctx context.Context, tx *sql.Tx, v zootour.Visit) error {
+	ok, err := exists(ctx, tx, `SELECT EXISTS (SELECT 1 FROM zoos WHERE id = ?)`, v.ZooID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return zootour.Errorf(zootour.EINVALID, "zoo %d does not exist", v.ZooID)
+	}
+	ok, err = exists(ctx, tx, `SELECT EXISTS (SELECT 1 FROM animals WHERE id = ?)`, v.AnimalID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return zootour.Errorf(zootour.EINVALID, "animal %d does not exist", v.AnimalID)
+	}
+	var other int64
+	err = tx.QueryRowContext(ctx, `SELECT id FROM visits WHERE animal_id = ? AND date = ? AND id <> ?`,
+		v.AnimalID, v.Date, v.ID).Scan(&other)
+	switch {
+	case err == nil:
+		return zootour.Errorf(zootour.ECONFLICT, "animal %d already has a visit on %s (visit %d)", v.AnimalID, v.Date, other)
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	}
+	return internal(err)
+}
+
+// findVisit returns the visit with the given ID, or a not-found error.
+func findVisit(ctx context.Context, tx *sql.Tx, id int64) (zootour.Visit, error) {
+	v := zootour.Visit{ID: id}
+	err := tx.QueryRowContext(ctx, `SELECT date, zoo_id, animal_id FROM visits WHERE id = ?`, id).
+		Scan(&v.Date, &v.ZooID, &v.AnimalID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return zootour.Visit{}, zootour.Errorf(zootour.ENOTFOUND, "visit %d does not exist", id)
+	}
+	return v, internal(err)
+}
+
+// queryVisits runs a query whose rows are (id, date, zoo_id, animal_id).
+func queryVisits(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]zootour.Visit, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, internal(err)
+	}
+	defer rows.Close()
+	var visits []zootour.Visit
+	for rows.Next() {
+		var v zootour.Visit
+		if err := rows.Scan(&v.ID, &v.Date, &v.ZooID, &v.AnimalID); err != nil {
+			return nil, internal(err)
+		}
+		visits = append(visits, v)
+	}
+	return visits, internal(rows.Err())
+}
