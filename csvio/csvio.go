@@ -82,15 +82,22 @@ func Import(ctx context.Context, s zootour.Store, dir string, progress func(visi
 		return nil
 	}
 	// An error this package yielded already names its file and line,
-	// whatever the store wrapped it in.
-	for _, e := range []error{im.zooErr, im.animalErr, im.visitErr} {
-		if e != nil {
+	// whatever the store wrapped it in. The store may instead report an
+	// earlier record, which it found wrong only once it had read on.
+	yielded := []error{im.zooErr, im.animalErr, im.visitErr}
+	for _, e := range yielded {
+		if e != nil && errors.Is(err, e) {
 			return e
 		}
 	}
 	var re *zootour.RecordError
 	if errors.As(err, &re) {
 		return locate(dir, re)
+	}
+	for _, e := range yielded {
+		if e != nil {
+			return e
+		}
 	}
 	return err
 }

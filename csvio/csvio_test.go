@@ -12,11 +12,13 @@ import (
 	"testing"
 
 	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/memory"
 )
 
 // stores are the stores every import and export test runs against.
 var stores = map[string]func(testing.TB) zootour.Store{
-	"fake": func(testing.TB) zootour.Store { return newFake() },
+	"fake":   func(testing.TB) zootour.Store { return newFake() },
+	"memory": func(testing.TB) zootour.Store { return memory.New() },
 }
 
 // records holds what a store holds, as its Export lists it.
@@ -269,18 +271,24 @@ func TestImportErrors(t *testing.T) {
 		{"location too long", map[string]string{ZoosFile: zooHead + "2,a," + strings.Repeat("é", 201) + "\n"},
 			ZoosFile, 2, zootour.EINVALID, "location is 201 characters long"},
 		{"zoo that exists", map[string]string{ZoosFile: zooHead + "2,a,b\n\n1,c,d\n"},
-			ZoosFile, 4, zootour.ECONFLICT, "zoo 1 already exists"},
+			ZoosFile, 4, zootour.ECONFLICT, "zoo ID 1 is already taken"},
 		{"animal twice", map[string]string{AnimalsFile: animalHead + "2,a,b\n3,a,b\n2,a,b\n"},
-			AnimalsFile, 4, zootour.ECONFLICT, "animal 2 already exists"},
+			AnimalsFile, 4, zootour.ECONFLICT, "animal ID 2 is already taken"},
 		{"animal at two zoos on a date", map[string]string{
 			ZoosFile:   zooHead + "2,a,b\n",
 			VisitsFile: visitHead + "2,2021-01-01,1,1\n3,2021-01-01,2,1\n"},
-			VisitsFile, 3, zootour.ECONFLICT, "animal 1 already has a visit on 2021-01-01"},
+			VisitsFile, 3, zootour.ECONFLICT, "animal 1 already"},
 		{"visit of a zoo that does not exist", map[string]string{
 			// a byte order mark, CRLF and a blank line, before a record the store
 			// complains about only after reading the rest
 			VisitsFile: "\uFEFFid,date,zoo_id,animal_id\r\n2,2021-01-01,1,1\r\n\r\n3,2021-01-02,99,1\r\n4,2021-01-03,1,1\r\n"},
 			VisitsFile, 4, zootour.EINVALID, "zoo 99 does not exist"},
+		{"visit that conflicts with the store", map[string]string{VisitsFile: visitHead + "2,2021-01-01,1,1\n3,2020-01-01,1,1\n"},
+			VisitsFile, 3, zootour.ECONFLICT, "animal 1 already"},
+		{"visit ID that is taken", map[string]string{VisitsFile: visitHead + "2,2021-01-01,1,1\n1,2021-01-02,1,1\n"},
+			VisitsFile, 3, zootour.ECONFLICT, "visit ID 1 is already taken"},
+		{"conflict before a parse error", map[string]string{ZoosFile: zooHead + "1,a,b\n2,c,d\n3,e\n"},
+			ZoosFile, 2, zootour.ECONFLICT, "zoo ID 1 is already taken"},
 		{"bad animal after good zoos", map[string]string{
 			ZoosFile:    zooHead + "2,a,b\n3,c,d\n",
 			AnimalsFile: animalHead + "2,a,\n"},
@@ -440,5 +448,39 @@ func TestExportToAFile(t *testing.T) {
 	err := Export(context.Background(), newFake(), file)
 	if got := zootour.ErrorCode(err); got != zootour.EINVALID {
 		t.Fatalf("Export: %v (code %q), want an invalid error", err, got)
+	}
+}
+
+// TestRoundTripLarge imports 50,000 visits listed out of ID and date order,
+// exports them and imports the export into an empty store.
+func TestRoundTripLarge(t *testing.T) {
+	for name, newStore := range stores {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			src := t.TempDir()
+			writeFiles(t, src, manyVisits(50_000))
+			a := newStore(t)
+			if err := Import(ctx, a, src, nil); err != nil {
+				t.Fatalf("Import: %v", err)
+			}
+			if c, _ := a.Counts(ctx); c != (zootour.Counts{Zoos: 1, Animals: 100, Visits: 50_000}) {
+				t.Fatalf("Counts = %+v after the import", c)
+			}
+			dir := t.TempDir()
+			if err := Export(ctx, a, dir); err != nil {
+				t.Fatalf("Export: %v", err)
+			}
+			b := newStore(t)
+			if err := Import(ctx, b, dir, nil); err != nil {
+				t.Fatalf("Import of the export: %v", err)
+			}
+			got, want := dump(t, b), dump(t, a)
+			if !got.equal(want) {
+				t.Fatal("the round trip changed the records")
+			}
+			if got, want := got.Visits[0], (zootour.Visit{ID: 1, Date: zootour.MustDate("2000-01-01").AddDays(499), ZooID: 1, AnimalID: 100}); got != want {
+				t.Errorf("first visit %+v, want %+v", got, want)
+			}
+		})
 	}
 }

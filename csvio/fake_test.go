@@ -45,7 +45,7 @@ func (s *fakeStore) Import(ctx context.Context, src zootour.Source) error {
 			return &zootour.RecordError{Kind: "zoos", Record: n, Err: err}
 		}
 		if _, ok := zoos[z.ID]; ok {
-			return recordErr("zoos", n, zootour.ECONFLICT, "zoo %d already exists", z.ID)
+			return recordErr("zoos", n, zootour.ECONFLICT, "zoo ID %d is already taken", z.ID)
 		}
 		zoos[z.ID] = z
 	}
@@ -56,7 +56,7 @@ func (s *fakeStore) Import(ctx context.Context, src zootour.Source) error {
 		}
 		n++
 		if _, ok := animals[a.ID]; ok {
-			return recordErr("animals", n, zootour.ECONFLICT, "animal %d already exists", a.ID)
+			return recordErr("animals", n, zootour.ECONFLICT, "animal ID %d is already taken", a.ID)
 		}
 		animals[a.ID] = a
 	}
@@ -75,7 +75,7 @@ func (s *fakeStore) Import(ctx context.Context, src zootour.Source) error {
 		}
 		n := len(read) + 1
 		if _, ok := visits[v.ID]; ok {
-			return recordErr("visits", n, zootour.ECONFLICT, "visit %d already exists", v.ID)
+			return recordErr("visits", n, zootour.ECONFLICT, "visit ID %d is already taken", v.ID)
 		}
 		if busy[onDate{v.AnimalID, v.Date}] {
 			return recordErr("visits", n, zootour.ECONFLICT, "animal %d already has a visit on %s", v.AnimalID, v.Date)
