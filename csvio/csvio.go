@@ -46,12 +46,16 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // Import reads the data files in dir and adds their records to s with the
-// IDs they carry, in one call of s.Import: all or nothing. A missing file
-// counts as empty, but dir must be a folder. An error names the file, the
-// line and the reason, and keeps the domain code of the reason.
+// IDs they carry, in one call of s.Import: all or nothing. A missing file,
+// or an empty one without even a header, counts as empty, but dir must be a
+// folder. The records stream from the files as the store asks for them. An
+// error is an *Error naming the file, the line and the reason, and keeps
+// the domain code of the reason (EINVALID for a bad row or a record that
+// does not exist, ECONFLICT for a clash).
 //
 // progress, if not nil, is called with the number of visits read so far
-// every ProgressEvery visits and once at the end.
+// every ProgressEvery visits, on the goroutine the store reads them on, and
+// once at the end.
 func Import(ctx context.Context, s zootour.Store, dir string, progress func(visits int64)) error {
 	if err := checkFolder(dir); err != nil {
 		return err

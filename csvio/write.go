@@ -61,6 +61,8 @@ func WriteDir(dir string, write func(zootour.Sink) error) (err error) {
 			return err
 		}
 	}
+	// Three renames are not one atomic step, but each is, and they can fail
+	// only if the folder itself goes wrong in between.
 	for i, f := range files {
 		if err := os.Rename(f.tmp, f.path); err != nil {
 			return err
