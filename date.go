@@ -102,6 +102,10 @@ func (d Date) Before(e Date) bool { return d.ymd < e.ymd }
 // After reports whether d comes after e.
 func (d Date) After(e Date) bool { return d.ymd > e.ymd }
 
+// Equal reports whether d and e are the same date (so go-cmp compares
+// Dates by value).
+func (d Date) Equal(e Date) bool { return d == e }
+
 // Compare returns -1, 0 or +1 as d is before, equal to or after e.
 func (d Date) Compare(e Date) int {
 	switch {

@@ -1,0 +1,228 @@
+// Package cli is zootour's command line: flags and arguments in, a store
+// chosen by --db, records out as tables or JSON, and an exit status that
+// says what kind of failure it was.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/zootour/zootour"
+)
+
+// Exit statuses, binding: see DESIGN.md, *Command line*.
+const (
+	ExitOK       = 0
+	ExitInternal = 1
+	ExitUsage    = 2
+	ExitNotFound = 3
+	ExitConflict = 4
+)
+
+// exitOf maps a domain error code to an exit status; anything else is 1.
+var exitOf = map[string]int{
+	zootour.EINVALID:  ExitUsage,
+	zootour.ENOTFOUND: ExitNotFound,
+	zootour.ECONFLICT: ExitConflict,
+}
+
+// DefaultDB is the SQLite file used when neither --db nor ZOOTOUR_DB is set.
+const DefaultDB = "zootour.db"
+
+// Env is what a run of the command line sees of the world, so that tests
+// can run it in-process.
+type Env struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	// StderrIsTerminal turns on progress lines for long imports.
+	StderrIsTerminal bool
+}
+
+// cmdError marks an error returned by a command's own code, as opposed to
+// one cobra returns for a malformed command line.
+type cmdError struct{ err error }
+
+func (e cmdError) Error() string { return e.err.Error() }
+func (e cmdError) Unwrap() error { return e.err }
+
+// Main runs the command line with args (without the program name) and
+// returns the exit status.
+func Main(ctx context.Context, args []string, env Env) int {
+	app := &app{env: env}
+	root := app.rootCommand()
+	root.SetArgs(args)
+	root.SetIn(env.Stdin)
+	root.SetOut(env.Stdout)
+	root.SetErr(env.Stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	var ce cmdError
+	if !errors.As(err, &ce) {
+		// cobra's own errors: unknown commands, flags or arguments.
+		fmt.Fprintf(env.Stderr, "zootour: %s; see 'zootour --help'.\n", sentence(err.Error()))
+		return ExitUsage
+	}
+	code := zootour.ErrorCode(ce.err)
+	if code == zootour.EINTERNAL {
+		// The command line has no log to keep details from: show them.
+		fmt.Fprintf(env.Stderr, "zootour: %s.\n", sentence(ce.err.Error()))
+		return ExitInternal
+	}
+	fmt.Fprintf(env.Stderr, "zootour: %s.\n", sentence(ce.err.Error()))
+	return exitOf[code]
+}
+
+// sentence trims a trailing period so that every message ends in exactly one.
+func sentence(s string) string { return strings.TrimRight(strings.TrimSpace(s), ".") }
+
+type app struct {
+	env    Env
+	dbFlag string
+	asJSON bool
+}
+
+func (a *app) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "zootour",
+		Short: "zootour keeps track of animals touring zoos",
+		Long: `zootour keeps track of animals touring zoos: zoos, animals and the visits
+that join them (a date, one zoo, one animal).
+
+The store is chosen by --db or ZOOTOUR_DB: a file path is a SQLite database
+(default zootour.db), a postgres:// URL is PostgreSQL, memory: is in memory.`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		Args:          noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return errors.New("a command is required")
+		},
+	}
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.PersistentFlags().StringVar(&a.dbFlag, "db", "", "the store: a SQLite file, a postgres:// URL, or memory: (default $ZOOTOUR_DB, then zootour.db)")
+	root.PersistentFlags().BoolVar(&a.asJSON, "json", false, "print records as JSON")
+	root.AddCommand(
+		a.serveCommand(),
+		a.importCommand(),
+		a.exportCommand(),
+		a.zooCommand(),
+		a.animalCommand(),
+		a.visitCommand(),
+	)
+	return root
+}
+
+// noArgs rejects arguments, naming them, for commands that take none.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		if cmd.HasSubCommands() {
+			return fmt.Errorf("unknown command %q for %q", args[0], cmd.CommandPath())
+		}
+		return fmt.Errorf("%q takes no arguments, got %q", cmd.CommandPath(), args[0])
+	}
+	return nil
+}
+
+// group returns a command that only holds subcommands.
+func group(use, short string, subs ...*cobra.Command) *cobra.Command {
+	c := &cobra.Command{
+		Use:   use,
+		Short: short,
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return fmt.Errorf("%q needs a subcommand", cmd.CommandPath())
+		},
+	}
+	c.AddCommand(subs...)
+	return c
+}
+
+// run wraps a command's body: it opens the store, runs body, closes the
+// store, and marks errors as the command's own.
+func (a *app) run(body func(ctx context.Context, s zootour.Store, args []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		s, err := a.open(cmd.Context())
+		if err != nil {
+			return cmdError{err}
+		}
+		err = body(cmd.Context(), s, args)
+		if cerr := s.Close(); err == nil && cerr != nil {
+			err = cerr
+		}
+		if err != nil {
+			return cmdError{err}
+		}
+		return nil
+	}
+}
+
+// dsn returns the store to use: --db, then $ZOOTOUR_DB, then DefaultDB.
+func (a *app) dsn() string {
+	if a.dbFlag != "" {
+		return a.dbFlag
+	}
+	if v := a.env.Getenv("ZOOTOUR_DB"); v != "" {
+		return v
+	}
+	return DefaultDB
+}
+
+func (a *app) open(ctx context.Context) (zootour.Store, error) {
+	return Open(ctx, a.dsn())
+}
+
+// exactArgs is cobra.ExactArgs with names for the arguments in the message.
+func exactArgs(names ...string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != len(names) {
+			return fmt.Errorf("%q takes %d argument(s), %s, but got %d", cmd.CommandPath(), len(names), strings.Join(names, " "), len(args))
+		}
+		return nil
+	}
+}
+
+// parseID reads a record ID from the command line.
+func parseID(what, s string) (int64, error) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, zootour.Errorf(zootour.EINVALID, "%s ID must be a positive integer up to %d, not %q", what, int64(1<<63-1), s)
+	}
+	return id, nil
+}
+
+// parseDateFlag reads an optional date flag; "" means not given.
+func parseDateFlag(flag, s string) (zootour.Date, error) {
+	if s == "" {
+		return zootour.Date{}, nil
+	}
+	d, err := zootour.ParseDate(s)
+	if err != nil {
+		return d, zootour.Errorf(zootour.EINVALID, "--%s: %v", flag, err)
+	}
+	return d, nil
+}
+
+// isTerminal reports whether f is a terminal, for progress lines.
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// OSEnv returns the Env of the running process.
+func OSEnv() Env {
+	return Env{
+		Stdin:            os.Stdin,
+		Stdout:           os.Stdout,
+		Stderr:           os.Stderr,
+		Getenv:           os.Getenv,
+		StderrIsTerminal: isTerminal(os.Stderr),
+	}
+}

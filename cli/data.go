@@ -1,0 +1,83 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+
+	"github.com/spf13/cobra"
+	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/csvio"
+	"github.com/zootour/zootour/web"
+)
+
+func (a *app) importCommand() *cobra.Command {
+	return a.command("import DIR", "add the records of DIR/zoos.csv, animals.csv and visits.csv, all or nothing", []string{"DIR"},
+		func(ctx context.Context, s zootour.Store, args []string) error {
+			before, err := s.Counts(ctx)
+			if err != nil {
+				return err
+			}
+			var progress func(int64)
+			if a.env.StderrIsTerminal {
+				progress = func(n int64) { fmt.Fprintf(a.env.Stderr, "\rimporting: %d visits read", n) }
+			}
+			err = csvio.Import(ctx, s, args[0], progress)
+			if progress != nil {
+				fmt.Fprintln(a.env.Stderr)
+			}
+			if err != nil {
+				return err
+			}
+			after, err := s.Counts(ctx)
+			if err != nil {
+				return err
+			}
+			added := zootour.Counts{
+				Zoos:    after.Zoos - before.Zoos,
+				Animals: after.Animals - before.Animals,
+				Visits:  after.Visits - before.Visits,
+			}
+			return a.printCounts("imported", added)
+		})
+}
+
+func (a *app) exportCommand() *cobra.Command {
+	return a.command("export DIR", "write every record to DIR/zoos.csv, animals.csv and visits.csv", []string{"DIR"},
+		func(ctx context.Context, s zootour.Store, args []string) error {
+			if err := csvio.Export(ctx, s, args[0]); err != nil {
+				return err
+			}
+			n, err := s.Counts(ctx)
+			if err != nil {
+				return err
+			}
+			return a.printCounts("exported", n)
+		})
+}
+
+// printCounts says how many records an import or export moved.
+func (a *app) printCounts(verb string, n zootour.Counts) error {
+	if a.asJSON {
+		return json.NewEncoder(a.env.Stdout).Encode(n)
+	}
+	_, err := fmt.Fprintf(a.env.Stdout, "%s %d zoos, %d animals, %d visits\n", verb, n.Zoos, n.Animals, n.Visits)
+	return err
+}
+
+func (a *app) serveCommand() *cobra.Command {
+	cfg := web.Config{Addr: web.DefaultAddr}
+	c := a.command("serve [--addr HOST:PORT] [--token T]", "run the web interface and the JSON API", nil,
+		func(ctx context.Context, s zootour.Store, _ []string) error {
+			if cfg.Token == "" {
+				cfg.Token = a.env.Getenv("ZOOTOUR_TOKEN")
+			}
+			cfg.Stdout = a.env.Stdout
+			cfg.Logger = slog.New(slog.NewTextHandler(a.env.Stderr, nil))
+			return web.New(s, cfg).Run(ctx)
+		})
+	c.Flags().StringVar(&cfg.Addr, "addr", web.DefaultAddr, "the address to listen on")
+	c.Flags().StringVar(&cfg.Token, "token", "", "the token that writes from other machines must present (default $ZOOTOUR_TOKEN)")
+	return c
+}
