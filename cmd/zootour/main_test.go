@@ -410,7 +410,7 @@ func TestImportRefusesBadFiles(t *testing.T) {
 	animals := "id,name,species\n1,Ruby,red panda\n"
 	for _, tc := range []struct {
 		name, zoos, visits, want string
-		code                       int
+		code                     int
 	}{
 		{"bad date", good, "id,date,zoo_id,animal_id\n1,2024-01-01,10,1\n2,2024-02-30,10,1\n", "visits.csv line 3", 2},
 		{"missing zoo", good, "id,date,zoo_id,animal_id\n1,2024-01-01,10,1\n2,2024-01-02,9,1\n", "visits.csv line 3", 2},
