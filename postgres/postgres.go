@@ -1,0 +1,186 @@
+// Package postgres is a zootour.Store kept in PostgreSQL, through pgx.
+//
+// Open takes a postgres:// (or postgresql://) URL. Besides the usual
+// connection settings, its query may carry:
+//
+//	pool_max_conns=8         the most connections the store keeps open (default: 4 or the number of CPUs, if more)
+//	statement_timeout=5s     how long one statement may run before the server stops it;
+//	                         such a statement fails with an internal error, never a partial answer
+//	search_path=myschema     the schema that holds the store's tables
+//
+// statement_timeout and search_path are PostgreSQL run-time parameters: any
+// such parameter in the query is set on every connection when it opens.
+// Other pgxpool settings (pool_min_conns, pool_max_conn_lifetime, ...) work
+// as pgxpool documents them.
+//
+// Open creates or upgrades the schema from the migrations embedded in the
+// binary, in one transaction under an advisory lock, so several processes
+// may open the same database at once. It refuses a database whose schema is
+// newer than the binary.
+//
+// Canceling a method's context stops its statement on the server too: pgx
+// closes the connection and sends the server a cancel request.
+package postgres
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/zootour/zootour"
+)
+
+// Store is a zootour.Store in a PostgreSQL database.
+type Store struct {
+	pool *pgxpool.Pool
+}
+
+var _ zootour.Store = (*Store)(nil)
+
+// Open connects to the database at url, brings its schema up to date and
+// returns the store.
+func Open(ctx context.Context, url string) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	if err := migrate(ctx, pool); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return &Store{pool: pool}, nil
+}
+
+// Close closes every connection of the store.
+func (s *Store) Close() error {
+	s.pool.Close()
+	return nil
+}
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+// loadMigrations returns the embedded migrations in version order. Their
+// names start with the version: 0001_init.sql.
+func loadMigrations() ([]migration, error) {
+	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	for _, name := range names { // Glob returns them sorted
+		base := path.Base(name)
+		prefix, _, _ := strings.Cut(base, "_")
+		v, err := strconv.Atoi(prefix)
+		if err != nil || v != len(ms)+1 {
+			return nil, fmt.Errorf("postgres: migration %s: want version %d first in its name", base, len(ms)+1)
+		}
+		b, err := migrationFiles.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{version: v, name: base, sql: string(b)})
+	}
+	return ms, nil
+}
+
+// migrateLock is the first key of the advisory lock taken while migrating;
+// the second is the schema's name, so that schemas migrate independently.
+const migrateLock = 0x7a6f6f // "zoo"
+
+func migrate(ctx context.Context, pool *pgxpool.Pool) error {
+	ms, err := loadMigrations()
+	if err != nil {
+		return err
+	}
+	latest := len(ms)
+	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		// Processes that start together take turns here; the lock goes with
+		// the transaction.
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))", int32(migrateLock)); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+			version    integer PRIMARY KEY,
+			applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
+			return err
+		}
+		var current int
+		if err := tx.QueryRow(ctx, "SELECT coalesce(max(version), 0) FROM schema_migrations").Scan(&current); err != nil {
+			return err
+		}
+		if current > latest {
+			return fmt.Errorf("the database schema is at version %d, newer than this zootour binary knows (version %d); use a newer zootour", current, latest)
+		}
+		for _, m := range ms[current:] {
+			if _, err := tx.Exec(ctx, m.sql); err != nil {
+				return fmt.Errorf("migration %s: %w", m.name, err)
+			}
+			if _, err := tx.Exec(ctx, "INSERT INTO schema_migrations (version) VALUES ($1)", m.version); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: migrate: %w", err)
+	}
+	return nil
+}
+
+// SQLSTATE codes the store translates into domain errors.
+const (
+	foreignKeyViolation = "23503"
+	uniqueViolation     = "23505"
+	checkViolation      = "23514"
+)
+
+// pgError returns the SQLSTATE code and the constraint named by err, if it
+// comes from the server.
+func pgError(err error) (code, constraint string) {
+	var e *pgconn.PgError
+	if errors.As(err, &e) {
+		return e.Code, e.ConstraintName
+	}
+	return "", ""
+}
+
+// internal wraps an error that is no domain error: a lost connection, a
+// timeout, a bug. Domain errors pass through unchanged. If ctx has ended,
+// the error also wraps ctx.Err(): the server's answer to a cancel request
+// does not say so.
+func internal(ctx context.Context, op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var e *zootour.Error
+	if errors.As(err, &e) {
+		return err
+	}
+	if code, constraint := pgError(err); code == checkViolation {
+		// Validate runs first, so this is a rule the domain does not know.
+		return zootour.Errorf(zootour.EINVALID, "%s: the value breaks the rule %s", op, constraint)
+	}
+	if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
+		return fmt.Errorf("postgres: %s: %w: %w", op, ctxErr, err)
+	}
+	return fmt.Errorf("postgres: %s: %w", op, err)
+}

@@ -1,0 +1,267 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/zootour/zootour"
+)
+
+// Import adds the records of src in one transaction. Each kind streams
+// through COPY into a temporary staging table that numbers the records,
+// then moves into its table with one INSERT ... SELECT. Only when that
+// INSERT fails does the store look for the first record at fault, in the
+// staging table, so a good import pays for no checks beyond the
+// constraints themselves.
+//
+// Writers wait while an import runs (and it waits for them); readers do not.
+func (s *Store) Import(ctx context.Context, src zootour.Source) error {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "LOCK TABLE zoos, animals, visits IN SHARE ROW EXCLUSIVE MODE"); err != nil {
+			return err
+		}
+		if err := importKind(ctx, tx, zooImport, src.Zoos, zooRow); err != nil {
+			return err
+		}
+		if err := importKind(ctx, tx, animalImport, src.Animals, animalRow); err != nil {
+			return err
+		}
+		if err := importKind(ctx, tx, visitImport, src.Visits, visitRow); err != nil {
+			return err
+		}
+		// New records get IDs above the imported ones. A sequence only
+		// moves forward, so IDs handed out before are never given again.
+		_, err := tx.Exec(ctx, `SELECT setval(seq, m)
+FROM (VALUES ('zoos_id_seq', (SELECT max(id) FROM zoos)),
+             ('animals_id_seq', (SELECT max(id) FROM animals)),
+             ('visits_id_seq', (SELECT max(id) FROM visits))) AS t(seq, m),
+     pg_sequences p
+WHERE p.schemaname = current_schema() AND p.sequencename = t.seq AND m > coalesce(p.last_value, 0)`)
+		return err
+	})
+	return internal(ctx, "import", err)
+}
+
+// A kind of record as imported: its staging table (whose first column n
+// numbers the records from 1), how to move it into place, and how to find
+// the first record that could not move.
+type importSpec struct {
+	kind    string // "zoos": RecordError.Kind
+	staging string // CREATE TEMP TABLE
+	columns []string
+	insert  string
+	// find returns the record number n of the first record at fault, a
+	// reason (1, 2, ...) and the record, which finish turns into an error.
+	find   string
+	finish func(reason int, f fault) error
+}
+
+var zooImport = importSpec{
+	kind:    "zoos",
+	staging: `CREATE TEMP TABLE import_zoos (n bigint, id bigint, name text, location text) ON COMMIT DROP`,
+	columns: []string{"n", "id", "name", "location"},
+	insert:  `INSERT INTO zoos (id, name, location) SELECT id, name, location FROM import_zoos ORDER BY n`,
+	find: `SELECT f.n, f.reason, s.id, '', 0, 0 FROM (
+	SELECT n, 1 AS reason FROM (SELECT n, row_number() OVER (PARTITION BY id ORDER BY n) AS k FROM import_zoos) d WHERE k > 1
+	UNION ALL SELECT s.n, 1 FROM import_zoos s JOIN zoos z ON z.id = s.id
+) f JOIN import_zoos s ON s.n = f.n ORDER BY f.n, f.reason LIMIT 1`,
+	finish: func(_ int, f fault) error {
+		return zootour.Errorf(zootour.ECONFLICT, "zoo ID %d is taken", f.id)
+	},
+}
+
+var animalImport = importSpec{
+	kind:    "animals",
+	staging: `CREATE TEMP TABLE import_animals (n bigint, id bigint, name text, species text) ON COMMIT DROP`,
+	columns: []string{"n", "id", "name", "species"},
+	insert:  `INSERT INTO animals (id, name, species) SELECT id, name, species FROM import_animals ORDER BY n`,
+	find: `SELECT f.n, f.reason, s.id, '', 0, 0 FROM (
+	SELECT n, 1 AS reason FROM (SELECT n, row_number() OVER (PARTITION BY id ORDER BY n) AS k FROM import_animals) d WHERE k > 1
+	UNION ALL SELECT s.n, 1 FROM import_animals s JOIN animals a ON a.id = s.id
+) f JOIN import_animals s ON s.n = f.n ORDER BY f.n, f.reason LIMIT 1`,
+	finish: func(_ int, f fault) error {
+		return zootour.Errorf(zootour.ECONFLICT, "animal ID %d is taken", f.id)
+	},
+}
+
+// Reasons a visit fails, in the order a record is checked.
+const (
+	visitIDTaken = 1 + iota
+	visitNoZoo
+	visitNoAnimal
+	visitDateTaken
+)
+
+var visitImport = importSpec{
+	kind:    "visits",
+	staging: `CREATE TEMP TABLE import_visits (n bigint, id bigint, date date, zoo_id bigint, animal_id bigint) ON COMMIT DROP`,
+	columns: []string{"n", "id", "date", "zoo_id", "animal_id"},
+	insert: `INSERT INTO visits (id, date, zoo_id, animal_id)
+SELECT id, date, zoo_id, animal_id FROM import_visits ORDER BY n`,
+	find: `SELECT f.n, f.reason, s.id, to_char(s.date, 'YYYY-MM-DD'), s.zoo_id, s.animal_id FROM (
+	SELECT n, 1 AS reason FROM (SELECT n, row_number() OVER (PARTITION BY id ORDER BY n) AS k FROM import_visits) d WHERE k > 1
+	UNION ALL SELECT s.n, 1 FROM import_visits s JOIN visits v ON v.id = s.id
+	UNION ALL SELECT s.n, 2 FROM import_visits s WHERE NOT EXISTS (SELECT 1 FROM zoos z WHERE z.id = s.zoo_id)
+	UNION ALL SELECT s.n, 3 FROM import_visits s WHERE NOT EXISTS (SELECT 1 FROM animals a WHERE a.id = s.animal_id)
+	UNION ALL SELECT n, 4 FROM (SELECT n, row_number() OVER (PARTITION BY animal_id, date ORDER BY n) AS k FROM import_visits) d WHERE k > 1
+	UNION ALL SELECT s.n, 4 FROM import_visits s JOIN visits v ON v.animal_id = s.animal_id AND v.date = s.date
+) f JOIN import_visits s ON s.n = f.n ORDER BY f.n, f.reason LIMIT 1`,
+	finish: func(reason int, f fault) error {
+		switch reason {
+		case visitIDTaken:
+			return zootour.Errorf(zootour.ECONFLICT, "visit ID %d is taken", f.id)
+		case visitNoZoo:
+			return zootour.Errorf(zootour.EINVALID, "zoo %d does not exist", f.zooID)
+		case visitNoAnimal:
+			return zootour.Errorf(zootour.EINVALID, "animal %d does not exist", f.animalID)
+		}
+		return zootour.Errorf(zootour.ECONFLICT, "animal %d already has a visit on %s", f.animalID, f.date)
+	},
+}
+
+func zooRow(z zootour.Zoo) ([]any, error) {
+	if err := zootour.CheckID("id", z.ID); err != nil {
+		return nil, err
+	}
+	if err := z.Validate(); err != nil {
+		return nil, err
+	}
+	return []any{z.ID, z.Name, z.Location}, nil
+}
+
+func animalRow(a zootour.Animal) ([]any, error) {
+	if err := zootour.CheckID("id", a.ID); err != nil {
+		return nil, err
+	}
+	if err := a.Validate(); err != nil {
+		return nil, err
+	}
+	return []any{a.ID, a.Name, a.Species}, nil
+}
+
+func visitRow(v zootour.Visit) ([]any, error) {
+	if err := zootour.CheckID("id", v.ID); err != nil {
+		return nil, err
+	}
+	if err := v.Validate(); err != nil {
+		return nil, err
+	}
+	return []any{v.ID, v.Date, v.ZooID, v.AnimalID}, nil
+}
+
+// importKind streams the records of seq into place. It stops at the first
+// record that is bad in itself (or an error of seq), but reports a fault of
+// an earlier record first, as a reader checking one record after the other
+// would.
+func importKind[T any](ctx context.Context, tx pgx.Tx, spec importSpec, seq iter.Seq2[T, error], row func(T) ([]any, error)) error {
+	if seq == nil {
+		return nil
+	}
+	if _, err := tx.Exec(ctx, spec.staging); err != nil {
+		return err
+	}
+
+	next, stop := iter.Pull2(seq)
+	defer stop()
+	var n int64       // records read
+	var stopped error // why the stream stopped early
+	copied, err := tx.CopyFrom(ctx, pgx.Identifier{"import_" + spec.kind}, spec.columns, pgx.CopyFromFunc(func() ([]any, error) {
+		rec, err, ok := next()
+		if !ok {
+			return nil, nil
+		}
+		n++
+		if err != nil {
+			stopped = err
+			return nil, nil
+		}
+		vals, err := row(rec)
+		if err != nil {
+			stopped = &zootour.RecordError{Kind: spec.kind, Record: int(n), Err: err}
+			return nil, nil
+		}
+		return append([]any{n}, vals...), nil
+	}))
+	if err != nil {
+		return err
+	}
+	if copied > 0 {
+		if err := insertStaged(ctx, tx, spec); err != nil {
+			return err
+		}
+	}
+	return stopped
+}
+
+// insertStaged moves the staged records of spec into place. If a
+// constraint stops it, it returns a *RecordError for the first record at
+// fault.
+func insertStaged(ctx context.Context, tx pgx.Tx, spec importSpec) error {
+	if _, err := tx.Exec(ctx, "SAVEPOINT import"); err != nil {
+		return err
+	}
+	_, insertErr := tx.Exec(ctx, spec.insert)
+	if insertErr == nil {
+		return nil
+	}
+	if code, _ := pgError(insertErr); code != uniqueViolation && code != foreignKeyViolation {
+		return insertErr
+	}
+	if _, err := tx.Exec(ctx, "ROLLBACK TO SAVEPOINT import"); err != nil {
+		return err
+	}
+	var n int64
+	var reason int
+	var f fault
+	err := tx.QueryRow(ctx, spec.find).Scan(&n, &reason, &f.id, &f.date, &f.zooID, &f.animalID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("no %s record explains %w", spec.kind, insertErr)
+	}
+	if err != nil {
+		return err
+	}
+	return &zootour.RecordError{Kind: spec.kind, Record: int(n), Err: spec.finish(reason, f)}
+}
+
+// fault is the record find returns; a zoo or an animal fills in only id.
+type fault struct {
+	id, zooID, animalID int64
+	date                string
+}
+
+// Export writes every record to dst, each kind in ID order, from one
+// snapshot: a REPEATABLE READ, read-only transaction. Rows stream from the
+// server as dst takes them.
+func (s *Store) Export(ctx context.Context, dst zootour.Sink) error {
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		if err := export(ctx, tx, "SELECT id, name, location FROM zoos ORDER BY id", scanZoo, dst.Zoo); err != nil {
+			return err
+		}
+		if err := export(ctx, tx, "SELECT id, name, species FROM animals ORDER BY id", scanAnimal, dst.Animal); err != nil {
+			return err
+		}
+		return export(ctx, tx, "SELECT id, date, zoo_id, animal_id FROM visits ORDER BY id", scanVisit, dst.Visit)
+	})
+	return internal(ctx, "export", err)
+}
+
+func export[T any](ctx context.Context, tx pgx.Tx, sql string, scan pgx.RowToFunc[T], put func(T) error) error {
+	rows, err := tx.Query(ctx, sql)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		rec, err := scan(rows)
+		if err != nil {
+			return err
+		}
+		if err := put(rec); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
