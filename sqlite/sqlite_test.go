@@ -309,7 +309,8 @@ func TestImportAllOrNothing(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := newStore(t)
+			path := filepath.Join(t.TempDir(), "zootour.db")
+			s := open(t, path)
 			if err := s.Import(ctx, zootour.Source{Zoos: seq(zootour.Zoo{ID: 10, Name: "Old", Location: "L"})}); err != nil {
 				t.Fatal(err)
 			}
@@ -328,6 +329,15 @@ func TestImportAllOrNothing(t *testing.T) {
 			}
 			if got, want := c, (zootour.Counts{Zoos: 1}); got != want {
 				t.Errorf("after a failed import counts are %+v, want %+v", got, want)
+			}
+			// The import drops indexes of an empty visits table; failing, it keeps them.
+			var indexes int
+			if err := rawDB(t, path).QueryRow(`SELECT count(*) FROM sqlite_schema
+				WHERE type = 'index' AND tbl_name = 'visits'`).Scan(&indexes); err != nil {
+				t.Fatal(err)
+			}
+			if got, want := indexes, 3; got != want {
+				t.Errorf("after a failed import visits has %d indexes, want %d", got, want)
 			}
 		})
 	}
@@ -589,5 +599,36 @@ func TestConcurrentReadersAndWriter(t *testing.T) {
 	}
 	if got, want := c.Visits, int64(writers*perWriter); got != want {
 		t.Fatalf("%d visits stored, want %d", got, want)
+	}
+}
+
+func TestImportCancelled(t *testing.T) {
+	s := newStore(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	d := zootour.MustDate("2000-01-01")
+	src := zootour.Source{
+		Zoos:    seq(zootour.Zoo{ID: 1, Name: "Z", Location: "L"}),
+		Animals: seq(zootour.Animal{ID: 1, Name: "A", Species: "S"}),
+		Visits: func(yield func(zootour.Visit, error) bool) {
+			for i := range 5000 {
+				if i == 2000 {
+					cancel()
+				}
+				if !yield(zootour.Visit{ID: int64(i + 1), Date: d.AddDays(i), ZooID: 1, AnimalID: 1}, nil) {
+					return
+				}
+			}
+		},
+	}
+	if err := s.Import(ctx, src); err == nil {
+		t.Fatal("a cancelled import succeeded")
+	}
+	c, err := s.Counts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c != (zootour.Counts{}) {
+		t.Fatalf("a cancelled import left %+v", c)
 	}
 }

@@ -25,6 +25,11 @@ func (s *Store) Import(ctx context.Context, src zootour.Source) error {
 	})
 }
 
+// The rows of an import are executed with the caller's context stripped of
+// its cancellation, which the driver would otherwise watch with a goroutine
+// per statement; the loops look at the context every 1024 records instead,
+// and database/sql rolls the transaction back as soon as it is cancelled.
+
 func importZoos(ctx context.Context, tx *sql.Tx, src zootour.Source) error {
 	if src.Zoos == nil {
 		return nil
@@ -34,12 +39,16 @@ func importZoos(ctx context.Context, tx *sql.Tx, src zootour.Source) error {
 		return internal(err)
 	}
 	defer stmt.Close()
+	rowCtx := context.WithoutCancel(ctx)
 	n := 0
 	for z, err := range src.Zoos {
 		if err != nil {
 			return err
 		}
 		n++
+		if n%1024 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
 		fail := func(err error) error { return &zootour.RecordError{Kind: "zoos", Record: n, Err: err} }
 		if err := zootour.CheckID("id", z.ID); err != nil {
 			return fail(err)
@@ -47,7 +56,7 @@ func importZoos(ctx context.Context, tx *sql.Tx, src zootour.Source) error {
 		if err := z.Validate(); err != nil {
 			return fail(err)
 		}
-		if _, err := stmt.ExecContext(ctx, z.ID, z.Name, z.Location); err != nil {
+		if _, err := stmt.ExecContext(rowCtx, z.ID, z.Name, z.Location); err != nil {
 			if sqliteCode(err) == codePrimaryKey {
 				return fail(zootour.Errorf(zootour.ECONFLICT, "zoo %d already exists", z.ID))
 			}
@@ -66,12 +75,16 @@ func importAnimals(ctx context.Context, tx *sql.Tx, src zootour.Source) error {
 		return internal(err)
 	}
 	defer stmt.Close()
+	rowCtx := context.WithoutCancel(ctx)
 	n := 0
 	for a, err := range src.Animals {
 		if err != nil {
 			return err
 		}
 		n++
+		if n%1024 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
 		fail := func(err error) error { return &zootour.RecordError{Kind: "animals", Record: n, Err: err} }
 		if err := zootour.CheckID("id", a.ID); err != nil {
 			return fail(err)
@@ -79,7 +92,7 @@ func importAnimals(ctx context.Context, tx *sql.Tx, src zootour.Source) error {
 		if err := a.Validate(); err != nil {
 			return fail(err)
 		}
-		if _, err := stmt.ExecContext(ctx, a.ID, a.Name, a.Species); err != nil {
+		if _, err := stmt.ExecContext(rowCtx, a.ID, a.Name, a.Species); err != nil {
 			if sqliteCode(err) == codePrimaryKey {
 				return fail(zootour.Errorf(zootour.ECONFLICT, "animal %d already exists", a.ID))
 			}
@@ -93,17 +106,25 @@ func importVisits(ctx context.Context, tx *sql.Tx, src zootour.Source) error {
 	if src.Visits == nil {
 		return nil
 	}
+	rebuild, err := dropVisitIndexes(ctx, tx)
+	if err != nil {
+		return err
+	}
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO visits (id, date, zoo_id, animal_id) VALUES (?, ?, ?, ?)`)
 	if err != nil {
 		return internal(err)
 	}
 	defer stmt.Close()
+	rowCtx := context.WithoutCancel(ctx)
 	n := 0
 	for v, err := range src.Visits {
 		if err != nil {
 			return err
 		}
 		n++
+		if n%1024 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
 		fail := func(err error) error { return &zootour.RecordError{Kind: "visits", Record: n, Err: err} }
 		if err := zootour.CheckID("id", v.ID); err != nil {
 			return fail(err)
@@ -111,11 +132,53 @@ func importVisits(ctx context.Context, tx *sql.Tx, src zootour.Source) error {
 		if err := v.Validate(); err != nil {
 			return fail(err)
 		}
-		if _, err := stmt.ExecContext(ctx, v.ID, v.Date, v.ZooID, v.AnimalID); err != nil {
+		if _, err := stmt.ExecContext(rowCtx, v.ID, v.Date, v.ZooID, v.AnimalID); err != nil {
 			return fail(visitInsertError(ctx, tx, v, err))
 		}
 	}
+	for _, create := range rebuild {
+		if _, err := tx.ExecContext(ctx, create); err != nil {
+			return internal(err)
+		}
+	}
 	return nil
+}
+
+// dropVisitIndexes drops the indexes of an empty visits table that no
+// constraint needs, and returns the statements that create them again:
+// building an index once from all rows is faster than keeping it up to date
+// row by row. The unique index stays, to name the record that conflicts.
+// Dropping is part of the import's transaction, so a failed import keeps
+// them.
+func dropVisitIndexes(ctx context.Context, tx *sql.Tx) ([]string, error) {
+	empty, err := exists(ctx, tx, `SELECT NOT EXISTS (SELECT 1 FROM visits)`)
+	if err != nil || !empty {
+		return nil, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT name, sql FROM sqlite_schema
+		WHERE type = 'index' AND tbl_name = 'visits' AND sql NOT LIKE 'CREATE UNIQUE%'`)
+	if err != nil {
+		return nil, internal(err)
+	}
+	var names, creates []string
+	for rows.Next() {
+		var name, create string
+		if err := rows.Scan(&name, &create); err != nil {
+			rows.Close()
+			return nil, internal(err)
+		}
+		names, creates = append(names, name), append(creates, create)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, internal(err)
+	}
+	for _, name := range names {
+		if _, err := tx.ExecContext(ctx, `DROP INDEX "`+name+`"`); err != nil {
+			return nil, internal(err)
+		}
+	}
+	return creates, nil
 }
 
 // visitInsertError explains why the schema refused to insert v.
