@@ -113,6 +113,7 @@ The store is chosen by --db or ZOOTOUR_DB: a file path is a SQLite database
 		a.serveCommand(),
 		a.importCommand(),
 		a.exportCommand(),
+		a.generateCommand(),
 		a.zooCommand(),
 		a.animalCommand(),
 		a.visitCommand(),

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/zootour/zootour"
 	"github.com/zootour/zootour/csvio"
+	"github.com/zootour/zootour/generate"
 	"github.com/zootour/zootour/web"
 )
 
@@ -80,4 +81,24 @@ func (a *app) serveCommand() *cobra.Command {
 	c.Flags().StringVar(&cfg.Addr, "addr", web.DefaultAddr, "the address to listen on")
 	c.Flags().StringVar(&cfg.Token, "token", "", "the token that writes from other machines must present (default $ZOOTOUR_TOKEN)")
 	return c
+}
+
+func (a *app) generateCommand() *cobra.Command {
+	var c generate.Config
+	cmd := &cobra.Command{
+		Use:   "generate DIR [--zoos N] [--animals N] [--visits N] [--seed N]",
+		Short: "write synthetic data files to DIR, the same files for the same flags",
+		Args:  exactArgs("DIR"),
+		RunE: func(_ *cobra.Command, args []string) error {
+			if err := generate.Write(args[0], c); err != nil {
+				return cmdError{err}
+			}
+			return a.printCounts("generated", zootour.Counts{Zoos: int64(c.Zoos), Animals: int64(c.Animals), Visits: int64(c.Visits)})
+		},
+	}
+	cmd.Flags().IntVar(&c.Zoos, "zoos", 100, "how many zoos")
+	cmd.Flags().IntVar(&c.Animals, "animals", 1000, "how many animals")
+	cmd.Flags().IntVar(&c.Visits, "visits", 10000, "how many visits")
+	cmd.Flags().Uint64Var(&c.Seed, "seed", 1, "the seed of the random choices")
+	return cmd
 }
