@@ -1,0 +1,170 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"github.com/zootour/zootour"
+)
+
+// The API's handlers are built from a few generic shapes, one per kind of
+// route, so that the three kinds of record behave alike by construction.
+
+// listing is the answer to every listing: a page of items and the cursor
+// of the next page, null on the last.
+type listing[T any] struct {
+	Items []T     `json:"items"`
+	Next  *string `json:"next"`
+}
+
+// writePage answers the first limit of items (fetched as limit+1) and a
+// cursor after the last of them if there were more.
+func writePage[T any](w http.ResponseWriter, items []T, limit int, cursor func(T) string) error {
+	l := listing[T]{Items: items}
+	if len(items) > limit {
+		l.Items = items[:limit]
+		c := cursor(items[limit-1])
+		l.Next = &c
+	}
+	if l.Items == nil {
+		l.Items = []T{}
+	}
+	return writeJSON(w, http.StatusOK, l)
+}
+
+func zooKey(z zootour.Zoo) int64       { return z.ID }
+func animalKey(a zootour.Animal) int64 { return a.ID }
+func visitKey(v zootour.Visit) int64   { return v.ID }
+
+func visitPos(v zootour.Visit) zootour.Position         { return v.Position() }
+func zooAnimalPos(e zootour.ZooAnimal) zootour.Position { return e.Position() }
+func animalZooPos(e zootour.AnimalZoo) zootour.Position { return e.Position() }
+
+// list answers a listing by ID: GET /api/zoos.
+func list[T any](fetch func(context.Context, zootour.Page) ([]T, error), key func(T) int64) apiFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		p, limit, err := pageParams(r)
+		if err != nil {
+			return err
+		}
+		items, err := fetch(r.Context(), p)
+		if err != nil {
+			return err
+		}
+		return writePage(w, items, limit, func(t T) string { return idCursor(key(t)) })
+	}
+}
+
+// get answers one record: GET /api/zoos/{id}.
+func get[T any](fetch func(context.Context, int64) (T, error)) apiFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r)
+		if err != nil {
+			return err
+		}
+		t, err := fetch(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, http.StatusOK, t)
+	}
+}
+
+// create stores the record in the body and answers it, 201, with its URL
+// (prefix and ID) in Location: POST /api/zoos. The store assigns IDs, so a
+// body that names one is refused rather than silently given another.
+func create[T any](prefix string, store func(context.Context, T) (T, error), key func(T) int64) apiFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		var t T
+		if err := readJSON(w, r, &t); err != nil {
+			return err
+		}
+		if key(t) != 0 {
+			return invalid("id is assigned by the server: leave it out")
+		}
+		t, err := store(r.Context(), t)
+		if err != nil {
+			return err
+		}
+		w.Header().Set("Location", prefix+strconv.FormatInt(key(t), 10))
+		return writeJSON(w, http.StatusCreated, t)
+	}
+}
+
+// update changes the fields present in the body and answers the record:
+// PATCH /api/zoos/{id}. A field left out or null stays as it is.
+func update[T, U any](store func(context.Context, int64, U) (T, error)) apiFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r)
+		if err != nil {
+			return err
+		}
+		var u U
+		if err := readJSON(w, r, &u); err != nil {
+			return err
+		}
+		t, err := store(r.Context(), id, u)
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, http.StatusOK, t)
+	}
+}
+
+// remove deletes a record and answers 204: DELETE /api/zoos/{id}, with
+// ?cascade=true where the kind has visits to take along.
+func remove(store func(context.Context, int64, bool) error, cascadable bool) apiFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r)
+		if err != nil {
+			return err
+		}
+		cascade := false
+		if cascadable {
+			if cascade, err = boolParam(r, "cascade"); err != nil {
+				return err
+			}
+		}
+		if err := store(r.Context(), id, cascade); err != nil {
+			return err
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+}
+
+func deleteVisit(s zootour.Store) func(context.Context, int64, bool) error {
+	return func(ctx context.Context, id int64, _ bool) error { return s.DeleteVisit(ctx, id) }
+}
+
+// related answers a relationship listing, paged by the (date, ID) of each
+// entry's visit: GET /api/zoos/{id}/animals. distinct says whether the
+// listing takes ?distinct=.
+func related[T any](fetch func(context.Context, int64, zootour.Query) ([]T, error), pos func(T) zootour.Position, distinct bool) apiFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r)
+		if err != nil {
+			return err
+		}
+		q, limit, err := queryParams(r, distinct)
+		if err != nil {
+			return err
+		}
+		items, err := fetch(r.Context(), id, q)
+		if err != nil {
+			return err
+		}
+		return writePage(w, items, limit, func(t T) string { return posCursor(pos(t)) })
+	}
+}
+
+// apiNotFound answers a path under /api that no route has: 405 with Allow
+// if some method has it, else 404.
+func (srv *Server) apiNotFound(w http.ResponseWriter, r *http.Request) error {
+	if allow := srv.allowed(r); allow != "" {
+		w.Header().Set("Allow", allow)
+		return &httpError{http.StatusMethodNotAllowed, r.Method + " is not allowed on " + r.URL.Path + "; use " + allow}
+	}
+	return zootour.Errorf(zootour.ENOTFOUND, "there is nothing at %s", r.URL.Path)
+}
