@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"path/filepath"
 	"runtime"
 
 	"github.com/zootour/zootour"
@@ -56,9 +57,14 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("sqlite: no database path given")
 	}
+	// An absolute path makes the file: URI unambiguous ("//x" is no host).
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: %w", err)
+	}
 	// BEGIN IMMEDIATE takes the write lock at once, so a transaction never
 	// has to upgrade a read lock, which is where SQLITE_BUSY comes from.
-	writer, err := sql.Open("sqlite", dsn(path, "_txlock", "immediate"))
+	writer, err := sql.Open("sqlite", dsn(abs, "_txlock", "immediate"))
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +74,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, openError(path, err)
 	}
 
-	reader, err := sql.Open("sqlite", dsn(path, "_query_only", "1"))
+	reader, err := sql.Open("sqlite", dsn(abs, "_query_only", "1"))
 	if err != nil {
 		writer.Close()
 		return nil, err

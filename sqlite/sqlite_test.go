@@ -632,3 +632,26 @@ func TestImportCancelled(t *testing.T) {
 		t.Fatalf("a cancelled import left %+v", c)
 	}
 }
+
+// TestOddPaths opens files whose names a URI would misread, and a
+// relative path.
+func TestOddPaths(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a b?c#d%20e")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "zoo tour?.db")
+	s := open(t, path)
+	if _, err := s.CreateZoo(context.Background(), zootour.Zoo{Name: "Z", Location: "L"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("the database is not where it was asked for: %v", err)
+	}
+
+	t.Chdir(dir)
+	open(t, "relative.db")
+	if _, err := os.Stat(filepath.Join(dir, "relative.db")); err != nil {
+		t.Fatalf("a relative path did not open in the working directory: %v", err)
+	}
+}
