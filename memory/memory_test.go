@@ -1,0 +1,17 @@
+package memory_test
+
+import (
+	"testing"
+
+	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/memory"
+	"github.com/zootour/zootour/storetest"
+)
+
+func TestStore(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) zootour.Store {
+		s := memory.New()
+		t.Cleanup(func() { s.Close() })
+		return s
+	})
+}
