@@ -103,8 +103,12 @@ func (s *Store) Animals(ctx context.Context, p zootour.Page) ([]zootour.Animal, 
 	return animals, err
 }
 
-// findAnimal returns the animal with the given ID, or a not-found error.
+// findAnimal returns the animal with the given ID: an invalid error for an ID
+// that cannot be one, a not-found error if there is none.
 func findAnimal(ctx context.Context, tx *sql.Tx, id int64) (zootour.Animal, error) {
+	if err := zootour.CheckID("animal ID", id); err != nil {
+		return zootour.Animal{}, err
+	}
 	a := zootour.Animal{ID: id}
 	err := tx.QueryRowContext(ctx, `SELECT name, species FROM animals WHERE id = ?`, id).
 		Scan(&a.Name, &a.Species)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/zootour/zootour"
 	"github.com/zootour/zootour/sqlite"
+	"github.com/zootour/zootour/storetest"
 	"github.com/zootour/zootour/teaching"
 )
 
@@ -654,4 +655,9 @@ func TestOddPaths(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "relative.db")); err != nil {
 		t.Fatalf("a relative path did not open in the working directory: %v", err)
 	}
+}
+
+// TestStore runs the conformance suite on a fresh file per test.
+func TestStore(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) zootour.Store { return newStore(t) })
 }

@@ -67,6 +67,9 @@ func (s *Store) UpdateVisit(ctx context.Context, id int64, u zootour.VisitUpdate
 
 // DeleteVisit removes a visit.
 func (s *Store) DeleteVisit(ctx context.Context, id int64) error {
+	if err := zootour.CheckID("visit ID", id); err != nil {
+		return err
+	}
 	return s.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM visits WHERE id = ?`, id)
 		if err != nil {
@@ -137,8 +140,12 @@ func checkVisit(ctx context.Context, tx *sql.Tx, v zootour.Visit) error {
 	return internal(err)
 }
 
-// findVisit returns the visit with the given ID, or a not-found error.
+// findVisit returns the visit with the given ID: an invalid error for an ID
+// that cannot be one, a not-found error if there is none.
 func findVisit(ctx context.Context, tx *sql.Tx, id int64) (zootour.Visit, error) {
+	if err := zootour.CheckID("visit ID", id); err != nil {
+		return zootour.Visit{}, err
+	}
 	v := zootour.Visit{ID: id}
 	err := tx.QueryRowContext(ctx, `SELECT date, zoo_id, animal_id FROM visits WHERE id = ?`, id).
 		Scan(&v.Date, &v.ZooID, &v.AnimalID)

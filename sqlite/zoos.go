@@ -103,8 +103,12 @@ func (s *Store) Zoos(ctx context.Context, p zootour.Page) ([]zootour.Zoo, error)
 	return zoos, err
 }
 
-// findZoo returns the zoo with the given ID, or a not-found error.
+// findZoo returns the zoo with the given ID: an invalid error for an ID
+// that cannot be one, a not-found error if there is none.
 func findZoo(ctx context.Context, tx *sql.Tx, id int64) (zootour.Zoo, error) {
+	if err := zootour.CheckID("zoo ID", id); err != nil {
+		return zootour.Zoo{}, err
+	}
 	z := zootour.Zoo{ID: id}
 	err := tx.QueryRowContext(ctx, `SELECT name, location FROM zoos WHERE id = ?`, id).
 		Scan(&z.Name, &z.Location)
