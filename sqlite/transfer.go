@@ -13,6 +13,11 @@ import (
 // inserted as they arrive, so an import of any size needs little memory.
 // The schema's constraints do the checking; only a failure costs a query
 // to explain it.
+//
+// The rows are executed with the caller's context stripped of its
+// cancellation, which the driver would otherwise watch with a goroutine per
+// statement; the loops look at the context every 1024 records instead, and
+// database/sql rolls the transaction back as soon as it is cancelled.
 func (s *Store) Import(ctx context.Context, src zootour.Source) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
 		if err := importZoos(ctx, tx, src); err != nil {
@@ -24,11 +29,6 @@ func (s *Store) Import(ctx context.Context, src zootour.Source) error {
 		return importVisits(ctx, tx, src)
 	})
 }
-
-// The rows of an import are executed with the caller's context stripped of
-// its cancellation, which the driver would otherwise watch with a goroutine
-// per statement; the loops look at the context every 1024 records instead,
-// and database/sql rolls the transaction back as soon as it is cancelled.
 
 func importZoos(ctx context.Context, tx *sql.Tx, src zootour.Source) error {
 	if src.Zoos == nil {
