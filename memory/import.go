@@ -44,36 +44,37 @@ func (s *Store) Import(ctx context.Context, src zootour.Source) error {
 }
 
 func read(src zootour.Source) (b batch, err error) {
-	b.zoos, err = readKind(src.Zoos, "zoos", func(z *zootour.Zoo) error {
+	b.zoos, err = readKind(src.Zoos, "zoos", func(z zootour.Zoo) (zootour.Zoo, error) {
 		if err := zootour.CheckID("id", z.ID); err != nil {
-			return err
+			return z, err
 		}
-		return z.Validate()
+		return z, z.Validate()
 	})
 	if err != nil {
 		return b, err
 	}
-	b.animals, err = readKind(src.Animals, "animals", func(a *zootour.Animal) error {
+	b.animals, err = readKind(src.Animals, "animals", func(a zootour.Animal) (zootour.Animal, error) {
 		if err := zootour.CheckID("id", a.ID); err != nil {
-			return err
+			return a, err
 		}
-		return a.Validate()
+		return a, a.Validate()
 	})
 	if err != nil {
 		return b, err
 	}
-	b.visits, err = readKind(src.Visits, "visits", func(v *zootour.Visit) error {
+	b.visits, err = readKind(src.Visits, "visits", func(v zootour.Visit) (zootour.Visit, error) {
 		if err := zootour.CheckID("id", v.ID); err != nil {
-			return err
+			return v, err
 		}
-		return v.Validate()
+		return v, v.Validate()
 	})
 	return b, err
 }
 
 // readKind collects the records of seq (nil counts as empty) up to the
-// first that yields an error or fails check.
-func readKind[T any](seq iter.Seq2[T, error], kind string, check func(*T) error) ([]T, error) {
+// first that yields an error or fails check, which returns the record
+// cleaned.
+func readKind[T any](seq iter.Seq2[T, error], kind string, check func(T) (T, error)) ([]T, error) {
 	if seq == nil {
 		return nil, nil
 	}
@@ -82,7 +83,7 @@ func readKind[T any](seq iter.Seq2[T, error], kind string, check func(*T) error)
 	for r, err := range seq {
 		n++
 		if err == nil {
-			err = check(&r)
+			r, err = check(r)
 		}
 		if err != nil {
 			return out, recordError(kind, n, err)
