@@ -183,6 +183,14 @@ type Page struct {
 	Limit int
 }
 
+// Validate checks that the limit is not negative.
+func (p Page) Validate() error {
+	if p.Limit < 0 {
+		return Errorf(EINVALID, "limit must not be negative")
+	}
+	return nil
+}
+
 // Position is where a relationship listing stands: the date and ID of the
 // visit of the last entry seen. The zero Position is the start.
 type Position struct {
@@ -284,6 +292,8 @@ type Counts struct {
 // Store keeps zoos, animals and visits. Every method is one transaction:
 // a method that fails changes nothing. Errors carry the codes EINVALID,
 // ENOTFOUND and ECONFLICT as documented; any other error is internal.
+// Every method that takes an ID answers EINVALID for an ID that is not
+// positive, and every listing answers EINVALID for a negative limit.
 // Implementations are safe for concurrent use.
 type Store interface {
 	// CreateZoo validates z, stores it with a new ID and returns it.
@@ -341,8 +351,10 @@ type Store interface {
 	Counts(ctx context.Context) (Counts, error)
 
 	// Import adds the records of src with the IDs they carry, all or
-	// nothing. A record that is bad, refers to a record that does not exist
-	// or conflicts fails the import with a *RecordError naming it.
+	// nothing. A record that is bad (an ID that is not positive included),
+	// refers to a record that does not exist or conflicts fails the import
+	// with a *RecordError naming it. An error yielded by src itself is
+	// returned as it is.
 	Import(ctx context.Context, src Source) error
 	// Export writes every record to dst from one consistent snapshot.
 	Export(ctx context.Context, dst Sink) error
