@@ -389,3 +389,79 @@ func TestImportSequences(t *testing.T) {
 		t.Errorf("visit after import has ID %d, want 71", v.ID)
 	}
 }
+
+// schemaOf describes the keys, constraints and indexes of the store's
+// tables, as the catalog has them.
+func schemaOf(t *testing.T, conn *pgx.Conn) []string {
+	rows, _ := conn.Query(t.Context(), `
+SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint
+WHERE connamespace = current_schema()::regnamespace
+UNION ALL
+SELECT indexrelid::regclass::text || ' ' || pg_get_indexdef(indexrelid) FROM pg_index
+WHERE indrelid IN ('zoos'::regclass, 'animals'::regclass, 'visits'::regclass)
+ORDER BY 1`)
+	return must(pgx.CollectRows(rows, pgx.RowTo[string]))(t)
+}
+
+// A large import into an empty visits table takes the path that rebuilds
+// its keys and indexes afterwards: the schema must come out the same, and
+// a record at fault must still be named.
+func TestBulkImport(t *testing.T) {
+	const n = 12000
+	tests := []struct {
+		name   string
+		edit   func(i int, v *zootour.Visit)
+		record int
+		code   string
+	}{
+		{"visit ID twice", func(i int, v *zootour.Visit) {
+			if i == 11000 {
+				v.ID = 5
+			}
+		}, 11001, zootour.ECONFLICT},
+		{"missing zoo", func(i int, v *zootour.Visit) {
+			if i == 10500 {
+				v.ZooID = 1000
+			}
+		}, 10501, zootour.EINVALID},
+		{"missing animal", func(i int, v *zootour.Visit) {
+			if i == 10600 {
+				v.AnimalID = 1000
+			}
+		}, 10601, zootour.EINVALID},
+		{"animal twice on a date", func(i int, v *zootour.Visit) {
+			if i == 11999 {
+				v.Date = zootour.MustDate("2000-01-01")
+			}
+		}, 12000, zootour.ECONFLICT},
+	}
+	url := pgtest.URL(t)
+	s, ctx := openURL(t, url), t.Context()
+	conn := connect(t, url)
+	want := schemaOf(t, conn)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := s.Import(ctx, generated(10, 100, n, 1, "2000-01-01", tt.edit))
+			var re *zootour.RecordError
+			if !errors.As(err, &re) || re.Kind != "visits" || re.Record != tt.record {
+				t.Errorf("Import: %v, want an error for visits record %d", err, tt.record)
+			}
+			wantCode(t, "Import", err, tt.code)
+			if got := must(s.Counts(ctx))(t); got != (zootour.Counts{}) {
+				t.Errorf("Counts after a failed import = %+v, want none", got)
+			}
+		})
+	}
+	check(t, s.Import(ctx, generated(10, 100, n, 1, "2000-01-01", nil)))
+	if got := must(s.Counts(ctx))(t); got != (zootour.Counts{Zoos: 10, Animals: 100, Visits: n}) {
+		t.Errorf("Counts after the import = %+v", got)
+	}
+	if got := schemaOf(t, conn); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("schema after a bulk import:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// The constraints work again.
+	_, err := s.CreateVisit(ctx, zootour.Visit{Date: zootour.MustDate("2000-01-01"), ZooID: 1, AnimalID: 1})
+	wantCode(t, "a second visit on a date after the import", err, zootour.ECONFLICT)
+	_, err = s.CreateVisit(ctx, zootour.Visit{Date: zootour.MustDate("2000-01-01"), ZooID: 11, AnimalID: 1})
+	wantCode(t, "a visit to a missing zoo after the import", err, zootour.EINVALID)
+}
