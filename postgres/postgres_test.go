@@ -351,7 +351,7 @@ func TestImportSourceError(t *testing.T) {
 			yield(zootour.Zoo{}, bad)
 		}
 	}}
-	if err := s.Import(ctx, src); !errors.Is(err, bad) {
+	if err := s.Import(ctx, src); err != bad {
 		t.Errorf("Import: %v, want the source's error", err)
 	}
 	if got := must(s.Counts(ctx))(t); got != (zootour.Counts{}) {

@@ -29,6 +29,9 @@ func (s *Store) Zoo(ctx context.Context, id int64) (zootour.Zoo, error) {
 
 // getZoo reads a zoo; lock, if not empty, is a locking clause (FOR UPDATE).
 func getZoo(ctx context.Context, q querier, id int64, lock string) (zootour.Zoo, error) {
+	if err := zootour.CheckID("zoo ID", id); err != nil {
+		return zootour.Zoo{}, err
+	}
 	z := zootour.Zoo{ID: id}
 	err := q.QueryRow(ctx, "SELECT name, location FROM zoos WHERE id = $1 "+lock, id).Scan(&z.Name, &z.Location)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -60,6 +63,9 @@ func (s *Store) UpdateZoo(ctx context.Context, id int64, u zootour.ZooUpdate) (z
 }
 
 func (s *Store) DeleteZoo(ctx context.Context, id int64, cascade bool) error {
+	if err := zootour.CheckID("zoo ID", id); err != nil {
+		return err
+	}
 	if !cascade {
 		tag, err := s.pool.Exec(ctx, "DELETE FROM zoos WHERE id = $1", id)
 		if code, _ := pgError(err); code == foreignKeyViolation {
@@ -85,10 +91,10 @@ func (s *Store) DeleteZoo(ctx context.Context, id int64, cascade bool) error {
 }
 
 func (s *Store) Zoos(ctx context.Context, p zootour.Page) ([]zootour.Zoo, error) {
-	limit, err := pageLimit(p.Limit)
-	if err != nil {
+	if err := p.Validate(); err != nil {
 		return nil, err
 	}
+	limit := pageLimit(p.Limit)
 	rows, _ := s.pool.Query(ctx, "SELECT id, name, location FROM zoos WHERE id > $1 ORDER BY id LIMIT $2", p.After, limit)
 	zoos, err := pgx.CollectRows(rows, scanZoo)
 	if err != nil {
@@ -114,6 +120,9 @@ func (s *Store) Animal(ctx context.Context, id int64) (zootour.Animal, error) {
 }
 
 func getAnimal(ctx context.Context, q querier, id int64, lock string) (zootour.Animal, error) {
+	if err := zootour.CheckID("animal ID", id); err != nil {
+		return zootour.Animal{}, err
+	}
 	a := zootour.Animal{ID: id}
 	err := q.QueryRow(ctx, "SELECT name, species FROM animals WHERE id = $1 "+lock, id).Scan(&a.Name, &a.Species)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -145,6 +154,9 @@ func (s *Store) UpdateAnimal(ctx context.Context, id int64, u zootour.AnimalUpda
 }
 
 func (s *Store) DeleteAnimal(ctx context.Context, id int64, cascade bool) error {
+	if err := zootour.CheckID("animal ID", id); err != nil {
+		return err
+	}
 	if !cascade {
 		tag, err := s.pool.Exec(ctx, "DELETE FROM animals WHERE id = $1", id)
 		if code, _ := pgError(err); code == foreignKeyViolation {
@@ -169,10 +181,10 @@ func (s *Store) DeleteAnimal(ctx context.Context, id int64, cascade bool) error 
 }
 
 func (s *Store) Animals(ctx context.Context, p zootour.Page) ([]zootour.Animal, error) {
-	limit, err := pageLimit(p.Limit)
-	if err != nil {
+	if err := p.Validate(); err != nil {
 		return nil, err
 	}
+	limit := pageLimit(p.Limit)
 	rows, _ := s.pool.Query(ctx, "SELECT id, name, species FROM animals WHERE id > $1 ORDER BY id LIMIT $2", p.After, limit)
 	animals, err := pgx.CollectRows(rows, scanAnimal)
 	if err != nil {
@@ -222,6 +234,9 @@ func (s *Store) Visit(ctx context.Context, id int64) (zootour.Visit, error) {
 }
 
 func getVisit(ctx context.Context, q querier, id int64, lock string) (zootour.Visit, error) {
+	if err := zootour.CheckID("visit ID", id); err != nil {
+		return zootour.Visit{}, err
+	}
 	v := zootour.Visit{ID: id}
 	err := q.QueryRow(ctx, "SELECT date, zoo_id, animal_id FROM visits WHERE id = $1 "+lock, id).Scan(&v.Date, &v.ZooID, &v.AnimalID)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -254,6 +269,9 @@ func (s *Store) UpdateVisit(ctx context.Context, id int64, u zootour.VisitUpdate
 }
 
 func (s *Store) DeleteVisit(ctx context.Context, id int64) error {
+	if err := zootour.CheckID("visit ID", id); err != nil {
+		return err
+	}
 	tag, err := s.pool.Exec(ctx, "DELETE FROM visits WHERE id = $1", id)
 	if err == nil && tag.RowsAffected() == 0 {
 		return zootour.Errorf(zootour.ENOTFOUND, "visit %d does not exist", id)
@@ -262,10 +280,10 @@ func (s *Store) DeleteVisit(ctx context.Context, id int64) error {
 }
 
 func (s *Store) Visits(ctx context.Context, p zootour.Page) ([]zootour.Visit, error) {
-	limit, err := pageLimit(p.Limit)
-	if err != nil {
+	if err := p.Validate(); err != nil {
 		return nil, err
 	}
+	limit := pageLimit(p.Limit)
 	rows, _ := s.pool.Query(ctx, "SELECT id, date, zoo_id, animal_id FROM visits WHERE id > $1 ORDER BY id LIMIT $2", p.After, limit)
 	visits, err := pgx.CollectRows(rows, scanVisit)
 	if err != nil {
@@ -298,15 +316,12 @@ func animalNotFound(id int64) error {
 	return zootour.Errorf(zootour.ENOTFOUND, "animal %d does not exist", id)
 }
 
-// pageLimit returns the LIMIT for a page: NULL, which is no limit, for 0.
-func pageLimit(n int) (any, error) {
-	switch {
-	case n < 0:
-		return nil, zootour.Errorf(zootour.EINVALID, "limit must not be negative")
-	case n == 0:
-		return nil, nil
+// pageLimit returns the LIMIT for a listing: NULL, which is no limit, for 0.
+func pageLimit(n int) any {
+	if n <= 0 {
+		return nil
 	}
-	return n, nil
+	return n
 }
 
 func scanZoo(row pgx.CollectableRow) (zootour.Zoo, error) {

@@ -86,11 +86,7 @@ func listArgs(q zootour.Query) []any {
 	if after.Date.IsZero() {
 		after.Date = zootour.MinDate
 	}
-	var limit any // NULL: no limit
-	if q.Limit > 0 {
-		limit = q.Limit
-	}
-	return []any{from, to, after.Date, after.ID, limit}
+	return []any{from, to, after.Date, after.ID, pageLimit(q.Limit)}
 }
 
 // list runs a relationship listing of the zoo or animal ownerID. It sends
@@ -100,6 +96,9 @@ func listArgs(q zootour.Query) []any {
 // exists now, it had no visits in the window at some moment during the
 // call (when the listing ran, or when the owner was created).
 func list[T any](ctx context.Context, s *Store, owner string, ownerID int64, q zootour.Query, sql string, scan pgx.RowToFunc[T]) ([]T, error) {
+	if err := zootour.CheckID(owner+" ID", ownerID); err != nil {
+		return nil, err
+	}
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}

@@ -42,8 +42,17 @@ FROM (VALUES ('zoos_id_seq', (SELECT max(id) FROM zoos)),
 WHERE p.schemaname = current_schema() AND p.sequencename = t.seq AND m > coalesce(p.last_value, 0)`)
 		return err
 	})
+	var se sourceError
+	if errors.As(err, &se) {
+		return se.err
+	}
 	return internal(ctx, "import", err)
 }
+
+// sourceError marks an error of the Source, which Import returns as it is.
+type sourceError struct{ err error }
+
+func (e sourceError) Error() string { return e.err.Error() }
 
 // A kind of record as imported: its staging table (whose first column n
 // numbers the records from 1), how to move it into place, and how to find
@@ -175,7 +184,7 @@ func importKind[T any](ctx context.Context, tx pgx.Tx, spec importSpec, seq iter
 		}
 		n++
 		if err != nil {
-			stopped = err
+			stopped = sourceError{err}
 			return nil, nil
 		}
 		vals, err := row(rec)
