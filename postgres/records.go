@@ -11,6 +11,7 @@ import (
 // A public method is one transaction: a single statement is one by itself;
 // methods of several statements use pgx.BeginFunc.
 
+// CreateZoo validates z and inserts it with the next ID of its sequence.
 func (s *Store) CreateZoo(ctx context.Context, z zootour.Zoo) (zootour.Zoo, error) {
 	if err := z.Validate(); err != nil {
 		return zootour.Zoo{}, err
@@ -23,6 +24,7 @@ func (s *Store) CreateZoo(ctx context.Context, z zootour.Zoo) (zootour.Zoo, erro
 	return z, nil
 }
 
+// Zoo returns the zoo with the given ID.
 func (s *Store) Zoo(ctx context.Context, id int64) (zootour.Zoo, error) {
 	return getZoo(ctx, s.pool, id, "")
 }
@@ -43,6 +45,7 @@ func getZoo(ctx context.Context, q querier, id int64, lock string) (zootour.Zoo,
 	return z, nil
 }
 
+// UpdateZoo reads the zoo under a row lock, applies u and writes it back.
 func (s *Store) UpdateZoo(ctx context.Context, id int64, u zootour.ZooUpdate) (zootour.Zoo, error) {
 	var z zootour.Zoo
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
@@ -62,6 +65,8 @@ func (s *Store) UpdateZoo(ctx context.Context, id int64, u zootour.ZooUpdate) (z
 	return z, nil
 }
 
+// DeleteZoo deletes a zoo; with cascade, its visits first, the zoo locked
+// so that no new visit can refer to it meanwhile.
 func (s *Store) DeleteZoo(ctx context.Context, id int64, cascade bool) error {
 	if err := zootour.CheckID("zoo ID", id); err != nil {
 		return err
@@ -90,6 +95,7 @@ func (s *Store) DeleteZoo(ctx context.Context, id int64, cascade bool) error {
 	return internal(ctx, "delete zoo", err)
 }
 
+// Zoos lists zoos by ID from p.After.
 func (s *Store) Zoos(ctx context.Context, p zootour.Page) ([]zootour.Zoo, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
@@ -103,6 +109,7 @@ func (s *Store) Zoos(ctx context.Context, p zootour.Page) ([]zootour.Zoo, error)
 	return zoos, nil
 }
 
+// CreateAnimal validates a and inserts it with the next ID of its sequence.
 func (s *Store) CreateAnimal(ctx context.Context, a zootour.Animal) (zootour.Animal, error) {
 	if err := a.Validate(); err != nil {
 		return zootour.Animal{}, err
@@ -115,6 +122,7 @@ func (s *Store) CreateAnimal(ctx context.Context, a zootour.Animal) (zootour.Ani
 	return a, nil
 }
 
+// Animal returns the animal with the given ID.
 func (s *Store) Animal(ctx context.Context, id int64) (zootour.Animal, error) {
 	return getAnimal(ctx, s.pool, id, "")
 }
@@ -134,6 +142,7 @@ func getAnimal(ctx context.Context, q querier, id int64, lock string) (zootour.A
 	return a, nil
 }
 
+// UpdateAnimal reads the animal under a row lock, applies u and writes it back.
 func (s *Store) UpdateAnimal(ctx context.Context, id int64, u zootour.AnimalUpdate) (zootour.Animal, error) {
 	var a zootour.Animal
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
@@ -153,6 +162,7 @@ func (s *Store) UpdateAnimal(ctx context.Context, id int64, u zootour.AnimalUpda
 	return a, nil
 }
 
+// DeleteAnimal deletes an animal, like DeleteZoo.
 func (s *Store) DeleteAnimal(ctx context.Context, id int64, cascade bool) error {
 	if err := zootour.CheckID("animal ID", id); err != nil {
 		return err
@@ -180,6 +190,7 @@ func (s *Store) DeleteAnimal(ctx context.Context, id int64, cascade bool) error 
 	return internal(ctx, "delete animal", err)
 }
 
+// Animals lists animals by ID from p.After.
 func (s *Store) Animals(ctx context.Context, p zootour.Page) ([]zootour.Animal, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
@@ -193,6 +204,8 @@ func (s *Store) Animals(ctx context.Context, p zootour.Page) ([]zootour.Animal, 
 	return animals, nil
 }
 
+// CreateVisit validates v and inserts it; the constraints of the table
+// decide whether its zoo and animal exist and its date is free.
 func (s *Store) CreateVisit(ctx context.Context, v zootour.Visit) (zootour.Visit, error) {
 	if err := v.Validate(); err != nil {
 		return zootour.Visit{}, err
@@ -229,6 +242,7 @@ func (s *Store) visitError(ctx context.Context, op string, v zootour.Visit, err 
 	return internal(ctx, op, err)
 }
 
+// Visit returns the visit with the given ID.
 func (s *Store) Visit(ctx context.Context, id int64) (zootour.Visit, error) {
 	return getVisit(ctx, s.pool, id, "")
 }
@@ -248,6 +262,7 @@ func getVisit(ctx context.Context, q querier, id int64, lock string) (zootour.Vi
 	return v, nil
 }
 
+// UpdateVisit reads the visit under a row lock, applies u and writes it back.
 func (s *Store) UpdateVisit(ctx context.Context, id int64, u zootour.VisitUpdate) (zootour.Visit, error) {
 	var v zootour.Visit
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
@@ -268,6 +283,7 @@ func (s *Store) UpdateVisit(ctx context.Context, id int64, u zootour.VisitUpdate
 	return v, nil
 }
 
+// DeleteVisit deletes the visit with the given ID.
 func (s *Store) DeleteVisit(ctx context.Context, id int64) error {
 	if err := zootour.CheckID("visit ID", id); err != nil {
 		return err
@@ -279,6 +295,7 @@ func (s *Store) DeleteVisit(ctx context.Context, id int64) error {
 	return internal(ctx, "delete visit", err)
 }
 
+// Visits lists visits by ID from p.After.
 func (s *Store) Visits(ctx context.Context, p zootour.Page) ([]zootour.Visit, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
@@ -292,6 +309,7 @@ func (s *Store) Visits(ctx context.Context, p zootour.Page) ([]zootour.Visit, er
 	return visits, nil
 }
 
+// Counts counts the records of each kind.
 func (s *Store) Counts(ctx context.Context) (zootour.Counts, error) {
 	var c zootour.Counts
 	// One statement, so the three counts come from one snapshot.

@@ -49,10 +49,12 @@ AND NOT EXISTS (SELECT 1 FROM visits w WHERE w.animal_id = v.animal_id AND w.zoo
 	animalExistsSQL = `SELECT EXISTS (SELECT 1 FROM animals WHERE id = $1)`
 )
 
+// ZooVisits lists a zoo's visits by date, then ID.
 func (s *Store) ZooVisits(ctx context.Context, zooID int64, q zootour.Query) ([]zootour.Visit, error) {
 	return list(ctx, s, "zoo", zooID, q, zooVisitsSQL, scanVisit)
 }
 
+// ZooAnimals lists the animals of a zoo's visits.
 func (s *Store) ZooAnimals(ctx context.Context, zooID int64, q zootour.Query) ([]zootour.ZooAnimal, error) {
 	sql := zooAnimalsSQL
 	if q.Distinct {
@@ -61,10 +63,12 @@ func (s *Store) ZooAnimals(ctx context.Context, zooID int64, q zootour.Query) ([
 	return list(ctx, s, "zoo", zooID, q, sql+zooOrderSQL, scanZooAnimal)
 }
 
+// AnimalVisits lists an animal's visits by date.
 func (s *Store) AnimalVisits(ctx context.Context, animalID int64, q zootour.Query) ([]zootour.Visit, error) {
 	return list(ctx, s, "animal", animalID, q, animalVisitsSQL, scanVisit)
 }
 
+// AnimalZoos lists the zoos of an animal's visits.
 func (s *Store) AnimalZoos(ctx context.Context, animalID int64, q zootour.Query) ([]zootour.AnimalZoo, error) {
 	sql := animalZoosSQL
 	if q.Distinct {
