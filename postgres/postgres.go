@@ -5,7 +5,8 @@
 //
 //	pool_max_conns=8         the most connections the store keeps open (default: 4 or the number of CPUs, if more)
 //	statement_timeout=5s     how long one statement may run before the server stops it;
-//	                         such a statement fails with an internal error, never a partial answer
+//	                         such a statement fails with an internal error, never a partial answer.
+//	                         It bounds each statement of an import too (a COPY, an index build)
 //	search_path=myschema     the schema that holds the store's tables
 //
 // statement_timeout and search_path are PostgreSQL run-time parameters: any
