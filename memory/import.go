@@ -3,7 +3,6 @@ package memory
 import (
 	"cmp"
 	"context"
-	"errors"
 	"iter"
 	"slices"
 
@@ -81,11 +80,11 @@ func readKind[T any](seq iter.Seq2[T, error], kind string, check func(T) (T, err
 	var out []T
 	n := 0
 	for r, err := range seq {
-		n++
-		if err == nil {
-			r, err = check(r)
-		}
 		if err != nil {
+			return out, err // the source's own error, which knows where it is
+		}
+		n++
+		if r, err = check(r); err != nil {
 			return out, recordError(kind, n, err)
 		}
 		out = append(out, r)
@@ -94,9 +93,6 @@ func readKind[T any](seq iter.Seq2[T, error], kind string, check func(T) (T, err
 }
 
 func recordError(kind string, n int, err error) error {
-	if _, ok := errors.AsType[*zootour.RecordError](err); ok {
-		return err // the source already named the record
-	}
 	return &zootour.RecordError{Kind: kind, Record: n, Err: err}
 }
 

@@ -92,8 +92,8 @@ func search[R keyed](rows []R, id int64) (int, bool) {
 
 // page returns the rows after p.After, at most p.Limit of them.
 func page[R keyed, T any](rows []R, p zootour.Page, conv func(R) T) ([]T, error) {
-	if p.Limit < 0 {
-		return nil, zootour.Errorf(zootour.EINVALID, "limit must not be negative")
+	if err := p.Validate(); err != nil {
+		return nil, err
 	}
 	i, found := search(rows, p.After)
 	if found {

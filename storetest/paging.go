@@ -93,6 +93,8 @@ func testPageByID(t *testing.T, open func(t *testing.T) zootour.Store) {
 // and that a cursor still works after add has created a record.
 func checkPaging[T any](t *testing.T, name string, all []T, list func(zootour.Page) ([]T, error), id func(T) int64, add func() T) {
 	t.Helper()
+	_, err := list(zootour.Page{Limit: -1})
+	code(t, name+" with a negative limit", err, zootour.EINVALID)
 	if d := diff(all, must(list(zootour.Page{}))(t)); d != "" {
 		t.Fatalf("%s (-want +got):\n%s", name, d)
 	}
