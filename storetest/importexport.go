@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"errors"
 	"iter"
 	"math/rand/v2"
@@ -289,6 +290,37 @@ func testImportFailures(t *testing.T, open func(t *testing.T) zootour.Store) {
 		}
 		checkNoTrace(t, s, before)
 	})
+}
+
+// testImportCancelled cancels the context of an import while the source is
+// being read: the import either fails and leaves no trace, or succeeds
+// whole.
+func testImportCancelled(t *testing.T, open func(t *testing.T) zootour.Store) {
+	s := open(t)
+	z := addZoo(t, s, "Base", "L")
+	before := exportOf(t, s)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	const n = 3000
+	visits := func(yield func(zootour.Visit, error) bool) {
+		for i := range int64(n) {
+			if i == n/2 {
+				cancel()
+			}
+			if !yield(zootour.Visit{ID: big + i, Date: zootour.MinDate.AddDays(int(i)), ZooID: z.ID, AnimalID: big}, nil) {
+				return
+			}
+		}
+	}
+	animals := []zootour.Animal{{ID: big, Name: "A", Species: "S"}}
+	err := s.Import(ctx, zootour.Source{Animals: seq(animals), Visits: visits})
+	if err == nil {
+		if got := must(s.Counts(t.Context()))(t); got.Visits != n {
+			t.Errorf("an import that succeeded holds %d visits of %d", got.Visits, n)
+		}
+		return
+	}
+	checkNoTrace(t, s, before)
 }
 
 // checkNoTrace checks that a failed import left s as before, down to the

@@ -52,6 +52,7 @@ func Run(t *testing.T, open func(t *testing.T) zootour.Store) {
 		{"ImportIntoFilledStore", testImportIntoFilledStore},
 		{"ImportEmpty", testImportEmpty},
 		{"ImportFailures", testImportFailures},
+		{"ImportCancelled", testImportCancelled},
 		{"Export", testExport},
 		{"ExportRoundTrip", testExportRoundTrip},
 		{"Random", testRandom},
