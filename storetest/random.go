@@ -148,7 +148,6 @@ func (w *world) checkAll(r *rand.Rand, start zootour.Date, days int) {
 		Zoos:    make([]zootour.Zoo, 0, len(w.m.Zoos)),
 		Animals: make([]zootour.Animal, 0, len(w.m.Animals)),
 		Visits:  slices.SortedFunc(slices.Values(w.m.Visits), func(a, b zootour.Visit) int { return cmp.Compare(a.ID, b.ID) }),
-		kinds:   got.kinds,
 	}
 	for _, id := range w.zooIDs() {
 		want.Zoos = append(want.Zoos, w.m.Zoos[id])

@@ -127,34 +127,37 @@ type dump struct {
 	Zoos    []zootour.Zoo
 	Animals []zootour.Animal
 	Visits  []zootour.Visit
-	kinds   string // one letter per record received, to check the order of kinds
+	kinds   []byte // one letter per record received, to check the order of kinds
 }
 
-func (d *dump) Zoo(z zootour.Zoo) error { d.Zoos = append(d.Zoos, z); d.kinds += "z"; return nil }
+func (d *dump) Zoo(z zootour.Zoo) error {
+	d.Zoos, d.kinds = append(d.Zoos, z), append(d.kinds, 'z')
+	return nil
+}
+
 func (d *dump) Animal(a zootour.Animal) error {
-	d.Animals = append(d.Animals, a)
-	d.kinds += "a"
+	d.Animals, d.kinds = append(d.Animals, a), append(d.kinds, 'a')
 	return nil
 }
+
 func (d *dump) Visit(v zootour.Visit) error {
-	d.Visits = append(d.Visits, v)
-	d.kinds += "v"
+	d.Visits, d.kinds = append(d.Visits, v), append(d.kinds, 'v')
 	return nil
 }
+
 func (d *dump) source() zootour.Source { return source(d.Zoos, d.Animals, d.Visits) }
+
 func (d *dump) counts() zootour.Counts {
 	return zootour.Counts{Zoos: int64(len(d.Zoos)), Animals: int64(len(d.Animals)), Visits: int64(len(d.Visits))}
 }
+
+// exportOf returns everything s holds. Comparing two exports is how the
+// suite checks that a failed write changed nothing.
 func exportOf(t testing.TB, s zootour.Store) dump {
 	t.Helper()
 	var d dump
 	noErr(t, s.Export(t.Context(), &d))
 	return d
-}
-
-// same compares two exports, ignoring the order log.
-func sameExport(want, got dump) string {
-	return diff(want, got)
 }
 
 func seq[T any](recs []T) iter.Seq2[T, error] {
@@ -413,7 +416,7 @@ func testTextFields(t *testing.T, open func(t *testing.T) zootour.Store) {
 			got, err := f.create(tc.in)
 			if tc.want == "" {
 				code(t, what+": create", err, zootour.EINVALID)
-				if d := sameExport(before, exportOf(t, s)); d != "" {
+				if d := diff(before, exportOf(t, s)); d != "" {
 					t.Errorf("%s: a failed create changed the store (-before +after):\n%s", what, d)
 				}
 			} else if err != nil || got != tc.want {
@@ -428,7 +431,7 @@ func testTextFields(t *testing.T, open func(t *testing.T) zootour.Store) {
 				if now := f.get(); now != old {
 					t.Errorf("%s: a failed update changed the field from %q to %q", what, old, now)
 				}
-				if d := sameExport(before, exportOf(t, s)); d != "" {
+				if d := diff(before, exportOf(t, s)); d != "" {
 					t.Errorf("%s: a failed update changed the store (-before +after):\n%s", what, d)
 				}
 			} else {
@@ -476,7 +479,7 @@ func testVisitFields(t *testing.T, open func(t *testing.T) zootour.Store) {
 		_, err = s.UpdateVisit(ctx, v.ID, u)
 		code(t, "update with "+tc.name, err, zootour.EINVALID)
 	}
-	if d := sameExport(before, exportOf(t, s)); d != "" {
+	if d := diff(before, exportOf(t, s)); d != "" {
 		t.Errorf("failed writes changed the store (-before +after):\n%s", d)
 	}
 }
@@ -527,7 +530,7 @@ func testNotFound(t *testing.T, open func(t *testing.T) zootour.Store) {
 			}
 		}
 	}
-	if d := sameExport(before, exportOf(t, s)); d != "" {
+	if d := diff(before, exportOf(t, s)); d != "" {
 		t.Errorf("failed writes changed the store (-before +after):\n%s", d)
 	}
 }
@@ -587,7 +590,7 @@ func testOneZooPerAnimalPerDate(t *testing.T, open func(t *testing.T) zootour.St
 	code(t, "update date and zoo onto a duplicate", err, zootour.ECONFLICT)
 	_, err = s.UpdateVisit(ctx, vb.ID, zootour.VisitUpdate{AnimalID: ptr(a.ID)})
 	code(t, "update animal onto another visit's date", err, zootour.ECONFLICT)
-	if d := sameExport(before, exportOf(t, s)); d != "" {
+	if d := diff(before, exportOf(t, s)); d != "" {
 		t.Fatalf("conflicts changed the store (-before +after):\n%s", d)
 	}
 
