@@ -137,7 +137,8 @@ func (d Date) AddDays(n int) Date {
 
 // DaysUntil returns the number of days from d to e (negative if e is before d).
 func (d Date) DaysUntil(e Date) int {
-	return int(e.Time().Sub(d.Time()).Hours() / 24)
+	// Through Unix seconds, not time.Duration, which spans only 292 years.
+	return int((e.Time().Unix() - d.Time().Unix()) / 86400)
 }
 
 // String returns d as YYYY-MM-DD, or "" for the zero Date.

@@ -218,7 +218,9 @@ type Query struct {
 	// Distinct lists each animal (or zoo) once, at its first visit in the window.
 	// It has no effect on a listing of visits.
 	Distinct bool
-	// After, when not zero, starts the listing after that position.
+	// After, when not zero, starts the listing after that position: the
+	// date and visit ID of the last entry seen (for a distinct listing, of
+	// that entry's first visit in the window).
 	After Position
 	// Limit, when positive, is the most entries to return.
 	Limit int
@@ -353,8 +355,10 @@ type Store interface {
 	// Import adds the records of src with the IDs they carry, all or
 	// nothing. A record that is bad (an ID that is not positive included),
 	// refers to a record that does not exist or conflicts fails the import
-	// with a *RecordError naming it. An error yielded by src itself is
-	// returned as it is.
+	// with a *RecordError naming it: the first failing record in the order
+	// zoos, animals, visits. A visit naming a missing zoo or animal is
+	// EINVALID, as in CreateVisit. An error yielded by src itself is
+	// returned as it is; a nil sequence counts as empty.
 	Import(ctx context.Context, src Source) error
 	// Export writes every record to dst from one consistent snapshot.
 	Export(ctx context.Context, dst Sink) error
