@@ -1,0 +1,329 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/zootour/zootour"
+)
+
+var _ zootour.WhereWhen = (*Store)(nil)
+
+// Where and when: every answer is one read transaction whose SQL derives
+// stays from visits as it goes. An animal's stays come from its visits in
+// date order (visits_animal_date; an animal has one visit per date, so date
+// order is (date, id) order): LAG(zoo_id) marks the visit that starts a stay
+// (the first, or one at another zoo than the visit before), and LEAD over
+// those starts gives each stay's end, the next start.
+//
+// Dates are text 'YYYY-MM-DD', so they compare as strings; '' comes before
+// every date and stands for "no date" in a coalesce.
+//
+// Two small seeks recur. The first visit of an animal b at zoo z after date
+// d that is elsewhere ends b's stay at z (nextElsewhere); the first visit at
+// z after b's latest visit elsewhere before d starts it (runStart). Each
+// walks visits_animal_date over the visits of b's run at z, which is short.
+const (
+	// stays: ?1 animal, ?2 the stays start after this date ('' for all),
+	// ?3 limit. Only the visits from the latest one on or before ?2 are
+	// read: that visit has no LAG here, so it looks like a start, but it is
+	// not after ?2 and is dropped; every later visit sees its true
+	// predecessor. The last stay counts its visits with one range count.
+	staysSQL = `WITH v AS (
+	SELECT date, zoo_id, LAG(zoo_id) OVER w AS prev, ROW_NUMBER() OVER w AS n
+	FROM visits
+	WHERE animal_id = ?1 AND date >= coalesce(
+		(SELECT max(date) FROM visits WHERE animal_id = ?1 AND date <= ?2), '')
+	WINDOW w AS (ORDER BY date)
+), s AS (
+	SELECT zoo_id, date AS f, LEAD(date) OVER w AS t, LEAD(n) OVER w - n AS visits
+	FROM v WHERE prev IS NULL OR prev <> zoo_id
+	WINDOW w AS (ORDER BY date)
+)
+SELECT zoo_id, f, t, coalesce(visits,
+	(SELECT count(*) FROM visits WHERE animal_id = ?1 AND date >= s.f))
+FROM s WHERE f > ?2
+ORDER BY f LIMIT ?3`
+
+	// where: ?1 animal, ?2 date. The stay covering ?2 holds the animal's
+	// last visit on or before ?2: one seek.
+	whereSQL = `SELECT z.id, z.name, z.location FROM zoos AS z
+WHERE z.id = (SELECT zoo_id FROM visits
+	WHERE animal_id = ?1 AND date <= ?2 ORDER BY date DESC LIMIT 1)`
+
+	// present: ?1 zoo, ?2 date, ?3 and ?4 the (from, animal) position the
+	// listing starts after, ?5 limit. The candidates are the zoo's visits on
+	// or before ?2 (visits_zoo_date); a candidate is kept if it is its
+	// animal's last visit on or before ?2 (one seek on visits_animal_date,
+	// covering), so each animal present comes once. Its stay runs from the
+	// first visit of that run at the zoo to the animal's first visit
+	// elsewhere after ?2 (a later visit to this zoo continues the stay).
+	presentSQL = `WITH h AS (
+	SELECT x.animal_id AS b, x.date AS d FROM visits AS x
+	WHERE x.zoo_id = ?1 AND x.date <= ?2
+	AND NOT EXISTS (SELECT 1 FROM visits AS y
+		WHERE y.animal_id = x.animal_id AND y.date > x.date AND y.date <= ?2)
+), p AS (
+	SELECT h.b, ` + runStartSQL + ` AS f, ` + nextElsewhereSQL + ` AS t
+	FROM h, (SELECT ?1 AS zoo) AS k
+)
+SELECT p.f, p.t, a.id, a.name, a.species
+FROM p JOIN animals AS a ON a.id = p.b
+WHERE (p.f, p.b) > (?3, ?4)
+ORDER BY p.f, p.b LIMIT ?5`
+
+	// runStartSQL is the first date of b's run of visits at zoo that holds
+	// its visit on d: the first visit there after b's latest visit
+	// elsewhere before d (visits_animal_zoo for the first).
+	runStartSQL = `(SELECT min(y.date) FROM visits AS y
+		WHERE y.animal_id = b AND y.zoo_id = zoo AND y.date > coalesce(
+			(SELECT w.date FROM visits AS w
+			WHERE w.animal_id = b AND w.date < d AND w.zoo_id <> zoo
+			ORDER BY w.date DESC LIMIT 1), ''))`
+
+	// nextElsewhereSQL is the date of b's first visit after d at another
+	// zoo than zoo: the end of its stay there.
+	nextElsewhereSQL = `(SELECT w.date FROM visits AS w
+		WHERE w.animal_id = b AND w.date > d AND w.zoo_id <> zoo
+		ORDER BY w.date LIMIT 1)`
+
+	// contacts: ?1 animal, ?2 and ?3 the window's first and last dates
+	// (MinDate and MaxDate when open), ?4 the contacts start after this
+	// animal ID. s is the animal's stays; e keeps those with a day in the
+	// window and lo, the first such day. Another animal's stay at the same
+	// zoo overlaps one of them, inside the window, if and only if it either
+	// covers lo (the animal was present then: its last visit on or before lo
+	// is at the zoo) or starts on a day after lo, before the stay's end and
+	// not after the window's: a visit there whose previous visit is
+	// elsewhere. Each overlapping stay is found once, by exactly one of the
+	// two. The rows come ordered by contact, then overlap from and zoo.
+	contactsSQL = `WITH v AS (
+	SELECT date, zoo_id, LAG(zoo_id) OVER (ORDER BY date) AS prev
+	FROM visits WHERE animal_id = ?1
+), s AS (
+	SELECT zoo_id AS zoo, date AS f, LEAD(date) OVER (ORDER BY date) AS t
+	FROM v WHERE prev IS NULL OR prev <> zoo_id
+), e AS (
+	SELECT zoo, f, t, max(f, ?2) AS lo FROM s
+	WHERE max(f, ?2) <= ?3 AND (t IS NULL OR max(f, ?2) < t)
+), o AS (
+	SELECT e.zoo, e.f, e.t, x.animal_id AS b, x.date AS d, 1 AS present
+	FROM e CROSS JOIN visits AS x
+	WHERE x.zoo_id = e.zoo AND x.date <= e.lo AND x.animal_id > ?4 AND x.animal_id <> ?1
+	AND NOT EXISTS (SELECT 1 FROM visits AS y
+		WHERE y.animal_id = x.animal_id AND y.date > x.date AND y.date <= e.lo)
+	UNION ALL
+	SELECT e.zoo, e.f, e.t, x.animal_id, x.date, 0
+	FROM e CROSS JOIN visits AS x
+	WHERE x.zoo_id = e.zoo AND x.date > e.lo AND (e.t IS NULL OR x.date < e.t) AND x.date <= ?3
+	AND x.animal_id > ?4 AND x.animal_id <> ?1
+	AND coalesce((SELECT y.zoo_id FROM visits AS y
+		WHERE y.animal_id = x.animal_id AND y.date < x.date
+		ORDER BY y.date DESC LIMIT 1), 0) <> e.zoo
+), r AS (
+	SELECT zoo, f, t, b,
+		CASE WHEN present THEN ` + runStartSQL + ` ELSE d END AS bf,
+		` + nextElsewhereSQL + ` AS bt
+	FROM o
+)
+SELECT a.id, a.name, a.species, r.zoo, max(r.f, r.bf) AS ofrom, coalesce(min(r.t, r.bt), r.t, r.bt)
+FROM r JOIN animals AS a ON a.id = r.b
+ORDER BY a.id, ofrom, r.zoo`
+
+	// census: ?1 date, ?2 and ?3 the (zoo, species) key the listing starts
+	// after, ?4 limit. Every animal's zoo on ?1 is one seek for its last
+	// visit on or before ?1, so the census reads all animals: O(animals log
+	// visits) per page. The CTE is materialised so that the seek runs once
+	// per animal, not once per use of its result.
+	censusSQL = `WITH c AS MATERIALIZED (
+	SELECT a.species, (SELECT v.zoo_id FROM visits AS v
+		WHERE v.animal_id = a.id AND v.date <= ?1 ORDER BY v.date DESC LIMIT 1) AS zoo
+	FROM animals AS a
+)
+SELECT zoo, species, count(*) FROM c
+WHERE zoo IS NOT NULL AND (zoo, species) > (?2, ?3)
+GROUP BY zoo, species
+ORDER BY zoo, species LIMIT ?4`
+)
+
+// limitOf returns the LIMIT for a listing: -1, no limit, for 0.
+func limitOf(limit int) (int, error) {
+	return pageLimit(zootour.Page{Limit: limit})
+}
+
+// AnimalStays lists an animal's stays by From, those starting after the date
+// after (all if it is zero), at most limit (0 for all).
+func (s *Store) AnimalStays(ctx context.Context, animalID int64, after zootour.Date, limit int) ([]zootour.Stay, error) {
+	n, err := limitOf(limit)
+	if err != nil {
+		return nil, err
+	}
+	var stays []zootour.Stay
+	err = s.read(ctx, func(tx *sql.Tx) error {
+		if _, err := findAnimal(ctx, tx, animalID); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, staysSQL, animalID, after.String(), n)
+		if err != nil {
+			return internal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var st zootour.Stay
+			var to zootour.Date
+			if err := rows.Scan(&st.ZooID, &st.From, &to, &st.Visits); err != nil {
+				return internal(err)
+			}
+			st.To = datePtr(to)
+			stays = append(stays, st)
+		}
+		return internal(rows.Err())
+	})
+	return stays, err
+}
+
+// AnimalWhere returns the zoo of the animal's stay that covers the date on,
+// or nil before its first visit.
+func (s *Store) AnimalWhere(ctx context.Context, animalID int64, on zootour.Date) (*zootour.Zoo, error) {
+	if err := zootour.CheckOn(on); err != nil {
+		return nil, err
+	}
+	var zoo *zootour.Zoo
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		if _, err := findAnimal(ctx, tx, animalID); err != nil {
+			return err
+		}
+		var z zootour.Zoo
+		err := tx.QueryRowContext(ctx, whereSQL, animalID, on.String()).Scan(&z.ID, &z.Name, &z.Location)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return nil
+		case err != nil:
+			return internal(err)
+		}
+		zoo = &z
+		return nil
+	})
+	return zoo, err
+}
+
+// ZooPresent lists the animals whose stay covering the date on is at the
+// zoo, by the stay's From, then animal ID, after the position after.
+func (s *Store) ZooPresent(ctx context.Context, zooID int64, on zootour.Date, after zootour.Position, limit int) ([]zootour.Presence, error) {
+	if err := zootour.CheckOn(on); err != nil {
+		return nil, err
+	}
+	n, err := limitOf(limit)
+	if err != nil {
+		return nil, err
+	}
+	var out []zootour.Presence
+	err = s.read(ctx, func(tx *sql.Tx) error {
+		if _, err := findZoo(ctx, tx, zooID); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, presentSQL, zooID, on.String(), after.Date.String(), after.ID, n)
+		if err != nil {
+			return internal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var p zootour.Presence
+			var to zootour.Date
+			if err := rows.Scan(&p.From, &to, &p.ID, &p.Name, &p.Species); err != nil {
+				return internal(err)
+			}
+			p.To = datePtr(to)
+			out = append(out, p)
+		}
+		return internal(rows.Err())
+	})
+	return out, err
+}
+
+// AnimalContacts lists every other animal with a stay at the same zoo as one
+// of the animal's stays, overlapping it by at least one day (inside the
+// window of q, if it has one), once each by animal ID. The query yields one
+// row per overlap, ordered by contact; the rows of a contact are gathered
+// here, and reading stops at the first row of the contact past the limit.
+func (s *Store) AnimalContacts(ctx context.Context, animalID int64, q zootour.ContactQuery) ([]zootour.Contact, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	from, to := zootour.MinDate, zootour.MaxDate
+	if !q.From.IsZero() {
+		from = q.From
+	}
+	if !q.To.IsZero() {
+		to = q.To
+	}
+	var out []zootour.Contact
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		if _, err := findAnimal(ctx, tx, animalID); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, contactsSQL, animalID, from.String(), to.String(), q.After)
+		if err != nil {
+			return internal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var a zootour.Animal
+			var o zootour.Overlap
+			var end zootour.Date
+			if err := rows.Scan(&a.ID, &a.Name, &a.Species, &o.ZooID, &o.From, &end); err != nil {
+				return internal(err)
+			}
+			o.To = datePtr(end)
+			if n := len(out); n == 0 || out[n-1].ID != a.ID {
+				if q.Limit > 0 && n == q.Limit {
+					break
+				}
+				out = append(out, zootour.Contact{Animal: a})
+			}
+			c := &out[len(out)-1]
+			c.Overlaps = append(c.Overlaps, o)
+		}
+		return internal(rows.Err())
+	})
+	return out, err
+}
+
+// Census counts, for each zoo and species, the animals present on the date
+// on: rows with a count above zero, by zoo ID then species, after the key
+// after.
+func (s *Store) Census(ctx context.Context, on zootour.Date, after zootour.CensusKey, limit int) ([]zootour.CensusRow, error) {
+	if err := zootour.CheckOn(on); err != nil {
+		return nil, err
+	}
+	n, err := limitOf(limit)
+	if err != nil {
+		return nil, err
+	}
+	var out []zootour.CensusRow
+	err = s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, censusSQL, on.String(), after.ZooID, after.Species, n)
+		if err != nil {
+			return internal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var r zootour.CensusRow
+			if err := rows.Scan(&r.ZooID, &r.Species, &r.Count); err != nil {
+				return internal(err)
+			}
+			out = append(out, r)
+		}
+		return internal(rows.Err())
+	})
+	return out, err
+}
+
+// datePtr returns nil for the zero Date (a NULL end), else a pointer to d.
+func datePtr(d zootour.Date) *zootour.Date {
+	if d.IsZero() {
+		return nil
+	}
+	return &d
+}
