@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"iter"
 	"log/slog"
@@ -13,6 +14,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/zootour/zootour"
@@ -103,9 +105,18 @@ type reply struct {
 // value pairs).
 func (e *env) do(method, path, body string, headers ...string) reply {
 	e.t.Helper()
-	req, err := http.NewRequestWithContext(e.t.Context(), method, e.url+path, strings.NewReader(body))
+	r, err := send(e, method, path, body, headers...)
 	if err != nil {
 		e.t.Fatal(err)
+	}
+	return r
+}
+
+// send is do without the test: safe to call from other goroutines.
+func send(e *env, method, path, body string, headers ...string) (reply, error) {
+	req, err := http.NewRequestWithContext(e.t.Context(), method, e.url+path, strings.NewReader(body))
+	if err != nil {
+		return reply{}, err
 	}
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
@@ -115,15 +126,17 @@ func (e *env) do(method, path, body string, headers ...string) reply {
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		e.t.Fatal(err)
+		return reply{}, err
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
-		e.t.Fatal(err)
+		return reply{}, err
 	}
-	return reply{resp.StatusCode, resp.Header, b}
+	return reply{resp.StatusCode, resp.Header, b}, nil
 }
+
+var jsonUnmarshal = json.Unmarshal
 
 // decode unmarshals a reply's body into a new T, failing the test if it
 // cannot.
@@ -283,3 +296,36 @@ func seqOf[T any](vs ...T) iter.Seq2[T, error] {
 }
 
 func memoryStore() zootour.Store { return memory.New() }
+
+// brokenStore fails every listing of visits with an internal error.
+type brokenStore struct{ zootour.Store }
+
+func (brokenStore) Visits(context.Context, zootour.Page) ([]zootour.Visit, error) {
+	return nil, errors.New("disk on fire")
+}
+
+// lockedBuffer collects a server's log for a test to read.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(b)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// serveHandler serves h on loopback for the test and returns its URL.
+func serveHandler(t *testing.T, h http.Handler) string {
+	t.Helper()
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	return ts.URL
+}
