@@ -17,7 +17,7 @@ var _ zootour.WhereWhen = (*Store)(nil)
 // (the first, or one at another zoo than the visit before), and LEAD over
 // those starts gives each stay's end, the next start.
 //
-// Dates are text 'YYYY-MM-DD', so they compare as strings; '' comes before
+// Dates are text 'YYYY-MM-DD', so they compare as strings; ” comes before
 // every date and stands for "no date" in a coalesce.
 //
 // Two small seeks recur. The first visit of an animal b at zoo z after date
