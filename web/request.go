@@ -224,7 +224,7 @@ func bodyError(err error) error {
 	case errors.As(err, &syntax):
 		return invalid("the request body is not valid JSON at byte %d: %v", syntax.Offset, syntax)
 	case errors.As(err, &typ):
-		return invalid("field %q must be %s, not %s", typ.Field, describe(typ.Type), typ.Value)
+		return invalid("field %q must be %s (got a JSON %s)", typ.Field, describe(typ.Type), typ.Value)
 	case errors.As(err, &domain):
 		return domain
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
