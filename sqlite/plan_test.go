@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -81,6 +82,103 @@ func TestPlans(t *testing.T) {
 				for _, bad := range []string{"SCAN", "TEMP B-TREE"} {
 					if strings.Contains(plan, bad) {
 						t.Errorf("%s (%s, analyzed=%v): plan has %q:\n%s", q.name, wname, analyzed, bad, plan)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestPlansWhereWhen checks the where-and-when questions as TestPlans
+// checks the listings: every read of visits is a SEARCH of an index, never a
+// SCAN of the table, with and without a window or a page position, before
+// and after ANALYZE. A SCAN of a CTE is
+// fine (it holds one animal's visits or stays, or what the seeks found), and
+// so is a temporary B-tree: the listings are ordered by values computed from
+// visits (a stay's start, an overlap's start), which no index holds. The
+// census scans animals, on purpose: it is one seek per animal for its last
+// visit on or before the date, O(animals log visits). The plans, as logged:
+//
+//	AnimalStays (the animal's visits, LAG and LEAD over them):
+//	  SEARCH visits USING INDEX visits_animal_date (animal_id=? AND date>?)
+//	  SCALAR SUBQUERY: SEARCH visits USING COVERING INDEX visits_animal_date (animal_id=? AND date<?)
+//	  CORRELATED SCALAR SUBQUERY: SEARCH visits USING COVERING INDEX visits_animal_date (animal_id=? AND date>?)
+//	  USE TEMP B-TREE FOR ORDER BY (twice: the window, then the stays)
+//	AnimalWhere:
+//	  SEARCH z USING INTEGER PRIMARY KEY (rowid=?)
+//	  SCALAR SUBQUERY: SEARCH visits USING INDEX visits_animal_date (animal_id=? AND date<?)
+//	ZooPresent:
+//	  SEARCH x USING COVERING INDEX visits_zoo_date (zoo_id=? AND date<?)
+//	  CORRELATED SCALAR SUBQUERY: SEARCH y USING COVERING INDEX visits_animal_date (animal_id=? AND date>? AND date<?)
+//	  CORRELATED SCALAR SUBQUERY: SEARCH y USING COVERING INDEX visits_animal_zoo (animal_id=? AND zoo_id=? AND date>?)
+//	    CORRELATED SCALAR SUBQUERY: SEARCH w USING INDEX visits_animal_date (animal_id=? AND date<?)
+//	  SEARCH a USING INTEGER PRIMARY KEY (rowid=?)
+//	  CORRELATED SCALAR SUBQUERY: SEARCH w USING INDEX visits_animal_date (animal_id=? AND date>?)
+//	  USE TEMP B-TREE FOR ORDER BY
+//	AnimalContacts:
+//	  MATERIALIZE ob: the animal's stays (as AnimalStays), grouped by zoo, then
+//	    SCAN g; SEARCH x USING COVERING INDEX visits_zoo_date (zoo_id=? AND date<?)
+//	      with the seeks of ZooPresent, and
+//	    SCAN g; SEARCH x USING COVERING INDEX visits_zoo_date (zoo_id=? AND date>? AND date<?)
+//	      CORRELATED SCALAR SUBQUERY: SEARCH y USING INDEX visits_animal_date (animal_id=? AND date<?)
+//	  SCAN ob; SEARCH a USING INTEGER PRIMARY KEY (rowid=?)
+//	  SEARCH e USING AUTOMATIC COVERING INDEX (zoo=?)
+//	  USE TEMP B-TREE FOR ORDER BY
+//	Census:
+//	  MATERIALIZE c: SCAN a
+//	    CORRELATED SCALAR SUBQUERY: SEARCH y USING INDEX visits_animal_date (animal_id=? AND date<?)
+//	  SCAN c; USE TEMP B-TREE FOR GROUP BY
+func TestPlansWhereWhen(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "plan.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	fill(t, s, 20, 50, 3000)
+
+	// Every SCAN must be of one of these: CTEs, a constant row, and (for the
+	// census only) animals. No alias of visits is among them.
+	ctes := []string{"av", "s", "e", "g", "ob", "h", "p", "k", "c", "CONSTANT ROW", "(subquery-"}
+	on, mid := "2000-02-01", "2000-01-20"
+	queries := []struct {
+		name  string
+		sql   string
+		args  [][]any
+		scans []string
+	}{
+		{"AnimalStays", staysSQL, [][]any{{3, "", -1}, {3, mid, 2}}, nil},
+		{"AnimalWhere", whereSQL, [][]any{{3, on}}, nil},
+		{"ZooPresent", presentSQL, [][]any{{3, on, "", 0, -1}, {3, on, mid, 7, 10}}, nil},
+		{"AnimalContacts", contactsSQL, [][]any{
+			{3, zootour.MinDate.String(), zootour.MaxDate.String(), 0},
+			{3, mid, on, 7},
+		}, nil},
+		{"Census", censusSQL, [][]any{{on, 0, "", -1}, {on, 5, "Species", 10}}, []string{"a"}},
+	}
+	for _, analyzed := range []bool{false, true} {
+		if analyzed {
+			if _, err := s.writer.ExecContext(ctx, `ANALYZE`); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, q := range queries {
+			for _, args := range q.args {
+				plan := explain(t, s.reader, q.sql, args...)
+				t.Logf("%s %v, analyzed=%v:\n%s", q.name, args, analyzed, plan)
+				if !strings.Contains(plan, "visits_") {
+					t.Errorf("%s (analyzed=%v): plan uses no index of visits:\n%s", q.name, analyzed, plan)
+				}
+				for _, line := range strings.Split(plan, "\n") {
+					target, ok := strings.CutPrefix(strings.TrimSpace(line), "SCAN ")
+					if !ok {
+						continue
+					}
+					allowed := slices.ContainsFunc(append(ctes, q.scans...), func(name string) bool {
+						return target == name || strings.HasPrefix(name, "(") && strings.HasPrefix(target, name)
+					})
+					if !allowed {
+						t.Errorf("%s %v (analyzed=%v): plan has %q:\n%s", q.name, args, analyzed, line, plan)
 					}
 				}
 			}

@@ -17,8 +17,8 @@ var _ zootour.WhereWhen = (*Store)(nil)
 // (the first, or one at another zoo than the visit before), and LEAD over
 // those starts gives each stay's end, the next start.
 //
-// Dates are text 'YYYY-MM-DD', so they compare as strings; ” comes before
-// every date and stands for "no date" in a coalesce.
+// Dates are text 'YYYY-MM-DD', so they compare as strings; the empty text
+// comes before every date and stands for "no date" in a coalesce.
 //
 // Two small seeks recur. The first visit of an animal b at zoo z after date
 // d that is elsewhere ends b's stay at z (nextElsewhere); the first visit at
@@ -30,7 +30,7 @@ const (
 	// read: that visit has no LAG here, so it looks like a start, but it is
 	// not after ?2 and is dropped; every later visit sees its true
 	// predecessor. The last stay counts its visits with one range count.
-	staysSQL = `WITH v AS (
+	staysSQL = `WITH av AS (
 	SELECT date, zoo_id, LAG(zoo_id) OVER w AS prev, ROW_NUMBER() OVER w AS n
 	FROM visits
 	WHERE animal_id = ?1 AND date >= coalesce(
@@ -38,7 +38,7 @@ const (
 	WINDOW w AS (ORDER BY date)
 ), s AS (
 	SELECT zoo_id, date AS f, LEAD(date) OVER w AS t, LEAD(n) OVER w - n AS visits
-	FROM v WHERE prev IS NULL OR prev <> zoo_id
+	FROM av WHERE prev IS NULL OR prev <> zoo_id
 	WINDOW w AS (ORDER BY date)
 )
 SELECT zoo_id, f, t, coalesce(visits,
@@ -91,45 +91,53 @@ ORDER BY p.f, p.b LIMIT ?5`
 	// contacts: ?1 animal, ?2 and ?3 the window's first and last dates
 	// (MinDate and MaxDate when open), ?4 the contacts start after this
 	// animal ID. s is the animal's stays; e keeps those with a day in the
-	// window and lo, the first such day. Another animal's stay at the same
-	// zoo overlaps one of them, inside the window, if and only if it either
-	// covers lo (the animal was present then: its last visit on or before lo
-	// is at the zoo) or starts on a day after lo, before the stay's end and
-	// not after the window's: a visit there whose previous visit is
-	// elsewhere. Each overlapping stay is found once, by exactly one of the
-	// two. The rows come ordered by contact, then overlap from and zoo.
-	contactsSQL = `WITH v AS (
+	// window, lo being the first such day. Per zoo of those stays, g holds
+	// the first lo and the last end (a date past every date when open).
+	//
+	// Another animal's stay at that zoo can overlap one of e only if it
+	// either covers g.lo (the other was present then: its last visit on or
+	// before g.lo is at the zoo), or starts after g.lo, before g's last end
+	// and not after the window: at a visit whose previous visit is
+	// elsewhere. ob holds each such stay once, with its from and to; it is
+	// materialised so that its seeks run once per stay. Each is then joined
+	// to the stays of e it overlaps, one row per overlap: it starts before
+	// the end of A's stay and ends after lo (a stay found by b starts no
+	// later than the window's end). The zoo's visits are read once per zoo,
+	// however often the animal went back to it.
+	contactsSQL = `WITH av AS (
 	SELECT date, zoo_id, LAG(zoo_id) OVER (ORDER BY date) AS prev
 	FROM visits WHERE animal_id = ?1
 ), s AS (
 	SELECT zoo_id AS zoo, date AS f, LEAD(date) OVER (ORDER BY date) AS t
-	FROM v WHERE prev IS NULL OR prev <> zoo_id
-), e AS (
+	FROM av WHERE prev IS NULL OR prev <> zoo_id
+), e AS MATERIALIZED (
 	SELECT zoo, f, t, max(f, ?2) AS lo FROM s
 	WHERE max(f, ?2) <= ?3 AND (t IS NULL OR max(f, ?2) < t)
+), g AS (
+	SELECT zoo, min(lo) AS lo, max(coalesce(t, 'open')) AS tmax FROM e GROUP BY zoo
 ), o AS (
-	SELECT e.zoo, e.f, e.t, x.animal_id AS b, x.date AS d, 1 AS present
-	FROM e CROSS JOIN visits AS x
-	WHERE x.zoo_id = e.zoo AND x.date <= e.lo AND x.animal_id > ?4 AND x.animal_id <> ?1
+	SELECT g.zoo, x.animal_id AS b, x.date AS d, 1 AS present
+	FROM g CROSS JOIN visits AS x
+	WHERE x.zoo_id = g.zoo AND x.date <= g.lo AND x.animal_id > ?4 AND x.animal_id <> ?1
 	AND NOT EXISTS (SELECT 1 FROM visits AS y
-		WHERE y.animal_id = x.animal_id AND y.date > x.date AND y.date <= e.lo)
+		WHERE y.animal_id = x.animal_id AND y.date > x.date AND y.date <= g.lo)
 	UNION ALL
-	SELECT e.zoo, e.f, e.t, x.animal_id, x.date, 0
-	FROM e CROSS JOIN visits AS x
-	WHERE x.zoo_id = e.zoo AND x.date > e.lo AND (e.t IS NULL OR x.date < e.t) AND x.date <= ?3
+	SELECT g.zoo, x.animal_id, x.date, 0
+	FROM g CROSS JOIN visits AS x
+	WHERE x.zoo_id = g.zoo AND x.date > g.lo AND x.date < g.tmax AND x.date <= ?3
 	AND x.animal_id > ?4 AND x.animal_id <> ?1
 	AND coalesce((SELECT y.zoo_id FROM visits AS y
 		WHERE y.animal_id = x.animal_id AND y.date < x.date
-		ORDER BY y.date DESC LIMIT 1), 0) <> e.zoo
-), r AS (
-	SELECT zoo, f, t, b,
-		CASE WHEN present THEN ` + runStartSQL + ` ELSE d END AS bf,
+		ORDER BY y.date DESC LIMIT 1), 0) <> g.zoo
+), ob AS MATERIALIZED (
+	SELECT zoo, b, CASE WHEN present THEN ` + runStartSQL + ` ELSE d END AS bf,
 		` + nextElsewhereSQL + ` AS bt
 	FROM o
 )
-SELECT a.id, a.name, a.species, r.zoo, max(r.f, r.bf) AS ofrom, coalesce(min(r.t, r.bt), r.t, r.bt)
-FROM r JOIN animals AS a ON a.id = r.b
-ORDER BY a.id, ofrom, r.zoo`
+SELECT a.id, a.name, a.species, e.zoo, max(e.f, ob.bf) AS ofrom, coalesce(min(e.t, ob.bt), e.t, ob.bt)
+FROM ob JOIN e ON e.zoo = ob.zoo AND (e.t IS NULL OR ob.bf < e.t) AND (ob.bt IS NULL OR ob.bt > e.lo)
+JOIN animals AS a ON a.id = ob.b
+ORDER BY a.id, ofrom, e.zoo`
 
 	// census: ?1 date, ?2 and ?3 the (zoo, species) key the listing starts
 	// after, ?4 limit. Every animal's zoo on ?1 is one seek for its last
@@ -137,8 +145,8 @@ ORDER BY a.id, ofrom, r.zoo`
 	// visits) per page. The CTE is materialised so that the seek runs once
 	// per animal, not once per use of its result.
 	censusSQL = `WITH c AS MATERIALIZED (
-	SELECT a.species, (SELECT v.zoo_id FROM visits AS v
-		WHERE v.animal_id = a.id AND v.date <= ?1 ORDER BY v.date DESC LIMIT 1) AS zoo
+	SELECT a.species, (SELECT y.zoo_id FROM visits AS y
+		WHERE y.animal_id = a.id AND y.date <= ?1 ORDER BY y.date DESC LIMIT 1) AS zoo
 	FROM animals AS a
 )
 SELECT zoo, species, count(*) FROM c
