@@ -229,6 +229,7 @@ func (s *Store) apply(b batch) {
 	last := map[int64]zootour.Date{} // per zoo, the date of the animal's latest visit so far
 	for a := range animals {
 		slices.SortFunc(a.visits, byPos)
+		a.chain()
 		clear(last)
 		for _, v := range a.visits {
 			v.prevPair = last[v.zoo]

@@ -52,12 +52,18 @@ type animalRec struct {
 	visits []*visit // by date: an animal has at most one visit per date
 }
 
-// A visit is never changed once indexed, except for prevPair: an update
-// replaces it. That lets Export read a snapshot of the pointers without
+// A visit's record fields are never changed once indexed (an update
+// replaces the visit), only its links (prevPair, prev, next), which Export
+// does not read. That lets Export read a snapshot of the pointers without
 // holding the lock.
 type visit struct {
 	id, zoo, animal int64
 	date            zootour.Date
+	// prev and next are the animal's visits just before and after this one
+	// (nil at either end). A stay is a run of visits linked this way at one
+	// zoo, and a visit is its animal's latest on a date d exactly when next
+	// is nil or after d, so the where-and-when questions need no search.
+	prev, next *visit
 	// prevPair is the date of the previous visit of the same animal to the
 	// same zoo, zero if there is none. The visit is its pair's first in a
 	// window exactly when prevPair falls before the window, which is what a
@@ -184,10 +190,20 @@ func indexOf(vs []*visit, v *visit) int {
 	return i
 }
 
-// link sets the prevPair of the visit at a.visits[i], just inserted, and of
-// the next visit of the same pair, which now follows it.
+// link sets the links of the visit at a.visits[i], just inserted, and of
+// its neighbours: prev and next, and the prevPair of the visit and of the
+// next visit of the same pair, which now follows it.
 func (a *animalRec) link(i int) {
 	v := a.visits[i]
+	v.prev, v.next = nil, nil
+	if i > 0 {
+		v.prev = a.visits[i-1]
+		v.prev.next = v
+	}
+	if i+1 < len(a.visits) {
+		v.next = a.visits[i+1]
+		v.next.prev = v
+	}
 	v.prevPair = zootour.Date{}
 	for k := i - 1; k >= 0; k-- {
 		if a.visits[k].zoo == v.zoo {
@@ -203,15 +219,37 @@ func (a *animalRec) link(i int) {
 	}
 }
 
-// unlink hands the prevPair of a.visits[i], about to be removed, on to the
-// next visit of the same pair.
+// unlink joins the neighbours of a.visits[i], about to be removed, and
+// hands its prevPair on to the next visit of the same pair.
 func (a *animalRec) unlink(i int) {
 	v := a.visits[i]
+	if v.prev != nil {
+		v.prev.next = v.next
+	}
+	if v.next != nil {
+		v.next.prev = v.prev
+	}
+	v.prev, v.next = nil, nil
 	for _, w := range a.visits[i+1:] {
 		if w.zoo == v.zoo {
 			w.prevPair = v.prevPair
 			break
 		}
+	}
+}
+
+// chain sets prev and next along all of a.visits, after a change of many.
+func (a *animalRec) chain() {
+	var prev *visit
+	for _, v := range a.visits {
+		v.prev = prev
+		if prev != nil {
+			prev.next = v
+		}
+		prev = v
+	}
+	if prev != nil {
+		prev.next = nil
 	}
 }
 
@@ -318,6 +356,7 @@ func (s *Store) DeleteZoo(ctx context.Context, id int64, cascade bool) error {
 				done[v.animal] = true
 				a := s.animals[v.animal]
 				a.visits = slices.DeleteFunc(a.visits, func(w *visit) bool { return w.zoo == id })
+				a.chain()
 			}
 		}
 		s.visits = without(s.visits, sortedByID(r.visits))
