@@ -146,14 +146,9 @@ func (w *world) checkAllWhereWhen(dates []zootour.Date) {
 	for _, a := range w.animalIDs() {
 		w.checkStays(a, zootour.Date{}, 0)
 		w.checkContacts(a, zootour.ContactQuery{})
-		for i, on := range dates {
+		for _, on := range dates {
 			w.checkWhere(a, on)
 			w.checkContacts(a, zootour.ContactQuery{From: on, To: on})
-			w.checkContacts(a, zootour.ContactQuery{From: on})
-			w.checkContacts(a, zootour.ContactQuery{To: on})
-			if i+2 < len(dates) {
-				w.checkContacts(a, zootour.ContactQuery{From: on, To: dates[i+2]})
-			}
 		}
 	}
 	for _, z := range w.zooIDs() {
@@ -392,7 +387,19 @@ func testContactWindows(t *testing.T, open func(t *testing.T) zootour.Store) {
 		}
 		tr.checkContacts(tr.alma.ID, q)
 	}
-	tr.checkAllWhereWhen(tr.dates())
+	// Every animal, with windows that start, end or lie around every date
+	// where answers change.
+	dates := tr.dates()
+	for _, a := range tr.animalIDs() {
+		for i, on := range dates {
+			tr.checkContacts(a, zootour.ContactQuery{From: on, To: on})
+			tr.checkContacts(a, zootour.ContactQuery{From: on})
+			tr.checkContacts(a, zootour.ContactQuery{To: on})
+			if i+2 < len(dates) {
+				tr.checkContacts(a, zootour.ContactQuery{From: on, To: dates[i+2]})
+			}
+		}
+	}
 }
 
 func testCensus(t *testing.T, open func(t *testing.T) zootour.Store) {
