@@ -75,7 +75,8 @@ ORDER BY p.f, p.b LIMIT ?5`
 
 	// runStartSQL is the first date of b's run of visits at zoo that holds
 	// its visit on d: the first visit there after b's latest visit
-	// elsewhere before d (visits_animal_zoo for the first).
+	// elsewhere before d (visits_animal_zoo for the first). b, zoo and d
+	// are columns of the query around it, as in nextElsewhereSQL.
 	runStartSQL = `(SELECT min(y.date) FROM visits AS y
 		WHERE y.animal_id = b AND y.zoo_id = zoo AND y.date > coalesce(
 			(SELECT w.date FROM visits AS w
@@ -92,7 +93,7 @@ ORDER BY p.f, p.b LIMIT ?5`
 	// (MinDate and MaxDate when open), ?4 the contacts start after this
 	// animal ID. s is the animal's stays; e keeps those with a day in the
 	// window, lo being the first such day. Per zoo of those stays, g holds
-	// the first lo and the last end (a date past every date when open).
+	// the first lo and the last end ('open', after every date, if one is).
 	//
 	// Another animal's stay at that zoo can overlap one of e only if it
 	// either covers g.lo (the other was present then: its last visit on or
@@ -101,8 +102,8 @@ ORDER BY p.f, p.b LIMIT ?5`
 	// elsewhere. ob holds each such stay once, with its from and to; it is
 	// materialised so that its seeks run once per stay. Each is then joined
 	// to the stays of e it overlaps, one row per overlap: it starts before
-	// the end of A's stay and ends after lo (a stay found by b starts no
-	// later than the window's end). The zoo's visits are read once per zoo,
+	// the end of the animal's stay and ends after its lo (a stay in ob
+	// starts no later than the window's end). The zoo's visits are read once per zoo,
 	// however often the animal went back to it.
 	contactsSQL = `WITH av AS (
 	SELECT date, zoo_id, LAG(zoo_id) OVER (ORDER BY date) AS prev
