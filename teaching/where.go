@@ -66,8 +66,9 @@ func (m *Model) Contacts(animalID int64, q zootour.ContactQuery) []zootour.Conta
 			continue
 		}
 		c := zootour.Contact{Animal: other}
+		theirs := m.Stays(other.ID)
 		for _, s := range mine {
-			for _, t := range m.Stays(other.ID) {
+			for _, t := range theirs {
 				if s.ZooID != t.ZooID {
 					continue
 				}
