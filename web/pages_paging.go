@@ -1,0 +1,134 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/zootour/zootour"
+)
+
+// Listings on pages are paged by key, as in the store: ?after= holds the
+// key of the last entry of the previous page. The store reads forward
+// only, so the way back is carried in the URL: ?prev= lists the keys of
+// the pages before (the latest trailMax of them, "0" for the first page).
+// Beyond them, "First page" and the browser's Back button still work.
+
+const trailMax = 20
+
+// A pager holds the links between the pages of a listing ("" for none).
+type pager struct {
+	Label             string // names the navigation for screen readers
+	First, Prev, Next string
+}
+
+// pageState is where a listing stands, read from the request.
+type pageState struct {
+	path  string
+	keep  url.Values // the other parameters of the listing: window, sort
+	after string     // "" on the first page
+	trail []string
+}
+
+var errPageLink = &httpError{http.StatusBadRequest, "This page link is not valid (it may be from an older version of the page). Start again from the first page."}
+
+// readPageState reads ?after= and ?prev=, and the parameters named in
+// keep, which every link of the pager carries along.
+func readPageState(r *http.Request, keep ...string) pageState {
+	q := r.URL.Query()
+	ps := pageState{path: r.URL.Path, keep: url.Values{}, after: q.Get("after")}
+	for _, k := range keep {
+		if v := q.Get(k); v != "" {
+			ps.keep.Set(k, v)
+		}
+	}
+	if ps.after == "0" {
+		ps.after = ""
+	}
+	if p := q.Get("prev"); p != "" {
+		ps.trail = strings.Split(p, ",")
+	}
+	return ps
+}
+
+func (ps pageState) link(after string, trail []string) string {
+	v := url.Values{}
+	for k, vs := range ps.keep {
+		v[k] = vs
+	}
+	if after != "" && after != "0" {
+		v.Set("after", after)
+	}
+	if len(trail) > 0 {
+		v.Set("prev", strings.Join(trail, ","))
+	}
+	if len(v) == 0 {
+		return ps.path
+	}
+	return ps.path + "?" + v.Encode()
+}
+
+// links returns the pager of the page; next is the key after which the
+// next page starts, "" if this is the last page.
+func (ps pageState) links(label, next string) pager {
+	p := pager{Label: label}
+	if next != "" {
+		here := ps.after
+		if here == "" {
+			here = "0"
+		}
+		trail := append(append([]string(nil), ps.trail...), here)
+		if len(trail) > trailMax {
+			trail = trail[len(trail)-trailMax:]
+		}
+		p.Next = ps.link(next, trail)
+	}
+	if n := len(ps.trail); n > 0 {
+		p.Prev = ps.link(ps.trail[n-1], ps.trail[:n-1])
+	}
+	if ps.after != "" {
+		p.First = ps.link("", nil)
+	}
+	return p
+}
+
+// afterID reads the key of a listing by ID.
+func (ps pageState) afterID() (int64, error) {
+	if ps.after == "" {
+		return 0, nil
+	}
+	id, err := strconv.ParseInt(ps.after, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errPageLink
+	}
+	return id, nil
+}
+
+// afterPosition reads the key of a relationship listing: DATE.ID of the
+// last entry's visit.
+func (ps pageState) afterPosition() (zootour.Position, error) {
+	if ps.after == "" {
+		return zootour.Position{}, nil
+	}
+	ds, is, ok := strings.Cut(ps.after, ".")
+	d, err1 := zootour.ParseDate(ds)
+	id, err2 := strconv.ParseInt(is, 10, 64)
+	if !ok || err1 != nil || err2 != nil || id <= 0 {
+		return zootour.Position{}, errPageLink
+	}
+	return zootour.Position{Date: d, ID: id}, nil
+}
+
+func positionKey(p zootour.Position) string {
+	return p.Date.String() + "." + strconv.FormatInt(p.ID, 10)
+}
+
+// cut trims a page fetched with one entry too many and returns the key
+// of its last entry if there was more.
+func cut[T any](items []T, n int, key func(T) string) ([]T, string) {
+	if len(items) > n {
+		return items[:n], key(items[n-1])
+	}
+	return items, ""
+}
