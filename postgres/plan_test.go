@@ -85,7 +85,7 @@ const listTypes = "bigint, date, date, date, bigint, bigint"
 
 // checkPlan explains sql with args, logs the plan and checks it. types
 // are the parameter types, for the generic plan of a prepared statement.
-func checkPlan(t *testing.T, pool *pgxpool.Pool, sql, types string, args []any, generic bool) {
+func checkPlan(t *testing.T, pool *pgxpool.Pool, sql, types string, args []any, generic bool) planNode {
 	ctx := t.Context()
 	tx, err := pool.Begin(ctx)
 	if err != nil {
@@ -146,6 +146,7 @@ func checkPlan(t *testing.T, pool *pgxpool.Pool, sql, types string, args []any, 
 			t.Errorf("the plan reads visits with a %s", n.NodeType)
 		}
 	})
+	return plans[0].Plan
 }
 
 type planNode struct {
@@ -153,6 +154,7 @@ type planNode struct {
 	RelationName string     `json:"Relation Name"`
 	IndexName    string     `json:"Index Name"`
 	IndexCond    string     `json:"Index Cond"`
+	Direction    string     `json:"Scan Direction"`
 	Plans        []planNode `json:"Plans"`
 }
 
@@ -204,21 +206,36 @@ func TestQueryPlansWhereWhen(t *testing.T) {
 		sql   string
 		types string
 		args  [][]any
+		seek  bool // visits are read once per animal, by one backward seek (under a LIMIT 1)
 	}{
-		{"AnimalStays", staysSQL, "bigint, date, bigint", [][]any{{7, nil, nil}, {7, mid, 2}}},
-		{"AnimalWhere", whereSQL, "bigint, date", [][]any{{7, on}}},
-		{"ZooPresent", presentSQL, "bigint, date, date, bigint, bigint", [][]any{{7, on, nil, 0, nil}, {7, on, mid, 24500, 10}}},
+		{"AnimalStays", staysSQL, "bigint, date, bigint", [][]any{{7, nil, nil}, {7, mid, 2}}, false},
+		{"AnimalWhere", whereSQL, "bigint, date", [][]any{{7, on}}, true},
+		{"ZooPresent", presentSQL, "bigint, date, date, bigint, bigint", [][]any{{7, on, nil, 0, nil}, {7, on, mid, 24500, 10}}, false},
 		{"AnimalContacts", contactsSQL, "bigint, date, date, bigint, bigint", [][]any{
 			{7, zootour.MinDate, zootour.MaxDate, 0, nil},
 			{7, mid, on, 500, 10},
-		}},
-		{"Census", censusSQL, "date, bigint, text, bigint", [][]any{{on, 0, "", nil}, {on, 5, "species 1", 10}}},
+		}, false},
+		{"Census", censusSQL, "date, bigint, text, bigint", [][]any{{on, 0, "", nil}, {on, 5, "species 1", 10}}, true},
 	}
 	for _, q := range queries {
 		for i, args := range q.args {
 			for _, generic := range []bool{false, true} {
 				t.Run(fmt.Sprintf("%s %d, generic=%v", q.name, i, generic), func(t *testing.T) {
-					checkPlan(t, s.pool, q.sql, q.types, args, generic)
+					plan := checkPlan(t, s.pool, q.sql, q.types, args, generic)
+					if !q.seek {
+						return
+					}
+					var reads []planNode
+					limited := false
+					plan.walk(func(n planNode) {
+						limited = limited || n.NodeType == "Limit"
+						if n.RelationName == "visits" || strings.HasPrefix(n.IndexName, "visits_") {
+							reads = append(reads, n)
+						}
+					})
+					if len(reads) != 1 || !limited || reads[0].IndexName != "visits_animal_date_key" || reads[0].Direction != "Backward" {
+						t.Errorf("visits are not read by one backward seek of visits_animal_date_key under a LIMIT: %+v", reads)
+					}
 				})
 			}
 		}

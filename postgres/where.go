@@ -54,27 +54,30 @@ SELECT s.zoo_id, s.f, s.t, s.visits FROM me LEFT JOIN (
 ORDER BY s.f`
 
 	// where: $1 animal, $2 date. The stay covering $2 holds the animal's
-	// last visit on or before $2: one seek, backwards.
+	// last visit on or before $2: one seek, backwards, then its zoo by key
+	// (joined inside the LIMIT, so that the planner never hashes the zoos
+	// for one row).
 	whereSQL = `SELECT z.id, z.name, z.location FROM animals a
 LEFT JOIN LATERAL (
-	SELECT zoo_id FROM visits WHERE animal_id = a.id AND date <= $2 ORDER BY date DESC LIMIT 1
-) v ON true
-LEFT JOIN zoos z ON z.id = v.zoo_id
+	SELECT z.id, z.name, z.location FROM visits v JOIN zoos z ON z.id = v.zoo_id
+	WHERE v.animal_id = a.id AND v.date <= $2 ORDER BY v.date DESC LIMIT 1
+) z ON true
 WHERE a.id = $1`
 
 	// present: $1 zoo, $2 date, $3 and $4 the (from, animal) position the
-	// listing starts after ($3 NULL for the start), $5 limit. The candidates
-	// are the zoo's visits on or before $2 (visits_zoo_date_id_idx), the
-	// latest of each animal only (DISTINCT ON, sorting the zoo's visits in
-	// memory: about half as many seeks as visits on generated data); a
-	// candidate is kept if it is its animal's last visit on or before $2
-	// (one backward seek on visits_animal_date_key), so each animal present
-	// comes once. That test is a scalar subquery, which runs as a seek per
-	// candidate; a NOT EXISTS may be planned as a hash anti join over every
-	// visit instead. Its stay runs from the first visit of that run at the zoo to
-	// the animal's first visit elsewhere after $2 (a later visit to this
-	// zoo continues the stay). p is materialised so that those seeks run
-	// once per animal, not once per use of f and t.
+	// listing starts after ($3 NULL for the start), $5 limit. The
+	// candidates are the zoo's visits on or before $2
+	// (visits_zoo_date_id_idx), each animal's latest only (DISTINCT ON,
+	// sorting the zoo's visits in memory: about half as many seeks as
+	// visits on generated data). A candidate is kept if it is its animal's
+	// last visit on or before $2 (one backward seek on
+	// visits_animal_date_key), so each animal present comes once. That test
+	// is a scalar subquery, which runs as one seek per candidate, where a
+	// NOT EXISTS may be planned as a hash anti join over every visit. The
+	// stay runs from the first visit of that run at the zoo to the animal's
+	// first visit elsewhere after $2 (a later visit to this zoo continues
+	// the stay). p is materialised so that those seeks run once per animal,
+	// not once per use of f and t.
 	presentSQL = `WITH here AS (SELECT id FROM zoos WHERE id = $1),
 h AS (
 	SELECT x.b, x.d, $1::bigint AS zoo FROM (
@@ -134,12 +137,11 @@ ORDER BY r.f, r.id`
 	// materialised so that its seeks run once per stay. r joins each to
 	// the stays of e it overlaps, one row per overlap: it starts before the
 	// end of the animal's stay and ends after its lo (a stay in ob starts
-	// no later than the window's end). k.last is the last contact of the
-	// page (of the first $5 contacts), a bound on r rather than a join with
-	// it, which the planner, blind to the sizes of CTEs, may make a nested
-	// loop over r for each contact.
-	// The zoo's visits are read once per zoo, however often the animal went
-	// back to it.
+	// no later than the window's end). The zoo's visits are read once per
+	// zoo, however often the animal went back to it. k.last is the last
+	// contact of the page (of the first $5 contacts): a bound on r rather
+	// than a join with it, which the planner, blind to the sizes of CTEs,
+	// may make a nested loop over r for each contact.
 	contactsSQL = `WITH me AS (SELECT id FROM animals WHERE id = $1),
 av AS (
 	SELECT date, zoo_id, LAG(zoo_id) OVER (ORDER BY date) AS prev
