@@ -349,6 +349,10 @@ type Store interface {
 	// AnimalZoos lists the zoos of an animal's visits, like ZooAnimals.
 	AnimalZoos(ctx context.Context, animalID int64, q Query) ([]AnimalZoo, error)
 
+	// WhereWhen answers the questions derived from visits: stays, where an
+	// animal was on a date, who was at a zoo then, contacts, the census.
+	WhereWhen
+
 	// Counts returns how many zoos, animals and visits there are.
 	Counts(ctx context.Context) (Counts, error)
 

@@ -117,6 +117,7 @@ The store is chosen by --db or ZOOTOUR_DB: a file path is a SQLite database
 		a.zooCommand(),
 		a.animalCommand(),
 		a.visitCommand(),
+		a.censusCommand(),
 	)
 	return root
 }

@@ -60,7 +60,7 @@ func (a *app) zooCommand() *cobra.Command {
 		a.listingCommand("animals ID [--distinct] [--from DATE] [--to DATE]", "list the animals of a zoo's visits, one per visit or --distinct", "zoo", &animals, true,
 			func(ctx context.Context, s zootour.Store, id int64) error {
 				return printList(a.env.Stdout, a.asJSON, zooAnimalColumns, byPosition(animals, func(q zootour.Query) ([]zootour.ZooAnimal, error) { return s.ZooAnimals(ctx, id, q) }))
-			}),
+			}), a.presentCommand(),
 	)
 }
 
@@ -112,7 +112,9 @@ func (a *app) animalCommand() *cobra.Command {
 		a.listingCommand("zoos ID [--distinct] [--from DATE] [--to DATE]", "list the zoos of an animal's visits, one per visit or --distinct", "animal", &zoos, true,
 			func(ctx context.Context, s zootour.Store, id int64) error {
 				return printList(a.env.Stdout, a.asJSON, animalZooColumns, byPosition(zoos, func(q zootour.Query) ([]zootour.AnimalZoo, error) { return s.AnimalZoos(ctx, id, q) }))
-			}),
+			}), a.itineraryCommand(),
+		a.whereCommand(),
+		a.contactsCommand(),
 	)
 }
 

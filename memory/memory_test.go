@@ -16,14 +16,6 @@ func TestStore(t *testing.T) {
 	})
 }
 
-func TestWhereWhen(t *testing.T) {
-	storetest.RunWhereWhen(t, func(t *testing.T) zootour.Store {
-		s := memory.New()
-		t.Cleanup(func() { s.Close() })
-		return s
-	})
-}
-
 // filled returns a store of 1,000 zoos, 5,000 animals and n visits, made
 // by Import, as the data of DESIGN.md's measurements is shaped.
 func filled(b *testing.B, n int) *memory.Store {

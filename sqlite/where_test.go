@@ -11,7 +11,6 @@ import (
 
 	"github.com/zootour/zootour"
 	"github.com/zootour/zootour/sqlite"
-	"github.com/zootour/zootour/storetest"
 	"github.com/zootour/zootour/teaching"
 )
 
@@ -388,10 +387,4 @@ func TestStaysExample(t *testing.T) {
 	if diff := cmp.Diff(wantP, present, dateOpt); diff != "" {
 		t.Fatalf("present on the day Ada left (-want +got):\n%s", diff)
 	}
-}
-
-// TestWhereWhenConformance runs the where-and-when conformance suite on a
-// fresh file per test.
-func TestWhereWhenConformance(t *testing.T) {
-	storetest.RunWhereWhen(t, func(t *testing.T) zootour.Store { return newStore(t) })
 }

@@ -26,6 +26,7 @@ func (srv *Server) routes() []route {
 		{"DELETE", "/api/zoos/{id}", write(remove(s.DeleteZoo, true))},
 		{"GET", "/api/zoos/{id}/visits", read(related(s.ZooVisits, visitPos, false))},
 		{"GET", "/api/zoos/{id}/animals", read(related(s.ZooAnimals, zooAnimalPos, true))},
+		{"GET", "/api/zoos/{id}/present", read(present(s))},
 
 		{"GET", "/api/animals", read(list(s.Animals, animalKey))},
 		{"POST", "/api/animals", write(create("/api/animals/", s.CreateAnimal, animalKey))},
@@ -34,12 +35,17 @@ func (srv *Server) routes() []route {
 		{"DELETE", "/api/animals/{id}", write(remove(s.DeleteAnimal, true))},
 		{"GET", "/api/animals/{id}/visits", read(related(s.AnimalVisits, visitPos, false))},
 		{"GET", "/api/animals/{id}/zoos", read(related(s.AnimalZoos, animalZooPos, true))},
+		{"GET", "/api/animals/{id}/itinerary", read(itinerary(s))},
+		{"GET", "/api/animals/{id}/where", read(where(s))},
+		{"GET", "/api/animals/{id}/contacts", read(contacts(s))},
 
 		{"GET", "/api/visits", read(list(s.Visits, visitKey))},
 		{"POST", "/api/visits", write(create("/api/visits/", s.CreateVisit, visitKey))},
 		{"GET", "/api/visits/{id}", read(get(s.Visit))},
 		{"PATCH", "/api/visits/{id}", write(update(s.UpdateVisit))},
 		{"DELETE", "/api/visits/{id}", write(remove(deleteVisit(s), false))},
+
+		{"GET", "/api/census", read(census(s))},
 
 		{"GET", "/api/openapi.json", http.HandlerFunc(serveOpenAPI)},
 		{"GET", "/healthz", http.HandlerFunc(healthz)},

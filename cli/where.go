@@ -1,0 +1,161 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/zootour/zootour"
+)
+
+// Where and when: the questions derived from visits (DESIGN.md).
+
+var (
+	stayColumns = columns[zootour.Stay]{
+		[]string{"ZOO", "FROM", "TO", "VISITS", "DAYS"},
+		func(s zootour.Stay) []string {
+			to, days := "(still there)", ""
+			if s.To != nil {
+				to, days = s.To.String(), fmt.Sprint(s.From.DaysUntil(*s.To))
+			}
+			return []string{id(s.ZooID), s.From.String(), to, fmt.Sprint(s.Visits), days}
+		},
+	}
+	presenceColumns = columns[zootour.Presence]{
+		[]string{"ID", "NAME", "SPECIES", "SINCE", "UNTIL"},
+		func(p zootour.Presence) []string {
+			return []string{id(p.ID), p.Name, p.Species, p.From.String(), optDate(p.To)}
+		},
+	}
+	contactColumns = columns[zootour.Contact]{
+		[]string{"ID", "NAME", "SPECIES", "TOGETHER (ZOO: FROM..UNTIL)"},
+		func(c zootour.Contact) []string {
+			var parts []string
+			for _, o := range c.Overlaps {
+				parts = append(parts, fmt.Sprintf("%d: %s..%s", o.ZooID, o.From, optDate(o.To)))
+			}
+			return []string{id(c.ID), c.Name, c.Species, strings.Join(parts, "; ")}
+		},
+	}
+	censusColumns = columns[zootour.CensusRow]{
+		[]string{"ZOO", "SPECIES", "COUNT"},
+		func(r zootour.CensusRow) []string { return []string{id(r.ZooID), r.Species, fmt.Sprint(r.Count)} },
+	}
+)
+
+// optDate prints an open end as "now".
+func optDate(d *zootour.Date) string {
+	if d == nil {
+		return "now"
+	}
+	return d.String()
+}
+
+// onFlag adds --on to c, a date that defaults to today.
+func onFlag(c *cobra.Command, on *string) {
+	c.Flags().StringVar(on, "on", "", "the date, YYYY-MM-DD (default today)")
+}
+
+func parseOn(s string) (zootour.Date, error) {
+	if s == "" {
+		return zootour.DateOf(time.Now()), nil
+	}
+	return parseDateFlag("on", s)
+}
+
+func (a *app) itineraryCommand() *cobra.Command {
+	return a.idCommand("itinerary ID", "list an animal's stays: its visits with consecutive visits to one zoo merged", "animal",
+		func(ctx context.Context, s zootour.Store, animal int64) error {
+			return printList(a.env.Stdout, a.asJSON, stayColumns, zootour.All(pageSize,
+				func(after zootour.Date) ([]zootour.Stay, error) { return s.AnimalStays(ctx, animal, after, pageSize) },
+				func(st zootour.Stay) zootour.Date { return st.From }))
+		})
+}
+
+func (a *app) whereCommand() *cobra.Command {
+	var on string
+	c := a.idCommand("where ID [--on DATE]", "print the zoo an animal was at on a date (JSON null if none yet)", "animal",
+		func(ctx context.Context, s zootour.Store, animal int64) error {
+			d, err := parseOn(on)
+			if err != nil {
+				return err
+			}
+			z, err := s.AnimalWhere(ctx, animal, d)
+			switch {
+			case err != nil:
+				return err
+			case z != nil:
+				return printOne(a.env.Stdout, a.asJSON, zooColumns, *z)
+			case a.asJSON:
+				return json.NewEncoder(a.env.Stdout).Encode(nil)
+			}
+			_, err = fmt.Fprintf(a.env.Stdout, "animal %d was at no zoo on %s\n", animal, d)
+			return err
+		})
+	onFlag(c, &on)
+	return c
+}
+
+func (a *app) presentCommand() *cobra.Command {
+	var on string
+	c := a.idCommand("present ID [--on DATE]", "list the animals at a zoo on a date", "zoo",
+		func(ctx context.Context, s zootour.Store, zoo int64) error {
+			d, err := parseOn(on)
+			if err != nil {
+				return err
+			}
+			return printList(a.env.Stdout, a.asJSON, presenceColumns, zootour.All(pageSize,
+				func(after zootour.Position) ([]zootour.Presence, error) {
+					return s.ZooPresent(ctx, zoo, d, after, pageSize)
+				},
+				zootour.Presence.Position))
+		})
+	onFlag(c, &on)
+	return c
+}
+
+func (a *app) contactsCommand() *cobra.Command {
+	var from, to string
+	c := a.idCommand("contacts ID [--from DATE] [--to DATE]", "list the animals that shared a zoo with an animal, and when", "animal",
+		func(ctx context.Context, s zootour.Store, animal int64) error {
+			var q zootour.ContactQuery
+			var err error
+			if q.From, err = parseDateFlag("from", from); err != nil {
+				return err
+			}
+			if q.To, err = parseDateFlag("to", to); err != nil {
+				return err
+			}
+			if err := q.Validate(); err != nil {
+				return err
+			}
+			return printList(a.env.Stdout, a.asJSON, contactColumns, zootour.All(pageSize,
+				func(after int64) ([]zootour.Contact, error) {
+					q.After, q.Limit = after, pageSize
+					return s.AnimalContacts(ctx, animal, q)
+				},
+				func(c zootour.Contact) int64 { return c.ID }))
+		})
+	c.Flags().StringVar(&from, "from", "", "only overlaps with a day on or after this date")
+	c.Flags().StringVar(&to, "to", "", "only overlaps with a day on or before this date")
+	return c
+}
+
+func (a *app) censusCommand() *cobra.Command {
+	var on string
+	c := a.command("census [--on DATE]", "count the animals present on a date, by zoo and species", nil,
+		func(ctx context.Context, s zootour.Store, _ []string) error {
+			d, err := parseOn(on)
+			if err != nil {
+				return err
+			}
+			return printList(a.env.Stdout, a.asJSON, censusColumns, zootour.All(pageSize,
+				func(after zootour.CensusKey) ([]zootour.CensusRow, error) { return s.Census(ctx, d, after, pageSize) },
+				zootour.CensusRow.Key))
+		})
+	onFlag(c, &on)
+	return c
+}

@@ -1,0 +1,67 @@
+package web
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/zootour/zootour"
+)
+
+// TestWhereWhenMatchesReference walks the five derived listings page by
+// page on every store and compares them with the reference computed from
+// the definitions, then checks the errors the routes give.
+func TestWhereWhenMatchesReference(t *testing.T) {
+	forEachStore(t, func(t *testing.T, open opener) {
+		e := newEnv(t, open(t), Config{})
+		rng := rand.New(rand.NewPCG(8, 9))
+		m := randomModel(t, e, rng, 5, 25, 300)
+		start := zootour.MustDate("2024-01-01")
+		for i := 0; i < 10; i++ {
+			on := start.AddDays(rng.IntN(70) - 5)
+			a := keys(m.Animals)[rng.IntN(len(m.Animals))]
+			z := keys(m.Zoos)[rng.IntN(len(m.Zoos))]
+			same(t, "itinerary", walk[zootour.Stay](t, e, fmt.Sprintf("/api/animals/%d/itinerary", a), 2), m.Stays(a))
+
+			got := decode[*zootour.Zoo](t, must(t, e.do("GET", fmt.Sprintf("/api/animals/%d/where?on=%s", a, on), ""), 200))
+			if want := m.Where(a, on); (got == nil) != (want == nil) || (got != nil && *got != *want) {
+				t.Errorf("where %d on %s = %v, want %v", a, on, got, want)
+			}
+			same(t, "present", walk[zootour.Presence](t, e, fmt.Sprintf("/api/zoos/%d/present?on=%s", z, on), 2), m.Present(z, on))
+
+			q := zootour.ContactQuery{From: on, To: on.AddDays(rng.IntN(20))}
+			path := fmt.Sprintf("/api/animals/%d/contacts?from=%s&to=%s", a, q.From, q.To)
+			if i%2 == 0 {
+				q, path = zootour.ContactQuery{}, fmt.Sprintf("/api/animals/%d/contacts", a)
+			}
+			same(t, "contacts", walk[zootour.Contact](t, e, path, 3), m.Contacts(a, q))
+			same(t, "census", walk[zootour.CensusRow](t, e, "/api/census?on="+on.String(), 2), m.Census(on))
+		}
+		if r := e.do("GET", "/api/animals/1/where?on=2024-01-01", ""); r.status != 200 {
+			t.Errorf("where answered %d", r.status)
+		}
+		for _, tc := range []struct {
+			path   string
+			status int
+		}{
+			{"/api/animals/1/where?on=2024-02-30", 400},
+			{"/api/animals/0/where?on=2024-01-01", 400},
+			{"/api/animals/999999/where?on=2024-01-01", 404},
+			{"/api/animals/999999/itinerary", 404},
+			{"/api/animals/1/itinerary?cursor=%21%21", 400},
+			{"/api/zoos/999999/present?on=2024-01-01", 404},
+			{"/api/zoos/1/present?on=01-01-2024", 400},
+			{"/api/zoos/1/present?limit=0", 400},
+			{"/api/animals/1/contacts?from=2024-02-01&to=2024-01-01", 400},
+			{"/api/animals/1/contacts?cursor=" + idCursor(0)[:1], 400},
+			{"/api/census?on=tomorrow", 400},
+			{"/api/census?cursor=" + textCursor("nocolon"), 400},
+			{"/api/census?limit=1001", 400},
+		} {
+			r := e.do("GET", tc.path, "")
+			if r.status != tc.status || r.header.Get("Content-Type") != "application/problem+json" {
+				t.Errorf("GET %s: %d %s, want %d problem+json", tc.path, r.status, r.header.Get("Content-Type"), tc.status)
+			}
+		}
+	})
+}
