@@ -1,0 +1,93 @@
+// Command benchreport measures zootour's stores and writes BENCHMARKS.md
+// and the latency chart beside it (issue 7). From the repository root:
+//
+//	ZOOTOUR_TEST_POSTGRES='postgres://postgres@127.0.0.1:5432/test?sslmode=disable' \
+//		go run ./bench/cmd/benchreport -sizes 10000,1000000
+//
+// Without ZOOTOUR_TEST_POSTGRES (or -postgres) PostgreSQL is skipped. The
+// run prints its progress on standard error.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/zootour/zootour/bench"
+)
+
+func main() {
+	bench.RunChildIfAsked() // peak memory is measured in child processes of this program
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "benchreport:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	cfg := bench.DefaultConfig()
+	cfg.Log = os.Stderr
+	sizes := flag.String("sizes", "10000,1000000", "numbers of visits to measure, comma-separated (1e6 works too)")
+	stores := flag.String("stores", strings.Join(bench.StoreNames, ","), "stores to measure")
+	out := flag.String("out", "BENCHMARKS.md", "the report to write")
+	svg := flag.String("svg", "bench/latency.svg", "the chart to write")
+	flag.StringVar(&cfg.Postgres, "postgres", cfg.Postgres, "PostgreSQL URL for a schema of the run's own (default $ZOOTOUR_TEST_POSTGRES)")
+	flag.StringVar(&cfg.Dir, "dir", "", "folder for the SQLite files (default: a temporary one)")
+	flag.IntVar(&cfg.Timer.Reps, "reps", cfg.Timer.Reps, "timing samples per figure (the median counts)")
+	flag.IntVar(&cfg.ImportReps, "import-reps", cfg.ImportReps, "imports and exports per store up to 10^6 visits")
+	flag.IntVar(&cfg.HTTPRequests, "requests", cfg.HTTPRequests, "HTTP requests per load run")
+	flag.IntVar(&cfg.HTTPClients, "clients", cfg.HTTPClients, "concurrent HTTP clients")
+	flag.DurationVar(&cfg.TeachingBudget, "teaching-budget", cfg.TeachingBudget, "longest expected teaching-model call to run; longer ones are estimated")
+	flag.Parse()
+
+	cfg.Sizes = nil
+	for _, s := range strings.Split(*sizes, ",") {
+		f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+		if err != nil || f < 1 {
+			return fmt.Errorf("-sizes: %q is not a number of visits", s)
+		}
+		cfg.Sizes = append(cfg.Sizes, int(f))
+	}
+	cfg.Stores = strings.Split(*stores, ",")
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	rep, err := bench.Run(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	chart, err := filepath.Rel(filepath.Dir(*out), *svg)
+	if err != nil {
+		chart = *svg
+	}
+	command := bench.Command
+	if *sizes != "10000,1000000" {
+		command = strings.Replace(command, "-sizes 10000,1000000", "-sizes "+*sizes, 1)
+	}
+	if err := write(*out, func(f *os.File) error { return rep.WriteMarkdown(f, command, filepath.ToSlash(chart)) }); err != nil {
+		return err
+	}
+	if err := write(*svg, func(f *os.File) error { return rep.WriteSVG(f) }); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "benchreport: wrote %s and %s in %v\n", *out, *svg, rep.Took.Round(time.Second))
+	return nil
+}
+
+func write(path string, fill func(*os.File) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := fill(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

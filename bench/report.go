@@ -1,0 +1,620 @@
+package bench
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Command is the command that reproduces the report, as BENCHMARKS.md
+// shows it.
+const Command = "ZOOTOUR_TEST_POSTGRES='postgres://postgres@127.0.0.1:5432/test?sslmode=disable' go run ./bench/cmd/benchreport -sizes 10000,1000000"
+
+// targetSize is where the targets of issue 7 are set.
+const targetSize = 1_000_000
+
+// Targets of issue 7.
+const (
+	memoryLimitTarget  = 2.0
+	memorySpeedTarget  = 1000.0
+	sqlLimitTarget     = 1.3
+	sqliteImportTarget = 300_000.0
+	// growthTarget is how much more a typical record's answer may cost per
+	// row at the largest size than at the smallest: a few more levels of
+	// B-tree, nothing that grows with the total.
+	growthTarget = 2.0
+)
+
+// WriteMarkdown writes the report as BENCHMARKS.md; chart is the path of
+// the latency chart relative to it.
+func (r *Report) WriteMarkdown(w io.Writer, command, chart string) error {
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	p("# Benchmarks\n\n")
+	p("Every figure here comes from one run of the benchmark program (package `bench`, issue 7) on %s; the run took %s. ",
+		r.Started.Format("2006-01-02"), r.Took.Round(time.Second))
+	p("Each store's time stands beside two baselines measured in the same run: the **teaching model**, which scans every visit (\"×faster\": how many times faster the store is), and the **limit**, the least work that gives the same answer (\"×limit\": how many times the limit the store takes).\n\n")
+	p("To reproduce (about %s; without `ZOOTOUR_TEST_POSTGRES` PostgreSQL is skipped):\n\n", r.Took.Round(time.Minute))
+	p("```\n%s\n```\n\n", command)
+	p("`go test -bench . ./bench/` runs the same questions at 10^4 visits (`ZOOTOUR_BENCH_VISITS` changes the size) for quick comparisons; `go test ./bench/` runs the report at a tiny size as a smoke test.\n\n")
+	m := r.Machine
+	p("**Machine:** %s, %d cores (shared with other work, so figures vary by ±30%% between runs), %s memory, %s; %s; SQLite %s",
+		orDash(m.CPU), m.Cores, orDash(m.Memory), orDash(m.OS), m.Go, orDash(m.SQLite))
+	if m.Postgres != "" {
+		p("; PostgreSQL %s on the same machine, over loopback", m.Postgres)
+	}
+	p(".\n\n")
+
+	r.writeTargets(p)
+	if chart != "" {
+		p("## Latency against the number of visits\n\n")
+		p("![Latency of a zoo's animals against the number of visits, log-log](%s)\n\n", chart)
+		p("A zoo's animals (no window) for the typical zoo (solid) and the busy zoo (dashed), log-log. The typical zoo's answer is the same size at every size of data set, so its line should be flat for a store and grow with the visits for the teaching model.\n\n")
+	}
+	r.writeMethod(p)
+	for _, sr := range r.Sizes {
+		r.writeRelations(p, sr)
+	}
+	r.writeGrowth(p)
+	for _, sr := range r.Sizes {
+		r.writeWhere(p, sr)
+	}
+	r.writeTransfer(p)
+	r.writeHTTP(p)
+	r.writePlans(p)
+	if len(r.Notes) > 0 {
+		p("## Not measured\n\n")
+		for _, n := range r.Notes {
+			p("- %s\n", n)
+		}
+		p("\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+type printer func(format string, args ...any)
+
+// stores returns the stores measured at any size, in table order.
+func (r *Report) stores() []string {
+	var out []string
+	for _, name := range StoreNames {
+		for _, sr := range r.Sizes {
+			if sr.Stores[name] != nil {
+				out = append(out, name)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// targetResult returns the size at which the targets are judged: 10^6
+// visits, or the largest size run below it.
+func (r *Report) targetResult() *SizeResult {
+	var best *SizeResult
+	for _, sr := range r.Sizes {
+		if sr.Visits <= targetSize && (best == nil || sr.Visits > best.Visits) {
+			best = sr
+		}
+	}
+	if best == nil && len(r.Sizes) > 0 {
+		best = r.Sizes[0]
+	}
+	return best
+}
+
+func (r *Report) writeTargets(p printer) {
+	sr := r.targetResult()
+	if sr == nil {
+		return
+	}
+	p("## Targets at %s visits\n\n", count(sr.Visits))
+	if sr.Visits != targetSize {
+		p("(The targets are set at 10^6 visits; this run's largest size up to that is %s, so they are judged there.)\n\n", count(sr.Visits))
+	}
+	p("| target | measured | met |\n| --- | --- | --- |\n")
+	row := func(target, measured string, ok bool) { p("| %s | %s | %s |\n", target, measured, yesNo(ok)) }
+	for _, name := range []string{Memory, SQLite, Postgres} {
+		if sr.Stores[name] == nil {
+			continue
+		}
+		limit := sqlLimitTarget
+		if name == Memory {
+			limit = memoryLimitTarget
+		}
+		worst, n, over := 0.0, 0, 0
+		var worstRow *RelRow
+		for _, row := range sr.Rels {
+			t := row.Store[name]
+			x := ratio(t.Time, t.Limit)
+			n++
+			if x > limit {
+				over++
+			}
+			if x > worst {
+				worst, worstRow = x, row
+			}
+		}
+		row(fmt.Sprintf("%s within %.1fx of its limit", name, limit),
+			fmt.Sprintf("%d of %d rows over; worst %.2fx (%s, %s)", over, n, worst, worstRow.Question.Name(), worstRow.Record.Label()),
+			over == 0)
+		if name == Memory {
+			least := math.Inf(1)
+			var leastRow *RelRow
+			for _, row := range sr.Rels {
+				if row.Record.Role != "typical" {
+					continue
+				}
+				if x := ratio(row.Teaching, row.Store[name].Time); x < least {
+					least, leastRow = x, row
+				}
+			}
+			if leastRow != nil {
+				row(fmt.Sprintf("memory more than %sx faster than the teaching model on a typical record", count(memorySpeedTarget)),
+					fmt.Sprintf("least %sx (%s, %s, %s rows; its limit, the copy loop, is %sx)", count(least), leastRow.Question.Name(),
+						leastRow.Record.Label(), count(leastRow.Rows), count(ratio(leastRow.Teaching, leastRow.Store[name].Limit))),
+					least > memorySpeedTarget)
+			}
+		}
+		wrong := 0
+		for _, row := range sr.Rels {
+			if row.Store[name].Wrong != "" {
+				wrong++
+			}
+		}
+		if wrong > 0 {
+			row(name+" answers equal the teaching model's", fmt.Sprintf("%d rows differ", wrong), false)
+		}
+	}
+	for _, name := range []string{SQLite, Postgres} {
+		res := sr.Stores[name]
+		if res == nil {
+			continue
+		}
+		var probs []string
+		for _, pp := range res.Plans {
+			for _, pr := range pp.Store.Problems {
+				probs = append(probs, pp.Store.Question+": "+pr)
+			}
+		}
+		measured := fmt.Sprintf("none in the %d store queries (busy record)", len(res.Plans))
+		if len(probs) > 0 {
+			measured = strings.Join(probs, "; ")
+		}
+		row(name+" plans: no full scan, no sort over the whole table", measured, len(probs) == 0)
+	}
+	if res := sr.Stores[SQLite]; res != nil {
+		row(fmt.Sprintf("SQLite import at least %s visits/s", count(sqliteImportTarget)), count(res.ImportRate)+" visits/s", res.ImportRate >= sqliteImportTarget)
+		if pg := sr.Stores[Postgres]; pg != nil {
+			row("PostgreSQL import (COPY) at least as fast as SQLite's", fmt.Sprintf("%s visits/s, %.2fx SQLite's", count(pg.ImportRate), pg.ImportRate/res.ImportRate), pg.ImportRate >= res.ImportRate)
+		}
+	}
+	for _, name := range []string{SQLite, Postgres} {
+		first, last := r.firstLast(name)
+		if first == nil || first == last {
+			continue
+		}
+		a, b := first.Stores[name].ImportPeak, last.Stores[name].ImportPeak
+		row(name+" import in constant memory",
+			fmt.Sprintf("peak RSS %s at %s visits, %s at %s", mib(a), count(first.Visits), mib(b), count(last.Visits)),
+			float64(b) < 1.5*float64(a)+32<<20)
+	}
+	for _, name := range r.stores() {
+		first, last := r.firstLast(name)
+		if first == nil || first == last {
+			continue
+		}
+		worst, which := r.growth(name, first, last)
+		row(fmt.Sprintf("%s: a typical record's time grows with its answer, not with the total visits", name),
+			fmt.Sprintf("time per row at %s visits is at most %.2fx that at %s (%s)", count(last.Visits), worst, count(first.Visits), which),
+			worst <= growthTarget)
+	}
+	p("\n")
+}
+
+// firstLast returns the smallest and largest sizes at which a store ran.
+func (r *Report) firstLast(name string) (first, last *SizeResult) {
+	for _, sr := range r.Sizes {
+		if sr.Stores[name] == nil {
+			continue
+		}
+		if first == nil {
+			first = sr
+		}
+		last = sr
+	}
+	return first, last
+}
+
+// growth returns the largest ratio, over the typical records' questions,
+// of the time per row of the answer at last to that at first.
+func (r *Report) growth(name string, first, last *SizeResult) (float64, string) {
+	worst, which := 0.0, ""
+	for i, row := range last.Rels {
+		if row.Record.Role != "typical" {
+			continue
+		}
+		before := first.Rels[i]
+		perRow := func(rr *RelRow) float64 { return rr.Store[name].Time.Seconds() / float64(max(rr.Rows, 1)) }
+		if x := perRow(row) / perRow(before); x > worst {
+			worst, which = x, row.Question.Name()+", "+row.Record.Label()
+		}
+	}
+	return worst, which
+}
+
+func (r *Report) writeMethod(p printer) {
+	c := r.Config
+	p("## How it was measured\n\n")
+	p("- **Data**: `generate.Source` with seed %d; zoos = visits/1400 and animals = visits/100, so the typical zoo has about 1,000 visits and the typical animal about 70 at every size. The **busy** record is the zoo (or animal) with the most visits, the **typical** one the median by number of visits. The **window** of a record runs from the date of its visit a third of the way through to that of the visit two thirds through.\n", Seed)
+	p("- **Timing**: each figure is the median of %d samples, each a batch of calls lasting at least %v (3 samples for calls over %v), after one call to warm up. Data is warm: SQLite's page cache (64 MiB per connection) and PostgreSQL's shared buffers hold what the questions read.\n", c.Timer.Reps, c.Timer.MinSample, c.Timer.Slow)
+	p("- **Teaching model**: `teaching.Model` holding the same data, in the same process. Its where-and-when questions scan every visit once per animal (present, census) or once per animal per stay (contacts); where that would take longer than %v a call, the time is estimated as that many scans of the typical animal's visits (marked ≈) and not run.\n", c.TeachingBudget)
+	p("- **Limit of the memory store**: a hand-written loop that copies the answer, already held in a slice, into a new slice of the right size.\n")
+	p("- **Limit of SQLite and PostgreSQL**: the fastest of a few single SQL queries for the same answer (see the plans below), prepared once and run through the same driver (database/sql with modernc.org/sqlite; pgx) on a connection of its own, scanning into the same types, with no zootour code around it: no transaction, no existence check. Every limit's answer is checked equal to the teaching model's, and so is every store's.\n")
+	p("- **PostgreSQL** gets `VACUUM ANALYZE` after its import, the state autovacuum leaves it in within a minute. Each import goes into a fresh schema, dropped at the end.\n")
+	p("- **Import and export**: `Store.Import` of `generate.Source` into an empty store, and `Store.Export` to a sink that counts, each in a child process; median of %d runs up to 10^6 visits, one run above. The rate includes opening and closing the store (SQLite checkpoints its log on close). **Peak memory** is the child's peak resident set size (getrusage `ru_maxrss`), so it counts the Go runtime and the driver; \"open only\" is a child that opens and closes the store, for comparison. For PostgreSQL only the client is counted, not the server.\n", c.ImportReps)
+	p("- **Memory per visit** of the memory store: the Go heap in use (`runtime.MemStats.HeapAlloc` after a GC) after its import minus before, per visit. **Disk per visit**: SQLite's pages of the visits table and its indexes (`dbstat`), PostgreSQL's `pg_total_relation_size('visits')`; and the whole file or schema. For scale, a visit in `visits.csv` takes the bytes shown, and in the teaching model's slice 32 bytes.\n")
+	p("- **HTTP**: the real server (`web.New`) on a loopback port; %d goroutines send %s requests in all for the first page (100 entries) of the busy zoo's animals, each after the previous answer, then stop. \"direct\" is the same page asked of the store by a call.\n\n", c.HTTPClients, count(c.HTTPRequests))
+}
+
+func (r *Report) writeRelations(p printer, sr *SizeResult) {
+	stores := r.storesAt(sr)
+	p("## Relationship questions at %s visits\n\n", count(sr.Visits))
+	p("%s zoos, %s animals, %s visits. ", count(sr.Gen.Zoos), count(sr.Gen.Animals), count(sr.Visits))
+	var recs []string
+	for _, rec := range sr.Records {
+		if rec.Owner == "date" {
+			continue
+		}
+		recs = append(recs, fmt.Sprintf("%s #%d: %s visits, window %s..%s", rec.Label(), rec.ID, count(rec.Visits), rec.From, rec.To))
+	}
+	p("%s.\n\n", strings.Join(recs, "; "))
+	p("| question | record | rows | teaching |")
+	for _, s := range stores {
+		p(" %s | ×faster | ×limit |", s)
+	}
+	p("\n| --- | --- | ---: | ---: |")
+	for range stores {
+		p(" ---: | ---: | ---: |")
+	}
+	p("\n")
+	for _, row := range sr.Rels {
+		p("| %s | %s | %s | %s |", row.Question.Name(), row.Record.Label(), count(row.Rows), dur(row.Teaching))
+		for _, s := range stores {
+			t := row.Store[s]
+			p(" %s | %s | %s |", dur(t.Time)+wrongMark(t), count(ratio(row.Teaching, t.Time))+"x", fmt.Sprintf("%.2fx", ratio(t.Time, t.Limit)))
+		}
+		p("\n")
+	}
+	p("\n")
+	if slices.Contains(stores, SQLite) || slices.Contains(stores, Postgres) {
+		p("The limits' times, and which query was fastest:\n\n| question | record |")
+		for _, s := range stores {
+			p(" %s limit |", s)
+		}
+		p("\n| --- | --- |")
+		for range stores {
+			p(" --- |")
+		}
+		p("\n")
+		for _, row := range sr.Rels {
+			p("| %s | %s |", row.Question.Name(), row.Record.Label())
+			for _, s := range stores {
+				t := row.Store[s]
+				p(" %s (%s) |", dur(t.Limit), t.LimitName)
+			}
+			p("\n")
+		}
+		p("\n")
+	}
+	r.writeWrong(p, sr)
+}
+
+// storesAt returns the stores measured at sr, in table order.
+func (r *Report) storesAt(sr *SizeResult) []string {
+	var out []string
+	for _, name := range StoreNames {
+		if sr.Stores[name] != nil {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+func (r *Report) writeWrong(p printer, sr *SizeResult) {
+	for _, row := range sr.Rels {
+		for _, s := range r.storesAt(sr) {
+			if w := row.Store[s].Wrong; w != "" {
+				p("**%s gave a wrong answer** to %s about %s: \n```\n%s\n```\n\n", s, row.Question.Name(), row.Record.Label(), w)
+			}
+		}
+	}
+	for _, row := range sr.Where {
+		for s, t := range row.Store {
+			if t.Wrong != "" {
+				p("**%s gave a wrong answer** to %s about %s: \n```\n%s\n```\n\n", s, row.Question, row.Record.Label(), t.Wrong)
+			}
+		}
+	}
+}
+
+func (r *Report) writeGrowth(p printer) {
+	if len(r.Sizes) < 2 {
+		return
+	}
+	p("## Growth with the number of visits\n\n")
+	p("The typical records' questions at every size: the answers stay about the same size while the visits grow a hundredfold or more, so a store's time should stay flat and the teaching model's grow with the visits. Rows, then time per size.\n\n")
+	p("| question | record | rows |")
+	cols := []string{"teaching"}
+	cols = append(cols, r.stores()...)
+	for _, c := range cols {
+		for _, sr := range r.Sizes {
+			p(" %s %s |", c, short(sr.Visits))
+		}
+	}
+	p("\n| --- | --- | --- |")
+	for range cols {
+		for range r.Sizes {
+			p(" ---: |")
+		}
+	}
+	p("\n")
+	for i, row := range r.Sizes[0].Rels {
+		if row.Record.Role != "typical" {
+			continue
+		}
+		var rows []string
+		for _, sr := range r.Sizes {
+			rows = append(rows, count(sr.Rels[i].Rows))
+		}
+		p("| %s | %s | %s |", row.Question.Name(), row.Record.Label(), strings.Join(rows, " / "))
+		for _, c := range cols {
+			for _, sr := range r.Sizes {
+				rr := sr.Rels[i]
+				switch t := rr.Store[c]; {
+				case c == "teaching":
+					p(" %s |", dur(rr.Teaching))
+				case t == nil:
+					p(" – |")
+				default:
+					p(" %s |", dur(t.Time))
+				}
+			}
+		}
+		p("\n")
+	}
+	p("\n")
+}
+
+func (r *Report) writeWhere(p printer, sr *SizeResult) {
+	stores := r.storesAt(sr)
+	p("## Where and when at %s visits\n\n", count(sr.Visits))
+	p("The questions of `zootour.WhereWhen`. \"where\" and \"present\" are asked on the date of the record's middle visit, the census on the date of the middle visit of all (%s); contacts with a window use the record's window.", sr.Records[len(sr.Records)-1].On)
+	for _, s := range stores {
+		if note := sr.Stores[s].WhereNote; note != "" {
+			p(" The %s store %s, so it has no figures here.", s, note)
+		}
+	}
+	p("\n\n| question | record | rows | teaching |")
+	for _, s := range stores {
+		p(" %s | ×faster |", s)
+	}
+	p("\n| --- | --- | ---: | ---: |")
+	for range stores {
+		p(" ---: | ---: |")
+	}
+	p("\n")
+	for _, row := range sr.Where {
+		est := ""
+		if row.Estimated {
+			est = "≈ "
+		}
+		p("| %s | %s | %s | %s%s |", row.Question, row.Record.Label(), count(row.Rows), est, dur(row.Teaching))
+		for _, s := range stores {
+			t := row.Store[s]
+			if t == nil {
+				p(" – | – |")
+				continue
+			}
+			p(" %s | %s%sx |", dur(t.Time)+wrongMark(t), est, count(ratio(row.Teaching, t.Time)))
+		}
+		p("\n")
+	}
+	p("\n")
+}
+
+func (r *Report) writeTransfer(p printer) {
+	p("## Import, export, memory and disk\n\n")
+	p("| store | visits | import visits/s (runs) | import peak RSS | export visits/s | export peak RSS | open-only RSS | bytes per visit |\n")
+	p("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n")
+	for _, name := range r.stores() {
+		for _, sr := range r.Sizes {
+			res := sr.Stores[name]
+			if res == nil {
+				continue
+			}
+			runs := make([]string, len(res.Imports))
+			for i, x := range res.Imports {
+				runs[i] = short(int(x))
+			}
+			var per string
+			switch name {
+			case Memory:
+				per = fmt.Sprintf("%.0f heap (%.1fx the teaching model's 32)", res.HeapPerVisit, res.HeapPerVisit/32)
+			default:
+				per = fmt.Sprintf("%.0f visits and indexes, %.0f all (%.1fx visits.csv's %.0f)", res.DiskPerVisit, res.FilePerVisit, res.DiskPerVisit/sr.CSVBytes, sr.CSVBytes)
+			}
+			exportPeak := mib(res.ExportPeak)
+			if name == Memory {
+				exportPeak = "–"
+			}
+			p("| %s | %s | %s (%s) | %s | %s | %s | %s | %s |\n", name, count(sr.Visits), count(res.ImportRate), strings.Join(runs, ", "),
+				mib(res.ImportPeak), count(res.ExportRate), exportPeak, mib(res.OpenPeak), per)
+		}
+	}
+	p("\nThe memory store's import peak is the store itself; its export runs in the measuring process, so it has no peak of its own. Generating the visits alone runs at about 15 million a second, a small part of every import.\n\n")
+}
+
+func (r *Report) writeHTTP(p printer) {
+	p("## HTTP API under load\n\n")
+	p("| store | visits | requests/s | p50 | p99 | max | direct call | p50 ÷ direct |\n")
+	p("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+	for _, name := range r.stores() {
+		for _, sr := range r.Sizes {
+			res := sr.Stores[name]
+			if res == nil {
+				continue
+			}
+			h := res.HTTP
+			p("| %s | %s | %s | %s | %s | %s | %s | %.1fx |\n", name, count(sr.Visits), count(h.PerSecond), dur(h.P50), dur(h.P99), dur(h.Max), dur(res.Direct), ratio(h.P50, res.Direct))
+		}
+	}
+	p("\n")
+}
+
+func (r *Report) writePlans(p printer) {
+	var sr *SizeResult
+	for _, s := range r.Sizes { // the largest size with plans
+		if (s.Stores[SQLite] != nil && len(s.Stores[SQLite].Plans) > 0) || (s.Stores[Postgres] != nil && len(s.Stores[Postgres].Plans) > 0) {
+			sr = s
+		}
+	}
+	if sr == nil {
+		return
+	}
+	p("## Query plans at %s visits\n\n", count(sr.Visits))
+	p("For each question on the busy record: the plan of the store's query (copied from the store in `bench/storesql.go`, checked equal by a test), then that of the fastest limit query. PostgreSQL's are `EXPLAIN (ANALYZE)`, first the plan for the values given, then the generic plan the server may switch to after five calls of a prepared statement. The rule: no full scan of visits, no sort of more rows than the record has visits.\n\n")
+	for _, name := range []string{SQLite, Postgres} {
+		res := sr.Stores[name]
+		if res == nil || len(res.Plans) == 0 {
+			continue
+		}
+		p("### %s\n\n| question | store query | limit query |\n| --- | --- | --- |\n", name)
+		for _, pp := range res.Plans {
+			p("| %s | %s | %s |\n", pp.Store.Question, planVerdict(pp.Store), planVerdict(pp.Limit))
+		}
+		p("\n")
+		for _, pp := range res.Plans {
+			p("<details><summary>%s: %s</summary>\n\nStore:\n\n```sql\n%s\n```\n\n```\n%s\n```\n\n", name, pp.Store.Question, pp.Store.Query, pp.Store.Text)
+			if pp.Store.Generic != "" {
+				p("Generic plan:\n\n```\n%s\n```\n\n", pp.Store.Generic)
+			}
+			p("Limit:\n\n```sql\n%s\n```\n\n```\n%s\n```\n\n", pp.Limit.Query, pp.Limit.Text)
+			if pp.Limit.Generic != "" {
+				p("Generic plan:\n\n```\n%s\n```\n\n", pp.Limit.Generic)
+			}
+			p("</details>\n\n")
+		}
+	}
+}
+
+func planVerdict(pl Plan) string {
+	switch {
+	case len(pl.Problems) > 0:
+		return "**" + strings.Join(pl.Problems, "; ") + "**"
+	case len(pl.Sorts) > 0:
+		return "index seeks; sorts only the record's rows (" + strings.Join(pl.Sorts, "; ") + ")"
+	}
+	return "index seeks, no sort"
+}
+
+func wrongMark(t *Timing) string {
+	if t.Wrong != "" {
+		return " (**wrong**)"
+	}
+	return ""
+}
+
+func ratio(a, b time.Duration) float64 {
+	if b <= 0 {
+		return math.Inf(1)
+	}
+	return float64(a) / float64(b)
+}
+
+func yesNo(ok bool) string {
+	if ok {
+		return "yes"
+	}
+	return "**no**"
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "–"
+	}
+	return s
+}
+
+// dur formats a duration with three significant digits.
+func dur(d time.Duration) string {
+	s := d.Seconds()
+	switch {
+	case d <= 0:
+		return "–"
+	case s >= 1:
+		return sig(s) + " s"
+	case s >= 1e-3:
+		return sig(s*1e3) + " ms"
+	case s >= 1e-6:
+		return sig(s*1e6) + " µs"
+	}
+	return sig(s*1e9) + " ns"
+}
+
+// sig formats x with three significant digits (no exponent).
+func sig(x float64) string {
+	switch {
+	case x >= 100:
+		return strconv.FormatFloat(x, 'f', 0, 64)
+	case x >= 10:
+		return strconv.FormatFloat(x, 'f', 1, 64)
+	}
+	return strconv.FormatFloat(x, 'f', 2, 64)
+}
+
+// count formats a number with thousands separators; below 10 it keeps one
+// decimal.
+func count[T int | float64](n T) string {
+	x := float64(n)
+	if math.IsInf(x, 0) || math.IsNaN(x) {
+		return "∞"
+	}
+	if x < 10 && x != math.Trunc(x) {
+		return strconv.FormatFloat(x, 'f', 1, 64)
+	}
+	s := strconv.FormatInt(int64(math.Round(x)), 10)
+	var out []byte
+	for i := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			out = append(out, ',')
+		}
+		out = append(out, s[i])
+	}
+	return string(out)
+}
+
+// short writes a size as a power of ten where it is one: 10^6.
+func short(n int) string {
+	for e, p := 0, 1; p <= n; e, p = e+1, p*10 {
+		if p == n && e >= 3 {
+			return fmt.Sprintf("10^%d", e)
+		}
+	}
+	if n >= 1000 {
+		return fmt.Sprintf("%sk", count(float64(n)/1000))
+	}
+	return strconv.Itoa(n)
+}
+
+func mib(b int64) string {
+	if b <= 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.0f MiB", float64(b)/(1<<20))
+}

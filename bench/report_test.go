@@ -1,0 +1,211 @@
+package bench
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestReport runs the whole report at two tiny sizes and checks that it
+// has a row for every question, record and store, that every store gave
+// the teaching model's answers, and that the chart is well-formed XML.
+func TestReport(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Sizes = []int{2000, 5000}
+	cfg.Dir = t.TempDir()
+	cfg.Timer = Timer{Reps: 1}
+	cfg.ImportReps = 1
+	cfg.HTTPClients, cfg.HTTPRequests = 2, 20
+	rep, err := Run(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stores := []string{Memory, SQLite}
+	if cfg.Postgres != "" {
+		stores = append(stores, Postgres)
+	}
+	if got, want := rep.stores(), stores; strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("stores measured = %v, want %v", got, want)
+	}
+
+	var md bytes.Buffer
+	if err := rep.WriteMarkdown(&md, Command, "bench/latency.svg"); err != nil {
+		t.Fatal(err)
+	}
+	text := md.String()
+	for _, sr := range rep.Sizes {
+		if got, want := len(sr.Rels), 2*len(Questions()); got != want {
+			t.Errorf("%d visits: %d relationship rows, want %d", sr.Visits, got, want)
+		}
+		for _, row := range sr.Rels {
+			line := "| " + row.Question.Name() + " | " + row.Record.Label() + " | " + count(row.Rows) + " |"
+			if !strings.Contains(text, line) {
+				t.Errorf("the report has no row starting %q", line)
+			}
+			for _, s := range stores {
+				tm := row.Store[s]
+				if tm == nil || tm.Time <= 0 || tm.Limit <= 0 {
+					t.Errorf("%d visits, %s, %s: %s timing %+v", sr.Visits, row.Question.Name(), row.Record.Label(), s, tm)
+				} else if tm.Wrong != "" {
+					t.Errorf("%d visits, %s, %s: %s: %s", sr.Visits, row.Question.Name(), row.Record.Label(), s, tm.Wrong)
+				}
+			}
+		}
+		for _, row := range sr.Where {
+			line := "| " + row.Question + " | " + row.Record.Label() + " |"
+			if !strings.Contains(text, line) {
+				t.Errorf("the report has no row starting %q", line)
+			}
+			for s, tm := range row.Store {
+				if tm.Wrong != "" {
+					t.Errorf("%d visits, %s, %s: %s: %s", sr.Visits, row.Question, row.Record.Label(), s, tm.Wrong)
+				}
+			}
+		}
+		for _, s := range stores {
+			res := sr.Stores[s]
+			if res.ImportRate <= 0 || res.ExportRate <= 0 || res.HTTP.PerSecond <= 0 {
+				t.Errorf("%d visits, %s: import %v, export %v, HTTP %v per second", sr.Visits, s, res.ImportRate, res.ExportRate, res.HTTP.PerSecond)
+			}
+			if s != Memory && len(res.Plans) != len(Questions()) {
+				t.Errorf("%d visits, %s: %d plans, want %d", sr.Visits, s, len(res.Plans), len(Questions()))
+			}
+		}
+	}
+	for _, heading := range []string{"## Targets at 5,000 visits", "## Growth with the number of visits", "## Where and when at 2,000 visits",
+		"## Import, export, memory and disk", "## HTTP API under load", "## Query plans at 5,000 visits", Command, "![Latency"} {
+		if !strings.Contains(text, heading) {
+			t.Errorf("the report lacks %q", heading)
+		}
+	}
+
+	var svg bytes.Buffer
+	if err := rep.WriteSVG(&svg); err != nil {
+		t.Fatal(err)
+	}
+	dec := xml.NewDecoder(&svg)
+	lines, root := 0, ""
+	for {
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("the chart is not XML: %v", err)
+		}
+		if se, ok := tok.(xml.StartElement); ok {
+			if root == "" {
+				root = se.Name.Local
+			}
+			if se.Name.Local == "polyline" {
+				lines++
+			}
+		}
+	}
+	if root != "svg" {
+		t.Errorf("the chart's root element is %q, want svg", root)
+	}
+	// The teaching model and each store, for the typical and the busy zoo.
+	if got, want := lines, 2*(1+len(stores)); got != want {
+		t.Errorf("the chart has %d lines, want %d", got, want)
+	}
+}
+
+// TestStoreSQLCopies checks that the copies of the stores' SQL in
+// storesql.go still equal the stores' constants.
+func TestStoreSQLCopies(t *testing.T) {
+	for file, copies := range map[string]map[string]string{
+		"../sqlite/relations.go":   sqliteStoreSQL,
+		"../postgres/relations.go": postgresStoreSQL,
+	} {
+		consts := stringConsts(t, file)
+		for name, text := range copies {
+			if got, ok := consts[name]; !ok {
+				t.Errorf("%s has no constant %s any more; update bench/storesql.go", file, name)
+			} else if got != text {
+				t.Errorf("%s: %s changed; update bench/storesql.go to:\n%s", file, name, got)
+			}
+		}
+	}
+}
+
+// stringConsts returns the string constants declared in a Go file.
+func stringConsts(t *testing.T, file string) map[string]string {
+	t.Helper()
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := parser.ParseFile(token.NewFileSet(), file, src, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, decl := range f.Decls {
+		gd, ok := decl.(*ast.GenDecl)
+		if !ok || gd.Tok != token.CONST {
+			continue
+		}
+		for _, spec := range gd.Specs {
+			vs := spec.(*ast.ValueSpec)
+			for i, name := range vs.Names {
+				if i >= len(vs.Values) {
+					continue
+				}
+				if lit, ok := vs.Values[i].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+					if s, err := strconv.Unquote(lit.Value); err == nil {
+						out[name.Name] = s
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+func TestMedianAndPercentile(t *testing.T) {
+	ds := []time.Duration{5, 1, 4, 2, 3}
+	if got, want := medianOf(ds), time.Duration(3); got != want {
+		t.Errorf("medianOf(%v) = %v, want %v", ds, got, want)
+	}
+	sorted := make([]time.Duration, 100)
+	for i := range sorted {
+		sorted[i] = time.Duration(i + 1)
+	}
+	for _, c := range []struct {
+		p    float64
+		want time.Duration
+	}{{50, 50}, {99, 99}, {100, 100}, {1, 1}} {
+		if got := percentile(sorted, c.p); got != c.want {
+			t.Errorf("percentile(1..100, %v) = %v, want %v", c.p, got, c.want)
+		}
+	}
+}
+
+func TestFormats(t *testing.T) {
+	for _, c := range []struct{ got, want string }{
+		{count(1234567), "1,234,567"},
+		{count(999.0), "999"},
+		{count(2.54), "2.5"},
+		{dur(1234 * time.Microsecond), "1.23 ms"},
+		{dur(56789 * time.Nanosecond), "56.8 µs"},
+		{dur(2 * time.Second), "2.00 s"},
+		{short(1_000_000), "10^6"},
+		{short(2000), "2k"},
+		{decade(-6), "1 µs"},
+		{decade(-1), "100 ms"},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+}

@@ -1,0 +1,95 @@
+package bench
+
+// Copies of the SQL the stores run for the relationship listings, for
+// EXPLAIN: the stores keep theirs unexported. TestStoreSQLCopies checks that
+// each copy still equals the store's constant of the same name, so a change
+// in a store fails that test until the copy here follows it.
+
+import "github.com/zootour/zootour"
+
+// sqliteStoreSQL holds the constants of sqlite/relations.go by name.
+var sqliteStoreSQL = map[string]string{
+	"zooVisitsSQL": `SELECT id, date, zoo_id, animal_id FROM visits
+WHERE zoo_id = ?1 AND (date, id) > (?2, ?3) AND date <= ?4
+ORDER BY date, id LIMIT ?5`,
+	"animalVisitsSQL": `SELECT id, date, zoo_id, animal_id FROM visits
+WHERE animal_id = ?1 AND (date, id) > (?2, ?3) AND date <= ?4
+ORDER BY date, id LIMIT ?5`,
+	"zooAnimalsSQL": `SELECT v.id, v.date, a.id, a.name, a.species
+FROM visits AS v JOIN animals AS a ON a.id = v.animal_id
+WHERE v.zoo_id = ?1 AND (v.date, v.id) > (?2, ?3) AND v.date <= ?4`,
+	"animalZoosSQL": `SELECT v.id, v.date, z.id, z.name, z.location
+FROM visits AS v JOIN zoos AS z ON z.id = v.zoo_id
+WHERE v.animal_id = ?1 AND (v.date, v.id) > (?2, ?3) AND v.date <= ?4`,
+	"firstVisitSQL": `
+AND NOT EXISTS (SELECT 1 FROM visits AS w
+	WHERE w.animal_id = v.animal_id AND w.zoo_id = v.zoo_id AND w.date >= ?6 AND w.date < v.date)`,
+	"inOrderSQL": `
+ORDER BY v.date, v.id LIMIT ?5`,
+}
+
+// postgresStoreSQL holds the constants of postgres/relations.go by name.
+var postgresStoreSQL = map[string]string{
+	"zooVisitsSQL": `SELECT v.id, v.date, v.zoo_id, v.animal_id FROM visits v
+WHERE v.zoo_id = $1 AND v.date BETWEEN $2 AND $3 AND (v.date, v.id) > ($4, $5)
+ORDER BY v.date, v.id LIMIT $6`,
+	"zooAnimalsSQL": `SELECT a.id, a.name, a.species, v.id, v.date FROM visits v JOIN animals a ON a.id = v.animal_id
+WHERE v.zoo_id = $1 AND v.date BETWEEN $2 AND $3 AND (v.date, v.id) > ($4, $5)`,
+	"zooOrderSQL": ` ORDER BY v.date, v.id LIMIT $6`,
+	"animalVisitsSQL": `SELECT v.id, v.date, v.zoo_id, v.animal_id FROM visits v
+WHERE v.animal_id = $1 AND v.date BETWEEN $2 AND $3 AND (v.date, v.id) > ($4, $5)
+ORDER BY v.date LIMIT $6`,
+	"animalZoosSQL": `SELECT z.id, z.name, z.location, v.id, v.date FROM visits v JOIN zoos z ON z.id = v.zoo_id
+WHERE v.animal_id = $1 AND v.date BETWEEN $2 AND $3 AND (v.date, v.id) > ($4, $5)`,
+	"animalOrderSQL": ` ORDER BY v.date LIMIT $6`,
+	"firstVisitSQL": `
+AND NOT EXISTS (SELECT 1 FROM visits w WHERE w.animal_id = v.animal_id AND w.zoo_id = v.zoo_id AND w.date >= $2 AND w.date < v.date)`,
+}
+
+// storeSQL returns the listing query a store runs for q about r, composed
+// as the store composes it, and its parameters for the whole listing (no
+// page position, no limit).
+func storeSQL(dialect string, q Question, r Record) (string, []any) {
+	zq := q.Query(r)
+	from, to := zootour.MinDate, zootour.MaxDate
+	if !zq.From.IsZero() {
+		from, to = zq.From, zq.To
+	}
+	if dialect == "sqlite" {
+		c := sqliteStoreSQL
+		text := map[rel]string{
+			zooVisits: c["zooVisitsSQL"], animalVisits: c["animalVisitsSQL"],
+			zooAnimals: c["zooAnimalsSQL"], animalZoos: c["animalZoosSQL"],
+		}[q.rel]
+		args := []any{r.ID, from.String(), int64(0), to.String(), -1}
+		if q.rel == zooAnimals || q.rel == animalZoos {
+			if q.Distinct {
+				text += c["firstVisitSQL"]
+				args = append(args, from.String())
+			}
+			text += c["inOrderSQL"]
+		}
+		return text, args
+	}
+	c := postgresStoreSQL
+	var text string
+	switch q.rel {
+	case zooVisits:
+		text = c["zooVisitsSQL"]
+	case animalVisits:
+		text = c["animalVisitsSQL"]
+	case zooAnimals:
+		text = c["zooAnimalsSQL"]
+		if q.Distinct {
+			text += c["firstVisitSQL"]
+		}
+		text += c["zooOrderSQL"]
+	case animalZoos:
+		text = c["animalZoosSQL"]
+		if q.Distinct {
+			text += c["firstVisitSQL"]
+		}
+		text += c["animalOrderSQL"]
+	}
+	return text, []any{r.ID, from, to, zootour.MinDate, int64(0), nil}
+}
