@@ -211,6 +211,9 @@ ORDER BY v.zoo_id, a.species COLLATE "C" LIMIT $4`
 
 // AnimalStays lists an animal's stays by From, those starting after the date
 // after (all if it is zero), at most limit (0 for all).
+//
+// It reads the animal's visits from the one before the page on, once
+// (about 0.15 ms for a generated animal of 40 visits, as AnimalVisits).
 func (s *Store) AnimalStays(ctx context.Context, animalID int64, after zootour.Date, limit int) ([]zootour.Stay, error) {
 	if err := zootour.CheckID("animal ID", animalID); err != nil {
 		return nil, err
@@ -229,6 +232,8 @@ func (s *Store) AnimalStays(ctx context.Context, animalID int64, after zootour.D
 
 // AnimalWhere returns the zoo of the animal's stay that covers the date on,
 // or nil before its first visit.
+//
+// It costs one backward index seek (about 0.06 ms).
 func (s *Store) AnimalWhere(ctx context.Context, animalID int64, on zootour.Date) (*zootour.Zoo, error) {
 	if err := zootour.CheckID("animal ID", animalID); err != nil {
 		return nil, err
@@ -247,9 +252,11 @@ func (s *Store) AnimalWhere(ctx context.Context, animalID int64, on zootour.Date
 // ZooPresent lists the animals whose stay covering the date on is at the
 // zoo, by the stay's From, then animal ID, after the position after.
 //
-// It costs a few index seeks per visit of the zoo on or before on, whatever
-// the page: an animal that came long ago may still be there, so no visit can
-// be passed over.
+// It costs an index seek per animal that visited the zoo on or before on,
+// and a few more per animal present, whatever the page: an animal that came
+// long ago may still be there, so no visit can be passed over. At 200,000
+// generated visits that is about 0.35 ms for an average zoo and 2 ms for
+// the busiest (3,192 visits).
 func (s *Store) ZooPresent(ctx context.Context, zooID int64, on zootour.Date, after zootour.Position, limit int) ([]zootour.Presence, error) {
 	if err := zootour.CheckID("zoo ID", zooID); err != nil {
 		return nil, err
@@ -277,7 +284,9 @@ func (s *Store) ZooPresent(ctx context.Context, zooID int64, on zootour.Date, af
 //
 // It costs an index seek or two per visit of each of the animal's zoos up to
 // the end of its last stay there (the whole history of a zoo where it still
-// is), whatever the page.
+// is), whatever the page. At 200,000 generated visits that is about 8 ms for
+// a typical animal and 250 ms for the busiest (1,429 visits to 535 zoos,
+// whose histories hold 129,000 visits; 3,147 contacts).
 func (s *Store) AnimalContacts(ctx context.Context, animalID int64, q zootour.ContactQuery) ([]zootour.Contact, error) {
 	if err := zootour.CheckID("animal ID", animalID); err != nil {
 		return nil, err
@@ -321,7 +330,10 @@ func (s *Store) AnimalContacts(ctx context.Context, animalID int64, q zootour.Co
 // on: rows with a count above zero, by zoo ID then species, after the key
 // after.
 //
-// It reads every animal, with one index seek each, whatever the page.
+// It reads every animal, with one backward index seek each, whatever the
+// page: about 7 ms for 5,000 animals and 200,000 visits. (DISTINCT ON over
+// the visits up to the date, the other way, reads and sorts them all: 20
+// to 100 ms there, growing with the visits.)
 func (s *Store) Census(ctx context.Context, on zootour.Date, after zootour.CensusKey, limit int) ([]zootour.CensusRow, error) {
 	if err := zootour.CheckOn(on); err != nil {
 		return nil, err
