@@ -74,7 +74,7 @@ func (srv *Server) pages(mux *http.ServeMux) {
 
 	read := func(h pageFunc) http.Handler { return u.page(h) }
 	form := func(h pageFunc) http.Handler { return u.page(u.mayWrite(h)) }
-	write := func(h pageFunc) http.Handler { return u.page(u.posted(u.mayWrite(h))) }
+	write := func(h pageFunc) http.Handler { return u.page(u.posted(h, true)) }
 
 	mux.Handle("GET /{$}", read(u.home))
 	mux.Handle("GET /search", read(u.search))
@@ -101,8 +101,8 @@ func (srv *Server) pages(mux *http.ServeMux) {
 	mux.Handle("POST /visits/{id}/delete", write(u.deleteVisit))
 
 	mux.Handle("GET /signin", read(u.signInForm))
-	mux.Handle("POST /signin", u.page(u.posted(u.signIn)))
-	mux.Handle("POST /signout", u.page(u.posted(u.signOut)))
+	mux.Handle("POST /signin", u.page(u.posted(u.signIn, false)))
+	mux.Handle("POST /signout", u.page(u.posted(u.signOut, false)))
 
 	mux.HandleFunc("GET /static/{name}", u.serveStatic)
 	mux.Handle("/", u.page(u.notFound))
@@ -203,7 +203,7 @@ func lookup[T any](r *http.Request, kind string, fetch func(context.Context, int
 func pageID(r *http.Request, kind string) (int64, error) {
 	id, err := pathID(r)
 	if err != nil {
-		return 0, &httpError{http.StatusNotFound, fmt.Sprintf("There is no page at %s: %q is not the ID of a %s.", r.URL.Path, r.PathValue("id"), kind)}
+		return 0, &httpError{http.StatusNotFound, fmt.Sprintf("There is no page at %s: %q is not the ID of %s.", r.URL.Path, r.PathValue("id"), article(kind))}
 	}
 	return id, nil
 }

@@ -120,12 +120,16 @@ func (u *ui) formToken(r *http.Request) string {
 	return raw64.EncodeToString(u.mac("form", nonce))
 }
 
-// posted guards a form post: it refuses cross-origin posts, reads the
-// form (at most maxFormBytes) and checks its token.
-func (u *ui) posted(h pageFunc) pageFunc {
+// posted guards a form post: it refuses cross-origin posts and, for a
+// write, clients that may not write; then it reads the form (at most
+// maxFormBytes) and checks its token.
+func (u *ui) posted(h pageFunc, write bool) pageFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		if err := u.srv.csrf.Check(r); err != nil {
 			return &httpError{http.StatusForbidden, "This form was sent from another site, so it was refused. Open the page on this site and send it from there."}
+		}
+		if write && !u.access(r).CanWrite {
+			return u.refuse()
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 		if err := r.ParseForm(); err != nil {
@@ -143,24 +147,27 @@ func (u *ui) posted(h pageFunc) pageFunc {
 	}
 }
 
-// mayWrite lets h run only for a client that may write. A form page sends
-// anyone else to sign in; a post is refused.
+// mayWrite lets a form page show only to a client that may write; anyone
+// else is sent to sign in.
 func (u *ui) mayWrite(h pageFunc) pageFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		if u.access(r).CanWrite {
 			return h(w, r)
 		}
-		if r.Method == http.MethodGet || r.Method == http.MethodHead {
-			if u.srv.cfg.Token != "" {
-				http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
-				return nil
-			}
+		if u.srv.cfg.Token != "" {
+			http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return nil
 		}
-		if u.srv.cfg.Token == "" {
-			return &httpError{http.StatusForbidden, "This server takes changes only from its own machine."}
-		}
-		return errSignIn
+		return u.refuse()
 	}
+}
+
+// refuse answers a client that may not write.
+func (u *ui) refuse() error {
+	if u.srv.cfg.Token == "" {
+		return &httpError{http.StatusForbidden, "This server takes changes only from its own machine."}
+	}
+	return errSignIn
 }
 
 // signInPage is the data of the sign-in page.

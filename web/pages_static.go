@@ -45,7 +45,9 @@ func loadStatic() map[string]asset {
 func (u *ui) serveStatic(w http.ResponseWriter, r *http.Request) {
 	a, ok := u.static[r.PathValue("name")]
 	if !ok {
-		u.page(u.notFound).ServeHTTP(w, r)
+		u.page(func(w http.ResponseWriter, r *http.Request) error {
+			return &httpError{http.StatusNotFound, "There is no page at " + r.URL.Path + "."}
+		}).ServeHTTP(w, r)
 		return
 	}
 	if "\""+r.URL.Query().Get("v")+"\"" == a.etag {

@@ -121,7 +121,7 @@ func (u *ui) visitForm(title, action, date, zooID, animalID string) *formPage {
 		Action: action,
 		Fields: []*field{
 			{Name: "date", Label: "Date", Type: "date", Value: date, Required: true, Min: "0001-01-01", Max: "9999-12-31",
-				Hint: "The day the animal arrived, as YYYY-MM-DD."},
+				Hint: "The day the animal arrived at the zoo."},
 			{Name: "zoo", Label: "Zoo", Value: zooID, Required: true},
 			{Name: "animal", Label: "Animal", Value: animalID, Required: true},
 		},

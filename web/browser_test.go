@@ -1,0 +1,355 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	cdppage "github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/sqlite"
+)
+
+// The browser test drives the pages in a real headless Chromium against a
+// real server on loopback with a SQLite database, through the forms as a
+// person would, and writes full-page screenshots of each page at a phone's
+// width and a wide screen's.
+//
+// It needs Chromium (apt-get install chromium). Without it the test skips,
+// unless ZOOTOUR_TEST_BROWSER=required, when it fails. Screenshots go to
+// $ZOOTOUR_SCREENSHOTS, or to a new temporary folder that the test names
+// in its log and leaves in place.
+
+// findChromium returns the path of a Chromium or Chrome binary, or "".
+func findChromium() string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "headless-shell"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// browser is a tab of a headless Chromium, and where to put screenshots.
+type browser struct {
+	t     *testing.T
+	ctx   context.Context
+	base  string
+	shots string
+}
+
+func newBrowser(t *testing.T, base string) *browser {
+	t.Helper()
+	path := findChromium()
+	if path == "" {
+		msg := "browser tests need Chromium: install it (apt-get install chromium) and run go test ./web -run Browser"
+		if os.Getenv("ZOOTOUR_TEST_BROWSER") == "required" {
+			t.Fatal(msg + " (ZOOTOUR_TEST_BROWSER=required)")
+		}
+		t.Skip(msg + "; set ZOOTOUR_TEST_BROWSER=required to fail instead of skipping")
+	}
+	shots := os.Getenv("ZOOTOUR_SCREENSHOTS")
+	if shots == "" {
+		var err error
+		// Not t.TempDir: the screenshots are there to be looked at afterwards.
+		if shots, err = os.MkdirTemp("", "zootour-screenshots-"); err != nil {
+			t.Fatal(err)
+		}
+	} else if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1440, 900),
+	)
+	// One bound for the whole test, so that a browser that hangs fails it.
+	ctx, cancelTimeout := context.WithTimeout(context.Background(), 60*time.Second)
+	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	bctx, cancelBrowser := chromedp.NewContext(actx)
+	t.Cleanup(func() {
+		cancelBrowser()
+		cancelAlloc()
+		cancelTimeout()
+	})
+	return &browser{t: t, ctx: bctx, base: base, shots: shots}
+}
+
+func (b *browser) do(actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, actions...); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+func (b *browser) open(path string) {
+	b.t.Helper()
+	b.do(chromedp.Navigate(b.base + path))
+}
+
+// submit clicks a form's submit button and waits for the page it leads to.
+func (b *browser) submit(form string) {
+	b.t.Helper()
+	_, err := chromedp.Run(b.ctx, chromedp.WaitEvent(cdppage.LoadEventFired, nil,
+		chromedp.Click(chromedp.CSS(form+` button[type="submit"]`))))
+	if err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+// follow clicks a link and waits for the page it leads to.
+func (b *browser) follow(link string) {
+	b.t.Helper()
+	_, err := chromedp.Run(b.ctx, chromedp.WaitEvent(cdppage.LoadEventFired, nil, chromedp.Click(chromedp.CSS(link))))
+	if err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+func (b *browser) text(sel string) string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		b.t.Fatalf("text of %s: %v", sel, err)
+	}
+	return s
+}
+
+func (b *browser) value(sel string) string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Value(chromedp.CSS(sel)))
+	if err != nil {
+		b.t.Fatalf("value of %s: %v", sel, err)
+	}
+	return s
+}
+
+func (b *browser) eval(js string) int {
+	b.t.Helper()
+	n, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](js))
+	if err != nil {
+		b.t.Fatalf("%s: %v", js, err)
+	}
+	return n
+}
+
+func (b *browser) path() string {
+	b.t.Helper()
+	loc, err := chromedp.Run(b.ctx, chromedp.Location())
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return strings.TrimPrefix(loc, b.base)
+}
+
+// contains fails the test unless the text of sel holds every want.
+func (b *browser) contains(sel string, want ...string) {
+	b.t.Helper()
+	got := b.text(sel)
+	for _, w := range want {
+		if !strings.Contains(got, w) {
+			b.t.Fatalf("%s on %s does not hold %q:\n%s", sel, b.path(), w, got)
+		}
+	}
+}
+
+// shoot writes full-page screenshots of the current page at a phone's
+// width (390 CSS pixels) and a wide screen's (1440).
+func (b *browser) shoot(name string) {
+	b.t.Helper()
+	for _, width := range []int64{390, 1440} {
+		var opts []chromedp.EmulateViewportOption
+		if width < 600 {
+			opts = append(opts, chromedp.EmulateMobile)
+		}
+		b.do(chromedp.EmulateViewport(width, 900, opts...))
+		png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			b.t.Fatal(err)
+		}
+		file := filepath.Join(b.shots, fmt.Sprintf("%s-%d.png", name, width))
+		if err := os.WriteFile(file, png, 0o644); err != nil {
+			b.t.Fatal(err)
+		}
+	}
+}
+
+// serveSQLite runs a server on 127.0.0.1:0 over a new SQLite database and
+// returns its store and base URL; both end with the test.
+func serveSQLite(t *testing.T) (zootour.Store, string) {
+	t.Helper()
+	s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "zootour.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := New(s, Config{Addr: "127.0.0.1:0", Logger: testLogger(t), Stdout: io.Discard})
+	ln, err := srv.Listen()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ctx, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-served; err != nil {
+			t.Error(err)
+		}
+		if err := s.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	return s, "http://" + ln.Addr().String()
+}
+
+func TestBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	s, base := serveSQLite(t)
+	b := newBrowser(t, base)
+	ctx := t.Context()
+	defer func() { t.Logf("screenshots of the pages: %s", b.shots) }()
+
+	// A zoo, through its form.
+	b.open("/")
+	b.shoot("home-empty")
+	b.follow(`a[href="/zoos/new"]`)
+	b.do(chromedp.SendKeys(chromedp.ID("f-name"), "Artis"), chromedp.SendKeys(chromedp.ID("f-location"), "Amsterdam"))
+	b.submit("form.record")
+	if got, want := b.path(), "/zoos/1"; got != want {
+		t.Fatalf("after adding a zoo the browser is at %s, want %s", got, want)
+	}
+	b.contains("h1", "Artis")
+	b.contains(".flash", "The zoo was added.")
+
+	// An animal, after a first try without a species.
+	b.open("/animals/new")
+	b.do(chromedp.SendKeys(chromedp.ID("f-name"), "Rosa"))
+	b.submit("form.record")
+	b.contains("#f-species-error", "Species is required")
+	if got := b.value("#f-name"); got != "Rosa" {
+		t.Fatalf("the name was not kept: %q", got)
+	}
+	b.shoot("animal-form-invalid")
+	b.do(chromedp.SendKeys(chromedp.ID("f-species"), "flamingo"))
+	b.submit("form.record")
+	if got, want := b.path(), "/animals/1"; got != want {
+		t.Fatalf("after adding an animal the browser is at %s, want %s", got, want)
+	}
+
+	// Two visits, from the zoo's page; the first with a bad date.
+	b.open("/zoos/1")
+	b.follow(`a[href^="/visits/new?zoo=1"]`)
+	if got := b.value("#f-zoo"); got != "1" {
+		t.Fatalf("the zoo is not chosen: %q", got)
+	}
+	b.do(chromedp.SetValue(chromedp.ID("f-date"), "12000-01-01"), chromedp.SetValue(chromedp.ID("f-animal"), "1"))
+	b.submit("form.record")
+	b.contains("#f-date-error", "is not written YYYY-MM-DD")
+	b.contains(".problems", "There is a problem")
+	if got := b.value("#f-animal"); got != "1" {
+		t.Fatalf("the animal was not kept: %q", got)
+	}
+	b.shoot("visit-form-invalid")
+	b.do(chromedp.SetValue(chromedp.ID("f-date"), "2024-03-01"))
+	b.submit("form.record")
+	if got, want := b.path(), "/zoos/1"; got != want {
+		t.Fatalf("after adding a visit the browser is at %s, want %s", got, want)
+	}
+	b.follow(`a[href^="/visits/new?zoo=1"]`)
+	b.do(chromedp.SetValue(chromedp.ID("f-date"), "2024-09-15"), chromedp.SetValue(chromedp.ID("f-animal"), "1"))
+	b.submit("form.record")
+	b.contains("main", "Rosa", "2024-03-01", "2024-09-15", "1 animal came in 2 visits")
+
+	// More of a tour, straight into the store, so the pictures show one.
+	blijdorp, err := s.CreateZoo(ctx, zootour.Zoo{Name: "Diergaarde Blijdorp", Location: "Rotterdam"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bram, err := s.CreateAnimal(ctx, zootour.Animal{Name: "Bram", Species: "brown bear"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []zootour.Visit{
+		{Date: zootour.MustDate("2024-05-20"), ZooID: blijdorp.ID, AnimalID: 1},
+		{Date: zootour.MustDate("2024-12-01"), ZooID: blijdorp.ID, AnimalID: 1},
+		{Date: zootour.MustDate("2024-04-02"), ZooID: 1, AnimalID: bram.ID},
+	} {
+		if _, err := s.CreateVisit(ctx, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	b.open("/zoos/1")
+	b.contains("main", "Rosa", "Bram", "2 animals came in 3 visits")
+	b.shoot("zoo")
+	b.open("/animals/1")
+	b.contains("main", "Artis", "Diergaarde Blijdorp", "2024-03-01", "2024-09-15")
+	if got, want := b.eval(`document.querySelectorAll("figure.timeline svg circle.mark").length`), 4; got != want {
+		t.Fatalf("the timeline has %d marks, want %d", got, want)
+	}
+	if got, want := b.eval(`document.querySelectorAll("figure.timeline svg text.zoo").length`), 2; got != want {
+		t.Fatalf("the timeline has %d zoo rows, want %d", got, want)
+	}
+	desc, err := chromedp.Run(b.ctx, chromedp.TextContent(chromedp.CSS("figure.timeline svg desc")))
+	if err != nil || !strings.Contains(desc, "4 visits to 2 zoos between 2024-03-01 and 2024-12-01") {
+		t.Fatalf("the timeline's description is %q (%v)", desc, err)
+	}
+	b.shoot("animal")
+	b.open("/animals/1?from=2024-04-01&to=2024-10-01")
+	if got, want := b.eval(`document.querySelectorAll("figure.timeline svg circle.mark").length`), 2; got != want {
+		t.Fatalf("the windowed timeline has %d marks, want %d", got, want)
+	}
+	b.open("/")
+	b.shoot("home")
+	b.open("/zoos")
+	b.shoot("zoos")
+	b.open("/visits")
+	b.shoot("visits")
+	b.open("/search?q=rosa")
+	b.contains("main", "Rosa")
+	b.shoot("search")
+	b.open("/zoos/999")
+	b.contains("h1", "Not found")
+	b.shoot("not-found")
+
+	// Delete the zoo: the confirmation counts its visits, and only then
+	// does the cascade take them.
+	b.open("/zoos/1")
+	b.follow(`a[href="/zoos/1/delete"]`)
+	b.contains("main", "This deletes 3 visits too")
+	b.shoot("zoo-delete")
+	b.submit("form.confirm")
+	if got, want := b.path(), "/zoos"; got != want {
+		t.Fatalf("after deleting the zoo the browser is at %s, want %s", got, want)
+	}
+	b.contains(".flash", "The zoo was deleted.")
+	counts, err := s.Counts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := counts, (zootour.Counts{Zoos: 1, Animals: 2, Visits: 2}); got != want {
+		t.Fatalf("after the cascade the store holds %+v, want %+v", got, want)
+	}
+	b.open("/animals/1")
+	if got, want := b.eval(`document.querySelectorAll("figure.timeline svg circle.mark").length`), 2; got != want {
+		t.Fatalf("after the cascade the timeline has %d marks, want %d", got, want)
+	}
+}

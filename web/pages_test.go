@@ -1,0 +1,820 @@
+package web
+
+import (
+	"fmt"
+	"html"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/zootour/zootour"
+)
+
+// A browserless client of the pages: it keeps cookies and does not follow
+// redirects, so that a test sees each post/redirect/get step.
+type pageClient struct {
+	t    *testing.T
+	base string
+	c    *http.Client
+}
+
+func newPageClient(t *testing.T, base string) *pageClient {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &pageClient{t: t, base: base, c: &http.Client{
+		Jar:           jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+}
+
+// A page is a response with its body read.
+type page struct {
+	status int
+	header http.Header
+	body   string
+}
+
+func (p page) location() string { return p.header.Get("Location") }
+
+func (c *pageClient) send(req *http.Request) page {
+	c.t.Helper()
+	resp, err := c.c.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return page{resp.StatusCode, resp.Header, string(b)}
+}
+
+func (c *pageClient) get(path string) page {
+	c.t.Helper()
+	req, err := http.NewRequestWithContext(c.t.Context(), "GET", c.base+path, nil)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return c.send(req)
+}
+
+// post sends a form; headers are name, value pairs.
+func (c *pageClient) post(path string, form url.Values, headers ...string) page {
+	c.t.Helper()
+	req, err := http.NewRequestWithContext(c.t.Context(), "POST", c.base+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	return c.send(req)
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// token returns the form token on a page.
+func token(t *testing.T, p page) string {
+	t.Helper()
+	m := csrfField.FindStringSubmatch(p.body)
+	if m == nil {
+		t.Fatalf("no form token on the page:\n%s", p.body)
+	}
+	return html.UnescapeString(m[1])
+}
+
+// submit posts a form with the token of the page at from, as a browser
+// would after showing that page.
+func (c *pageClient) submit(from, to string, form url.Values) page {
+	c.t.Helper()
+	form.Set("csrf", token(c.t, c.must(from, 200)))
+	return c.post(to, form)
+}
+
+// must gets a page and checks its status and that it is HTML.
+func (c *pageClient) must(path string, status int) page {
+	c.t.Helper()
+	p := c.get(path)
+	checkPage(c.t, "GET "+path, p, status)
+	return p
+}
+
+func checkPage(t *testing.T, what string, p page, status int) {
+	t.Helper()
+	if p.status != status {
+		t.Fatalf("%s: status %d, want %d\n%s", what, p.status, status, p.body)
+	}
+	if status == http.StatusSeeOther {
+		return
+	}
+	if got, want := p.header.Get("Content-Type"), "text/html; charset=utf-8"; got != want {
+		t.Fatalf("%s: Content-Type %q, want %q", what, got, want)
+	}
+	if !strings.HasPrefix(p.body, "<!doctype html>") || !strings.HasSuffix(strings.TrimSpace(p.body), "</html>") {
+		t.Fatalf("%s: not a whole HTML page:\n%s", what, p.body)
+	}
+	if p.header.Get("Content-Security-Policy") == "" {
+		t.Fatalf("%s: no Content-Security-Policy", what)
+	}
+}
+
+// has fails the test unless the page's body holds every want.
+func has(t *testing.T, what string, p page, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(p.body, w) {
+			t.Fatalf("%s lacks %q:\n%s", what, w, p.body)
+		}
+	}
+}
+
+func hasNot(t *testing.T, what string, p page, unwanted ...string) {
+	t.Helper()
+	for _, w := range unwanted {
+		if strings.Contains(p.body, w) {
+			t.Fatalf("%s holds %q:\n%s", what, w, p.body)
+		}
+	}
+}
+
+// TestPages renders every page of a small store on every store with the
+// content it should show.
+func TestPages(t *testing.T) {
+	forEachStore(t, func(t *testing.T, open opener) {
+		e := newEnv(t, open(t), Config{})
+		seed(t, e.store)
+		c := newPageClient(t, e.url)
+		tests := []struct {
+			path string
+			want []string
+		}{
+			{"/", []string{"Find a zoo or an animal", `<strong>2</strong> zoos`, `<strong>3</strong> visits`, "Latest visits recorded", `href="/visits/3"`, "Add a zoo", `href="/api/openapi.json"`}},
+			{"/zoos", []string{"<h1>Zoos</h1>", `href="/zoos/1">Artis</a>`, "Amsterdam", `href="/zoos/2">Blijdorp</a>`, "Sorted by\n<strong>name</strong>"}},
+			{"/zoos?sort=id", []string{`href="/zoos/1">Artis</a>`, "<strong>ID</strong>"}},
+			{"/animals", []string{"<h1>Animals</h1>", `href="/animals/2">Bram</a>`, "flamingo"}},
+			{"/visits", []string{"<h1>Visits</h1>", "3 visits", `href="/visits/1"`, "2024-02-01"}},
+			{"/zoos/1", []string{"<h1>Artis</h1>", "Amsterdam", "2 animals came in 2 visits", `href="/animals/1">Rosa</a>`, `href="/animals/2">Bram</a>`, "2024-01-01", "2024-01-02", `href="/visits/new?zoo=1&amp;back=%2Fzoos%2F1"`}},
+			{"/zoos/1?from=2024-01-02", []string{"1 animal came in 1 visit in this window", `value="2024-01-02"`, "Show all dates"}},
+			{"/zoos/2", []string{"<h1>Blijdorp</h1>", "1 animal came in 1 visit", "2024-02-01"}},
+			{"/animals/1", []string{"<h1>Rosa</h1>", "flamingo", "Itinerary", `href="/zoos/1">Artis</a>`, `href="/zoos/2">Blijdorp</a>`,
+				`<svg xmlns="http://www.w3.org/2000/svg"`, `role="img"`, `<title id="tl-title">Timeline of Rosa&#39;s visits</title>`,
+				"made 2 visits to 2 zoos between 2024-01-01 and 2024-02-01", `class="mark"`}},
+			{"/animals/1?from=2024-01-15&to=2024-12-31", []string{"made 1 visit to 1 zoo on 2024-02-01"}},
+			{"/visits/2", []string{"Bram at Artis", "2024-01-02", `href="/zoos/1">Artis</a>`, `href="/animals/2">Bram</a>`}},
+			{"/search?q=ROT", []string{`href="/zoos/2">Blijdorp</a>`, "No animal's name or species holds"}},
+			{"/search?q=bear", []string{`href="/animals/2">Bram</a>`}},
+			{"/search", []string{"<h1>Search</h1>"}},
+			{"/zoos/new", []string{"Add a zoo", `<label for="f-name">Name</label>`, `<label for="f-location">Location</label>`, `name="csrf"`}},
+			{"/zoos/1/edit", []string{"Edit Artis", `value="Artis"`, `value="Amsterdam"`}},
+			{"/animals/2/edit", []string{"Edit Bram", `value="bear"`}},
+			{"/zoos/1/delete", []string{"Delete Artis?", "This deletes 2 visits too", `name="cascade" value="yes"`, "Delete it and its 2 visits"}},
+			{"/animals/2/delete", []string{"This deletes 1 visit too"}},
+			{"/visits/new?zoo=2&animal=1", []string{`<input id="f-date" name="date" type="date"`, `<option value="2" selected>Blijdorp — Rotterdam (zoo 2)</option>`, `<option value="1" selected>Rosa — flamingo (animal 1)</option>`}},
+			{"/visits/3/edit", []string{"Edit visit 3", `value="2024-02-01"`, `<option value="2" selected>`}},
+			{"/visits/3/delete", []string{"the visit of Rosa to Blijdorp on 2024-02-01"}},
+			{"/signin", []string{"This server has no token", "which is where you are"}},
+		}
+		for _, tt := range tests {
+			p := c.must(tt.path, http.StatusOK)
+			has(t, tt.path, p, tt.want...)
+		}
+	})
+}
+
+// TestPagesNotFound checks the HTML 404 (and 405) pages.
+func TestPagesNotFound(t *testing.T) {
+	e := newEnv(t, memoryStore(), Config{})
+	seed(t, e.store)
+	c := newPageClient(t, e.url)
+	for path, want := range map[string]string{
+		"/zoos/99":          "There is no zoo 99",
+		"/animals/99":       "There is no animal 99",
+		"/visits/99":        "There is no visit 99",
+		"/zoos/99/edit":     "There is no zoo 99",
+		"/animals/99/edit":  "There is no animal 99",
+		"/visits/99/delete": "There is no visit 99",
+		"/zoos/abc":         "&#34;abc&#34; is not the ID of a zoo",
+		"/zoos/0":           "is not the ID of a zoo",
+		"/animals/01":       "is not the ID of an animal",
+		"/visits/1.5":       "is not the ID of a visit",
+		"/nothing/here":     "There is no page at /nothing/here",
+		"/zoos/":            "There is no page at /zoos/",
+		"/static/nope.css":  "There is no page at /static/nope.css",
+	} {
+		p := c.must(path, http.StatusNotFound)
+		has(t, path, p, "<h1>Not found</h1>", want)
+	}
+	p := c.post("/zoos/99/delete", url.Values{"csrf": {token(t, c.must("/zoos/new", 200))}})
+	checkPage(t, "POST /zoos/99/delete", p, http.StatusNotFound)
+
+	req, _ := http.NewRequest("DELETE", e.url+"/zoos/1", nil)
+	p = c.send(req)
+	checkPage(t, "DELETE /zoos/1", p, http.StatusMethodNotAllowed)
+	if got, want := p.header.Get("Allow"), "GET, HEAD"; got != want {
+		t.Errorf("Allow %q, want %q", got, want)
+	}
+}
+
+// TestPagesEscape stores markup in every text field and checks that every
+// page shows it as text.
+func TestPagesEscape(t *testing.T) {
+	forEachStore(t, func(t *testing.T, open opener) {
+		e := newEnv(t, open(t), Config{})
+		ctx := t.Context()
+		const evil = `<script>alert(1)</script>`
+		const attr = `" onmouseover="alert(2)`
+		z, err := e.store.CreateZoo(ctx, zootour.Zoo{Name: evil, Location: attr})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := e.store.CreateAnimal(ctx, zootour.Animal{Name: evil, Species: attr})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.store.CreateVisit(ctx, zootour.Visit{Date: zootour.MustDate("2024-01-01"), ZooID: z.ID, AnimalID: a.ID}); err != nil {
+			t.Fatal(err)
+		}
+		c := newPageClient(t, e.url)
+		for _, path := range []string{"/", "/zoos", "/animals", "/visits", "/zoos/1", "/animals/1", "/visits/1",
+			"/search?q=script", "/zoos/1/edit", "/zoos/1/delete", "/animals/1/edit", "/visits/new", "/visits/1/edit", "/visits/1/delete"} {
+			p := c.must(path, http.StatusOK)
+			has(t, path, p, "&lt;script&gt;alert(1)&lt;/script&gt;")
+			hasNot(t, path, p, evil, `onmouseover="alert`)
+		}
+		// A search and a bad window echo what was sent, escaped.
+		p := c.must("/search?q="+url.QueryEscape(evil), http.StatusOK)
+		hasNot(t, "search", p, evil)
+		p = c.must("/zoos/1?from="+url.QueryEscape(evil), http.StatusBadRequest)
+		hasNot(t, "window", p, evil)
+		has(t, "window", p, "is not written YYYY-MM-DD")
+	})
+}
+
+// TestPagesForms walks the forms of every kind through validation,
+// post/redirect/get and the flash message that follows.
+func TestPagesForms(t *testing.T) {
+	forEachStore(t, func(t *testing.T, open opener) {
+		e := newEnv(t, open(t), Config{})
+		seed(t, e.store)
+		c := newPageClient(t, e.url)
+
+		// A bad zoo: the message is next to its field and the input is kept.
+		p := c.submit("/zoos/new", "/zoos", url.Values{"name": {"   "}, "location": {"Emmen"}})
+		checkPage(t, "bad zoo", p, http.StatusBadRequest)
+		has(t, "bad zoo", p, `<p class="error" id="f-name-error"><span class="visually-hidden">Error:</span> Name is required.</p>`,
+			`aria-invalid="true"`, `aria-describedby="f-name-error"`, `value="Emmen"`, "There is a problem", `<a href="#f-name">Name is required.</a>`)
+		p = c.submit("/zoos/new", "/zoos", url.Values{"name": {strings.Repeat("x", 201)}, "location": {"Emmen"}})
+		has(t, "long name", p, "Name is 201 characters long; at most 200 are allowed.")
+
+		// A good zoo: post, redirect to its page, get it with a flash once.
+		p = c.submit("/zoos/new", "/zoos", url.Values{"name": {"  Wildlands "}, "location": {"Emmen"}})
+		checkPage(t, "new zoo", p, http.StatusSeeOther)
+		if got, want := p.location(), "/zoos/3"; got != want {
+			t.Fatalf("redirect to %q, want %q", got, want)
+		}
+		p = c.must("/zoos/3", http.StatusOK)
+		has(t, "new zoo", p, "<h1>Wildlands</h1>", `<p class="flash" role="status">The zoo was added.</p>`)
+		hasNot(t, "zoo again", c.must("/zoos/3", http.StatusOK), "The zoo was added.")
+
+		// Edit it, with a bad field first.
+		p = c.submit("/zoos/3/edit", "/zoos/3/edit", url.Values{"name": {"Wildlands Adventure Zoo"}, "location": {"\x07"}})
+		checkPage(t, "bad edit", p, http.StatusBadRequest)
+		has(t, "bad edit", p, "Location contains the control character U&#43;0007.", `value="Wildlands Adventure Zoo"`)
+		p = c.submit("/zoos/3/edit", "/zoos/3/edit", url.Values{"name": {"Wildlands Adventure Zoo"}, "location": {"Emmen, Drenthe"}})
+		checkPage(t, "edit", p, http.StatusSeeOther)
+		if got, err := e.store.Zoo(t.Context(), 3); err != nil || got.Name != "Wildlands Adventure Zoo" || got.Location != "Emmen, Drenthe" {
+			t.Fatalf("after the edit the zoo is %+v (%v)", got, err)
+		}
+
+		// Animals share the handlers; one check that they work.
+		p = c.submit("/animals/new", "/animals", url.Values{"name": {"Olga"}, "species": {""}})
+		has(t, "bad animal", p, "Species is required.", `value="Olga"`)
+		p = c.submit("/animals/new", "/animals", url.Values{"name": {"Olga"}, "species": {"walrus"}})
+		if p.status != http.StatusSeeOther || p.location() != "/animals/3" {
+			t.Fatalf("new animal: %d %q", p.status, p.location())
+		}
+
+		// Visits: each bad field gets its own message; the input is kept.
+		p = c.submit("/visits/new", "/visits", url.Values{"date": {"2024-02-30"}, "zoo": {"99"}, "animal": {""}})
+		checkPage(t, "bad visit", p, http.StatusBadRequest)
+		has(t, "bad visit", p, "There are 3 problems",
+			`Date &#34;2024-02-30&#34; is not a calendar date between 0001-01-01 and 9999-12-31.`, `value="2024-02-30"`,
+			"There is no zoo 99.", "Choose an animal.")
+		p = c.submit("/visits/new", "/visits", url.Values{"date": {"1.1.2024"}, "zoo": {"x"}, "animal": {"1"}})
+		has(t, "bad visit", p, "is not written YYYY-MM-DD", "&#34;x&#34; is not the ID of a zoo", `<option value="1" selected>Rosa`)
+		// A conflict names the visit in the way, next to the date.
+		p = c.submit("/visits/new", "/visits", url.Values{"date": {"2024-01-01"}, "zoo": {"2"}, "animal": {"1"}})
+		checkPage(t, "conflicting visit", p, http.StatusBadRequest)
+		has(t, "conflicting visit", p, `id="f-date-error"`, "Rosa is already at Artis on 2024-01-01 (visit 1): an animal is at one zoo per date.")
+
+		// A good visit from a zoo's page goes back there.
+		p = c.submit("/visits/new?zoo=3&back=/zoos/3", "/visits", url.Values{"date": {"2024-03-01"}, "zoo": {"3"}, "animal": {"3"}, "back": {"/zoos/3"}})
+		if p.status != http.StatusSeeOther || p.location() != "/zoos/3" {
+			t.Fatalf("new visit: %d %q", p.status, p.location())
+		}
+		has(t, "zoo after the visit", c.must("/zoos/3", http.StatusOK), "The visit was added.", "1 animal came in 1 visit", `href="/animals/3">Olga</a>`)
+		// back may not lead off the site.
+		p = c.submit("/visits/new", "/visits", url.Values{"date": {"2024-03-02"}, "zoo": {"3"}, "animal": {"3"}, "back": {"//evil.example/"}})
+		if p.status != http.StatusSeeOther || p.location() != "/" {
+			t.Fatalf("visit with a foreign back: %d %q", p.status, p.location())
+		}
+
+		// Edit a visit into a conflict, then properly.
+		p = c.submit("/visits/4/edit", "/visits/4/edit", url.Values{"date": {"2024-03-02"}, "zoo": {"3"}, "animal": {"3"}})
+		has(t, "visit edited into a conflict", p, "Olga is already at Wildlands Adventure Zoo on 2024-03-02 (visit 5)")
+		p = c.submit("/visits/4/edit", "/visits/4/edit", url.Values{"date": {"2024-04-01"}, "zoo": {"1"}, "animal": {"3"}})
+		if p.status != http.StatusSeeOther || p.location() != "/visits/4" {
+			t.Fatalf("edit visit: %d %q", p.status, p.location())
+		}
+		if v, err := e.store.Visit(t.Context(), 4); err != nil || v.Date != zootour.MustDate("2024-04-01") || v.ZooID != 1 {
+			t.Fatalf("after the edit the visit is %+v (%v)", v, err)
+		}
+	})
+}
+
+// TestPagesDelete checks that a delete asks first, counts the visits that
+// go with it, and cascades only when that page was confirmed.
+func TestPagesDelete(t *testing.T) {
+	forEachStore(t, func(t *testing.T, open opener) {
+		e := newEnv(t, open(t), Config{})
+		seed(t, e.store)
+		c := newPageClient(t, e.url)
+		before := snap(t, e.store)
+
+		// Without the cascade the zoo, which has visits, stays.
+		p := c.submit("/zoos/1/delete", "/zoos/1/delete", url.Values{})
+		checkPage(t, "delete without cascade", p, http.StatusConflict)
+		has(t, "delete without cascade", p, "changed since the page was shown", "This deletes 2 visits too")
+		// Nor when the count shown is not the count now.
+		p = c.submit("/zoos/1/delete", "/zoos/1/delete", url.Values{"cascade": {"yes"}, "visits": {"1"}})
+		checkPage(t, "delete with a stale count", p, http.StatusConflict)
+		if after := snap(t, e.store); !after.equal(before) {
+			t.Fatalf("a refused delete changed the store")
+		}
+
+		p = c.submit("/zoos/1/delete", "/zoos/1/delete", url.Values{"cascade": {"yes"}, "visits": {"2"}})
+		if p.status != http.StatusSeeOther || p.location() != "/zoos" {
+			t.Fatalf("delete: %d %q\n%s", p.status, p.location(), p.body)
+		}
+		has(t, "zoos after the delete", c.must("/zoos", http.StatusOK), "The zoo was deleted.")
+		counts, err := e.store.Counts(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := counts, (zootour.Counts{Zoos: 1, Animals: 2, Visits: 1}); got != want {
+			t.Fatalf("after the cascade: %+v, want %+v", got, want)
+		}
+		c.must("/zoos/1", http.StatusNotFound)
+
+		// A visit, then an animal left without visits: no cascade offered.
+		p = c.submit("/visits/3/delete", "/visits/3/delete", url.Values{})
+		if p.status != http.StatusSeeOther || p.location() != "/zoos/2" {
+			t.Fatalf("delete visit: %d %q", p.status, p.location())
+		}
+		p = c.must("/animals/1/delete", http.StatusOK)
+		has(t, "confirm", p, "It cannot be brought back.", "Delete it</button>")
+		hasNot(t, "confirm", p, `name="cascade"`)
+		p = c.submit("/animals/1/delete", "/animals/1/delete", url.Values{})
+		if p.status != http.StatusSeeOther || p.location() != "/animals" {
+			t.Fatalf("delete animal: %d %q", p.status, p.location())
+		}
+		c.must("/animals/1", http.StatusNotFound)
+	})
+}
+
+// remote sends a request to the server's handler as a client on another
+// machine would (httptest's RemoteAddr is 192.0.2.1, not loopback).
+func remote(t *testing.T, srv *Server, method, path string, form url.Values, cookies ...*http.Cookie) *httptest.ResponseRecorder {
+	t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req := httptest.NewRequest(method, "http://zoo.example"+path, body)
+	req.RemoteAddr = "203.0.113.7:41000"
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for _, c := range cookies {
+		req.AddCookie(c)
+	}
+	rec := httptest.NewRecorder()
+	srv.Handler().ServeHTTP(rec, req)
+	return rec
+}
+
+func recorded(rec *httptest.ResponseRecorder) page {
+	return page{rec.Code, rec.Header(), rec.Body.String()}
+}
+
+func sessionCookieOf(t *testing.T, rec *httptest.ResponseRecorder) *http.Cookie {
+	t.Helper()
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == sessionCookie {
+			return c
+		}
+	}
+	t.Fatalf("no session cookie in %v", rec.Header()["Set-Cookie"])
+	return nil
+}
+
+// TestPagesSignIn checks that clients on other machines read freely but
+// write only when signed in with the server's token.
+func TestPagesSignIn(t *testing.T) {
+	const secret = "correct horse battery staple"
+	s := memoryStore()
+	t.Cleanup(func() { s.Close() })
+	seed(t, s)
+	srv := New(s, Config{Token: secret, Logger: testLogger(t)})
+	before := snap(t, s)
+
+	// Reading needs nothing; writing is not offered.
+	p := recorded(remote(t, srv, "GET", "/zoos/1", nil))
+	checkPage(t, "remote read", p, http.StatusOK)
+	has(t, "remote read", p, `<a href="/signin">Sign in</a>`)
+	hasNot(t, "remote read", p, "/zoos/1/edit", "/zoos/1/delete")
+
+	// A form sends the client to sign in; a post is refused.
+	rec := remote(t, srv, "GET", "/zoos/new", nil)
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/signin?next=%2Fzoos%2Fnew" {
+		t.Fatalf("form without a session: %d %q", rec.Code, rec.Header().Get("Location"))
+	}
+	anon := token(t, recorded(remote(t, srv, "GET", "/signin", nil)))
+	for _, path := range []string{"/zoos", "/zoos/1/edit", "/zoos/1/delete", "/animals/1/delete", "/visits", "/visits/1/delete"} {
+		p := recorded(remote(t, srv, "POST", path, url.Values{"csrf": {anon}, "name": {"X"}, "location": {"Y"}, "cascade": {"yes"}, "visits": {"2"}}))
+		checkPage(t, "POST "+path, p, http.StatusForbidden)
+		has(t, "POST "+path, p, "Sign in to make changes.", `href="/signin"`)
+	}
+	if after := snap(t, s); !after.equal(before) {
+		t.Fatal("a refused write changed the store")
+	}
+
+	// Wrong tokens.
+	p = recorded(remote(t, srv, "POST", "/signin", url.Values{"csrf": {anon}, "token": {""}}))
+	checkPage(t, "empty token", p, http.StatusBadRequest)
+	has(t, "empty token", p, "Enter the server&#39;s token.")
+	p = recorded(remote(t, srv, "POST", "/signin", url.Values{"csrf": {anon}, "token": {"guess"}}))
+	checkPage(t, "wrong token", p, http.StatusForbidden)
+	has(t, "wrong token", p, "That is not this server&#39;s token.")
+	hasNot(t, "wrong token", p, "guess")
+
+	// The right one: a session cookie that is not the token.
+	rec = remote(t, srv, "POST", "/signin", url.Values{"csrf": {anon}, "token": {secret}, "next": {"/zoos/new"}})
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/zoos/new" {
+		t.Fatalf("sign in: %d %q\n%s", rec.Code, rec.Header().Get("Location"), rec.Body)
+	}
+	session := sessionCookieOf(t, rec)
+	if !session.HttpOnly || session.SameSite != http.SameSiteStrictMode || session.Path != "/" || session.MaxAge <= 0 {
+		t.Errorf("session cookie %+v", session)
+	}
+	if strings.Contains(session.Value, secret) || strings.Contains(session.Value, "horse") {
+		t.Errorf("the session cookie holds the token: %q", session.Value)
+	}
+
+	// Signed in: forms open, and their token is bound to the session, so
+	// the token of an anonymous page does not do.
+	p = recorded(remote(t, srv, "GET", "/zoos/new", nil, session))
+	checkPage(t, "form with a session", p, http.StatusOK)
+	has(t, "form with a session", p, ">Sign out</button>")
+	tok := token(t, p)
+	if tok == anon {
+		t.Fatal("the form token does not depend on the session")
+	}
+	p = recorded(remote(t, srv, "POST", "/zoos", url.Values{"csrf": {anon}, "name": {"Ouwehand"}, "location": {"Rhenen"}}, session))
+	checkPage(t, "anonymous token with a session", p, http.StatusForbidden)
+	has(t, "anonymous token with a session", p, "This form has expired")
+	rec = remote(t, srv, "POST", "/zoos", url.Values{"csrf": {tok}, "name": {"Ouwehand"}, "location": {"Rhenen"}}, session)
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/zoos/3" {
+		t.Fatalf("write with a session: %d %q\n%s", rec.Code, rec.Header().Get("Location"), rec.Body)
+	}
+
+	// A forged or altered cookie is no session.
+	for _, v := range []string{"x", session.Value + "x", strings.Replace(session.Value, ".", ".9", 1), "a.9999999999." + strings.Split(session.Value, ".")[2]} {
+		rec := remote(t, srv, "GET", "/zoos/new", nil, &http.Cookie{Name: sessionCookie, Value: v})
+		if rec.Code != http.StatusSeeOther {
+			t.Errorf("cookie %q opened a form: %d", v, rec.Code)
+		}
+	}
+
+	// Signing out ends the session, even for a copy of the cookie.
+	rec = remote(t, srv, "POST", "/signout", url.Values{"csrf": {tok}}, session)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("sign out: %d\n%s", rec.Code, rec.Body)
+	}
+	if c := sessionCookieOf(t, rec); c.MaxAge >= 0 {
+		t.Errorf("sign out left the cookie: %+v", c)
+	}
+	if rec := remote(t, srv, "GET", "/zoos/new", nil, session); rec.Code != http.StatusSeeOther {
+		t.Errorf("a signed-out session opened a form: %d", rec.Code)
+	}
+
+	// A server without a token takes writes from its own machine only.
+	open := New(s, Config{Logger: testLogger(t)})
+	p = recorded(remote(t, open, "POST", "/zoos", url.Values{"name": {"X"}, "location": {"Y"}}))
+	checkPage(t, "no token", p, http.StatusForbidden)
+	has(t, "no token", p, "only from its own machine")
+	p = recorded(remote(t, open, "GET", "/zoos/new", nil))
+	checkPage(t, "no token form", p, http.StatusForbidden)
+
+	// A loopback client that names the server by another host (a page
+	// whose DNS name was rebound to 127.0.0.1) may not write either.
+	req := httptest.NewRequest("POST", "http://evil.example/zoos", strings.NewReader(url.Values{"name": {"X"}, "location": {"Y"}}.Encode()))
+	req.RemoteAddr = "127.0.0.1:50000"
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec = httptest.NewRecorder()
+	open.Handler().ServeHTTP(rec, req)
+	if rec.Code != http.StatusForbidden {
+		t.Fatalf("rebound loopback write: %d", rec.Code)
+	}
+}
+
+// TestPagesCrossOrigin checks that forms posted from another site are
+// refused, by the browser's headers and by the form token.
+func TestPagesCrossOrigin(t *testing.T) {
+	e := newEnv(t, memoryStore(), Config{})
+	seed(t, e.store)
+	c := newPageClient(t, e.url)
+	tok := token(t, c.must("/zoos/new", http.StatusOK))
+	form := url.Values{"csrf": {tok}, "name": {"X"}, "location": {"Y"}}
+	before := snap(t, e.store)
+	for _, tt := range []struct {
+		name    string
+		form    url.Values
+		headers []string
+		want    string
+	}{
+		{"Sec-Fetch-Site cross-site", form, []string{"Sec-Fetch-Site", "cross-site"}, "sent from another site"},
+		{"Origin of another site", form, []string{"Origin", "https://evil.example"}, "sent from another site"},
+		{"no form token", url.Values{"name": {"X"}, "location": {"Y"}}, nil, "This form has expired"},
+		{"a wrong form token", url.Values{"csrf": {"AAAA"}, "name": {"X"}, "location": {"Y"}}, nil, "This form has expired"},
+	} {
+		p := c.post("/zoos", tt.form, tt.headers...)
+		checkPage(t, tt.name, p, http.StatusForbidden)
+		has(t, tt.name, p, tt.want)
+	}
+	if after := snap(t, e.store); !after.equal(before) {
+		t.Fatal("a refused post changed the store")
+	}
+	// The same form from this site goes through.
+	p := c.post("/zoos", form, "Sec-Fetch-Site", "same-origin", "Origin", e.url)
+	checkPage(t, "same origin", p, http.StatusSeeOther)
+}
+
+// TestPagesLong checks that long listings are paged: a zoo with 2,000
+// visits and an animal with 600, whose timeline draws only the first 500.
+func TestPagesLong(t *testing.T) {
+	forEachStore(t, func(t *testing.T, open opener) {
+		e := newEnv(t, open(t), Config{})
+		const animals, perAnimal, extra = 20, 100, 500
+		var zs []zootour.Zoo
+		var as []zootour.Animal
+		var vs []zootour.Visit
+		zs = append(zs, zootour.Zoo{ID: 1, Name: "Busy", Location: "Here"}, zootour.Zoo{ID: 2, Name: "Quiet", Location: "There"})
+		start := zootour.MustDate("2000-01-01")
+		for a := 1; a <= animals; a++ {
+			as = append(as, zootour.Animal{ID: int64(a), Name: fmt.Sprintf("Animal %02d", a), Species: "stoat"})
+			for i := range perAnimal {
+				vs = append(vs, zootour.Visit{ID: int64(len(vs) + 1), Date: start.AddDays(i*7 + a), ZooID: 1, AnimalID: int64(a)})
+			}
+		}
+		for i := range extra { // animal 1 tours zoo 2 after its visits to zoo 1
+			vs = append(vs, zootour.Visit{ID: int64(len(vs) + 1), Date: start.AddDays(perAnimal*7 + 10 + i), ZooID: 2, AnimalID: 1})
+		}
+		if err := e.store.Import(t.Context(), zootour.Source{Zoos: seqOf(zs...), Animals: seqOf(as...), Visits: seqOf(vs...)}); err != nil {
+			t.Fatal(err)
+		}
+		c := newPageClient(t, e.url)
+
+		visitLink := regexp.MustCompile(`<a href="/visits/(\d+)" title="Visit`)
+		next := regexp.MustCompile(`<a href="([^"]+)" rel="next">`)
+		prev := regexp.MustCompile(`<a href="([^"]+)" rel="prev">`)
+		path, pages := "/zoos/1", 0
+		var seen []int64
+		var previous []string
+		for path != "" {
+			p := c.must(path, http.StatusOK)
+			if pages == 0 {
+				has(t, path, p, "20 animals came in 2,000 visits")
+			}
+			ids := visitLink.FindAllStringSubmatch(p.body, -1)
+			if len(ids) > visitsPerPage {
+				t.Fatalf("%s lists %d visits", path, len(ids))
+			}
+			for _, m := range ids {
+				id, _ := strconv.ParseInt(m[1], 10, 64)
+				seen = append(seen, id)
+			}
+			if m := prev.FindStringSubmatch(p.body); pages > 0 && (m == nil || html.UnescapeString(m[1]) != previous[len(previous)-1]) {
+				t.Fatalf("page %d links back to %v, want %q", pages, m, previous[len(previous)-1])
+			}
+			previous = append(previous, path)
+			path = ""
+			if m := next.FindStringSubmatch(p.body); m != nil {
+				path = html.UnescapeString(m[1])
+			}
+			if pages++; pages > 30 {
+				t.Fatal("too many pages")
+			}
+		}
+		if got, want := pages, 2000/visitsPerPage; got != want {
+			t.Errorf("%d pages, want %d", got, want)
+		}
+		// The visits in the zoo's order: by date, then ID.
+		want, err := e.store.ZooVisits(t.Context(), 1, zootour.Query{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wantIDs []int64
+		for _, v := range want {
+			wantIDs = append(wantIDs, v.ID)
+		}
+		if !slices.Equal(seen, wantIDs) {
+			t.Errorf("the pages list %d visits, not the zoo's %d in order", len(seen), len(wantIDs))
+		}
+
+		p := c.must("/animals/1", http.StatusOK)
+		if got, want := strings.Count(p.body, `<circle class="mark"`), timelineMax; got != want {
+			t.Errorf("the timeline draws %d visits, want %d", got, want)
+		}
+		has(t, "animal 1", p, "Only the window&#39;s first 500 visits are drawn", `rel="next"`)
+		if got := len(visitLink.FindAllString(p.body, -1)); got != visitsPerPage {
+			t.Errorf("the itinerary lists %d visits, want %d", got, visitsPerPage)
+		}
+		// A narrower window draws all of its visits.
+		p = c.must("/animals/1?from=2002-01-01", http.StatusOK)
+		hasNot(t, "windowed animal", p, "Only the window")
+	})
+}
+
+// TestPagesBadWindow checks that bad dates in a window are shown as
+// messages, not an error page.
+func TestPagesBadWindow(t *testing.T) {
+	e := newEnv(t, memoryStore(), Config{})
+	seed(t, e.store)
+	c := newPageClient(t, e.url)
+	for path, want := range map[string]string{
+		"/zoos/1?from=2024-13-01":                  `Date &#34;2024-13-01&#34; is not a calendar date`,
+		"/animals/1?to=tomorrow":                   `Date &#34;tomorrow&#34; is not written YYYY-MM-DD.`,
+		"/zoos/1?from=2024-02-01&to=2024-01-01":    "The to date comes before the from date.",
+		"/animals/1?from=2024-02-01&to=2024-01-01": "The to date comes before the from date.",
+	} {
+		p := c.must(path, http.StatusBadRequest)
+		has(t, path, p, want, `class="field invalid"`, "Date window")
+		hasNot(t, path, p, "Itinerary", "Visits by date")
+	}
+	c.must("/zoos/1?after=garbage", http.StatusBadRequest)
+	c.must("/zoos?sort=id&after=-4", http.StatusBadRequest)
+	c.must("/zoos?after=!!", http.StatusBadRequest)
+}
+
+// TestPagesSort checks that lists sort by name across pages, and by ID
+// when there are too many to sort.
+func TestPagesSort(t *testing.T) {
+	e := newEnv(t, memoryStore(), Config{})
+	var zs []zootour.Zoo
+	for i := range 120 {
+		// Names in an order unlike the IDs, some differing only in case.
+		zs = append(zs, zootour.Zoo{ID: int64(i + 1), Name: fmt.Sprintf("%c zoo %03d", "bAcD"[i%4], 119-i), Location: "L"})
+	}
+	if err := e.store.Import(t.Context(), zootour.Source{Zoos: seqOf(zs...)}); err != nil {
+		t.Fatal(err)
+	}
+	c := newPageClient(t, e.url)
+	row := regexp.MustCompile(`<td><a href="/zoos/\d+">([^<]+)</a></td>`)
+	next := regexp.MustCompile(`<a href="([^"]+)" rel="next">`)
+	var names []string
+	for path := "/zoos"; path != ""; {
+		p := c.must(path, http.StatusOK)
+		for _, m := range row.FindAllStringSubmatch(p.body, -1) {
+			names = append(names, m[1])
+		}
+		path = ""
+		if m := next.FindStringSubmatch(p.body); m != nil {
+			path = html.UnescapeString(m[1])
+		}
+	}
+	if len(names) != 120 || !slices.IsSortedFunc(names, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) }) {
+		t.Fatalf("by name: %d names, sorted %v: %q", len(names), slices.IsSorted(names), names)
+	}
+
+	// Past nameSortMax the list is by ID, and says so.
+	zs = zs[:0]
+	for i := range nameSortMax {
+		zs = append(zs, zootour.Zoo{ID: int64(1000 + i), Name: "Z", Location: "L"})
+	}
+	if err := e.store.Import(t.Context(), zootour.Source{Zoos: seqOf(zs...)}); err != nil {
+		t.Fatal(err)
+	}
+	p := c.must("/zoos?sort=name", http.StatusOK)
+	has(t, "many zoos", p, "too many to sort by name here", "Sorted by ID.", `href="/zoos/1">`)
+}
+
+// TestLastVisits checks the search for the visits with the highest IDs,
+// which the store does not list in that order, on IDs dense and sparse.
+func TestLastVisits(t *testing.T) {
+	for _, ids := range [][]int64{
+		{},
+		{1},
+		{1, 2, 3},
+		{3, 9, 27, 81, 243, 729, 2187, 6561, 19683, 59049, 177147, 531441},
+		{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 1 << 40, 1<<62 + 5},
+		{100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111},
+	} {
+		s := memoryStore()
+		var vs []zootour.Visit
+		for i, id := range ids {
+			vs = append(vs, zootour.Visit{ID: id, Date: zootour.MustDate("2024-01-01").AddDays(i), ZooID: 1, AnimalID: 1})
+		}
+		err := s.Import(t.Context(), zootour.Source{
+			Zoos:    seqOf(zootour.Zoo{ID: 1, Name: "Z", Location: "L"}),
+			Animals: seqOf(zootour.Animal{ID: 1, Name: "A", Species: "S"}),
+			Visits:  seqOf(vs...),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range []int{1, 10} {
+			got, err := lastVisits(t.Context(), s, n, int64(len(ids)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var gotIDs []int64
+			for _, v := range got {
+				gotIDs = append(gotIDs, v.ID)
+			}
+			want := slices.Clone(ids[max(0, len(ids)-n):])
+			slices.Reverse(want)
+			if !slices.Equal(gotIDs, want) {
+				t.Errorf("last %d of %v: %v, want %v", n, ids, gotIDs, want)
+			}
+		}
+	}
+}
+
+// TestPagesSearchAndChoosers covers the bounds of search and of the
+// visit form's lists of zoos and animals.
+func TestPagesSearchAndChoosers(t *testing.T) {
+	e := newEnv(t, memoryStore(), Config{})
+	var zs []zootour.Zoo
+	for i := range chooserMax + 1 {
+		zs = append(zs, zootour.Zoo{ID: int64(i + 1), Name: fmt.Sprintf("Park %d", i+1), Location: "Utrecht"})
+	}
+	err := e.store.Import(t.Context(), zootour.Source{Zoos: seqOf(zs...), Animals: seqOf(zootour.Animal{ID: 1, Name: "Rosa", Species: "flamingo"})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newPageClient(t, e.url)
+	p := c.must("/search?q=utrecht", http.StatusOK)
+	if got := strings.Count(p.body, `<li><a href="/zoos/`); got != searchMax {
+		t.Errorf("the search shows %d zoos, want %d", got, searchMax)
+	}
+	has(t, "search", p, "Only the first 50 zoos found are shown", "No animal's name or species holds")
+	c.must("/search?q="+strings.Repeat("x", 201), http.StatusBadRequest)
+
+	// Too many zoos for a list: the zoo is typed by ID, its name shown.
+	p = c.must("/visits/new?zoo=7&animal=1", http.StatusOK)
+	has(t, "visit form", p, `<input id="f-zoo" name="zoo" type="number" value="7" required min="1"`, "Zoo 7 is Park 7 (Utrecht).",
+		`<option value="1" selected>Rosa — flamingo (animal 1)</option>`)
+	p = c.submit("/visits/new", "/visits", url.Values{"date": {"2024-01-01"}, "zoo": {"999"}, "animal": {"1"}})
+	has(t, "visit form", p, "There is no zoo 999.", `value="999"`)
+	hasNot(t, "visit form", p, "Zoo 999 is")
+}
+
+// TestPagesStatic checks the embedded assets and their caching.
+func TestPagesStatic(t *testing.T) {
+	e := newEnv(t, memoryStore(), Config{})
+	c := newPageClient(t, e.url)
+	home := c.must("/", http.StatusOK)
+	css := regexp.MustCompile(`<link rel="stylesheet" href="(/static/style\.css\?v=[0-9a-f]+)">`).FindStringSubmatch(home.body)
+	if css == nil {
+		t.Fatal("the page links no versioned stylesheet")
+	}
+	p := c.get(css[1])
+	if p.status != 200 || !strings.HasPrefix(p.header.Get("Content-Type"), "text/css") || !strings.Contains(p.header.Get("Cache-Control"), "immutable") {
+		t.Fatalf("stylesheet: %d %q %q", p.status, p.header.Get("Content-Type"), p.header.Get("Cache-Control"))
+	}
+	p = c.get("/static/style.css?v=old")
+	if p.status != 200 || p.header.Get("Cache-Control") != "no-cache" || p.header.Get("ETag") == "" {
+		t.Fatalf("stylesheet of another version: %d %q", p.status, p.header.Get("Cache-Control"))
+	}
+	req, _ := http.NewRequest("GET", e.url+"/static/style.css", nil)
+	req.Header.Set("If-None-Match", p.header.Get("ETag"))
+	if p := c.send(req); p.status != http.StatusNotModified {
+		t.Fatalf("revalidation: %d", p.status)
+	}
+	if p := c.get("/static/favicon.svg"); p.status != 200 || p.header.Get("Content-Type") != "image/svg+xml" {
+		t.Fatalf("icon: %d %q", p.status, p.header.Get("Content-Type"))
+	}
+}
