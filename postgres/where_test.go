@@ -7,14 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/zootour/zootour"
 	"github.com/zootour/zootour/internal/pgtest"
-	"github.com/zootour/zootour/storetest"
 )
-
-// TestWhereWhen runs the where-and-when conformance suite, each test in a
-// fresh schema.
-func TestWhereWhen(t *testing.T) {
-	storetest.RunWhereWhen(t, func(t *testing.T) zootour.Store { return open(t) })
-}
 
 // TestCensusCodePointOrder gives the species column a locale's collation,
 // under which the database itself orders the species differently, and
