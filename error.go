@@ -81,3 +81,33 @@ func (e *RecordError) Error() string {
 }
 
 func (e *RecordError) Unwrap() error { return e.Err }
+
+// The domain's own refusals, worded once so that every store and every
+// interface says the same thing in the same words.
+
+// NotFound says that the record named does not exist (ENOTFOUND).
+func NotFound(kind string, id int64) *Error {
+	return Errorf(ENOTFOUND, "%s %d does not exist", kind, id)
+}
+
+// Missing says that a visit names a zoo or animal that does not exist:
+// bad input (EINVALID), not a missing record of the request itself.
+func Missing(kind string, id int64) *Error {
+	return Errorf(EINVALID, "%s %d does not exist", kind, id)
+}
+
+// IDTaken says that an imported record's ID is already in use (ECONFLICT).
+func IDTaken(kind string, id int64) *Error {
+	return Errorf(ECONFLICT, "%s ID %d is already taken", kind, id)
+}
+
+// DateTaken says that the animal already has a visit on that date: an
+// animal is at one zoo per date (ECONFLICT).
+func DateTaken(animalID int64, d Date) *Error {
+	return Errorf(ECONFLICT, "animal %d already has a visit on %s", animalID, d)
+}
+
+// HasVisits refuses to delete a zoo or animal that has visits (ECONFLICT).
+func HasVisits(kind string, id int64) *Error {
+	return Errorf(ECONFLICT, "%s %d still has visits: delete them first, or cascade", kind, id)
+}

@@ -126,14 +126,14 @@ func (s *Store) check(b batch) error {
 	newZoos := make(map[int64]bool, len(b.zoos))
 	for i, z := range b.zoos {
 		if s.zoos[z.ID] != nil || newZoos[z.ID] {
-			return recordError("zoos", i+1, zootour.Errorf(zootour.ECONFLICT, "zoo ID %d is already taken", z.ID))
+			return recordError("zoos", i+1, zootour.IDTaken("zoo", z.ID))
 		}
 		newZoos[z.ID] = true
 	}
 	newAnimals := make(map[int64]bool, len(b.animals))
 	for i, a := range b.animals {
 		if s.animals[a.ID] != nil || newAnimals[a.ID] {
-			return recordError("animals", i+1, zootour.Errorf(zootour.ECONFLICT, "animal ID %d is already taken", a.ID))
+			return recordError("animals", i+1, zootour.IDTaken("animal", a.ID))
 		}
 		newAnimals[a.ID] = true
 	}
@@ -142,12 +142,12 @@ func (s *Store) check(b batch) error {
 	// Repeats among the visits themselves: an ID, or an animal and a date.
 	end, repeat := len(vs), error(nil)
 	if i := firstRepeat(len(vs), func(i, j int) int { return cmp.Compare(vs[i].ID, vs[j].ID) }); i >= 0 {
-		end, repeat = i, zootour.Errorf(zootour.ECONFLICT, "visit ID %d is already taken", vs[i].ID)
+		end, repeat = i, zootour.IDTaken("visit", vs[i].ID)
 	}
 	if i := firstRepeat(len(vs), func(i, j int) int {
 		return cmp.Or(cmp.Compare(vs[i].AnimalID, vs[j].AnimalID), vs[i].Date.Compare(vs[j].Date))
 	}); i >= 0 && i < end {
-		end, repeat = i, zootour.Errorf(zootour.ECONFLICT, "animal %d already visits a zoo on %s", vs[i].AnimalID, vs[i].Date)
+		end, repeat = i, zootour.DateTaken(vs[i].AnimalID, vs[i].Date)
 	}
 	// Everything else, record by record, up to the first repeat.
 	for i, v := range vs[:end] {
@@ -163,18 +163,18 @@ func (s *Store) check(b batch) error {
 
 func (s *Store) checkImported(v zootour.Visit, newZoos, newAnimals map[int64]bool) error {
 	if _, taken := search(s.visits, v.ID); taken {
-		return zootour.Errorf(zootour.ECONFLICT, "visit ID %d is already taken", v.ID)
+		return zootour.IDTaken("visit", v.ID)
 	}
 	if s.zoos[v.ZooID] == nil && !newZoos[v.ZooID] {
-		return zootour.Errorf(zootour.EINVALID, "zoo %d does not exist", v.ZooID)
+		return zootour.Missing("zoo", v.ZooID)
 	}
 	a := s.animals[v.AnimalID]
 	if a == nil && !newAnimals[v.AnimalID] {
-		return zootour.Errorf(zootour.EINVALID, "animal %d does not exist", v.AnimalID)
+		return zootour.Missing("animal", v.AnimalID)
 	}
 	if a != nil {
 		if w := a.on(v.Date); w != nil {
-			return zootour.Errorf(zootour.ECONFLICT, "animal %d already visits zoo %d on %s (visit %d)", v.AnimalID, w.zoo, v.Date, w.id)
+			return zootour.DateTaken(v.AnimalID, v.Date)
 		}
 	}
 	return nil

@@ -306,7 +306,7 @@ func (s *Store) zoo(id int64) (*zooRec, error) {
 	if r := s.zoos[id]; r != nil {
 		return r, nil
 	}
-	return nil, zootour.Errorf(zootour.ENOTFOUND, "zoo %d not found", id)
+	return nil, zootour.NotFound("zoo", id)
 }
 
 // Zoo returns the zoo with the given ID.
@@ -346,7 +346,7 @@ func (s *Store) DeleteZoo(ctx context.Context, id int64, cascade bool) error {
 	}
 	if len(r.visits) > 0 {
 		if !cascade {
-			return zootour.Errorf(zootour.ECONFLICT, "zoo %d has %d visits; delete them first or cascade", id, len(r.visits))
+			return zootour.HasVisits("zoo", id)
 		}
 		// Every visit of each pair (this zoo, an animal) goes, so no other
 		// visit's prevPair changes.
@@ -405,7 +405,7 @@ func (s *Store) animal(id int64) (*animalRec, error) {
 	if r := s.animals[id]; r != nil {
 		return r, nil
 	}
-	return nil, zootour.Errorf(zootour.ENOTFOUND, "animal %d not found", id)
+	return nil, zootour.NotFound("animal", id)
 }
 
 // Animal returns the animal with the given ID.
@@ -445,7 +445,7 @@ func (s *Store) DeleteAnimal(ctx context.Context, id int64, cascade bool) error 
 	}
 	if len(r.visits) > 0 {
 		if !cascade {
-			return zootour.Errorf(zootour.ECONFLICT, "animal %d has %d visits; delete them first or cascade", id, len(r.visits))
+			return zootour.HasVisits("animal", id)
 		}
 		done := map[int64]bool{}
 		for _, v := range r.visits {
@@ -474,14 +474,14 @@ func (s *Store) Animals(ctx context.Context, p zootour.Page) ([]zootour.Animal, 
 // animal has no other visit (than the one with ID self) on its date.
 func (s *Store) checkVisit(v zootour.Visit, self int64) error {
 	if s.zoos[v.ZooID] == nil {
-		return zootour.Errorf(zootour.EINVALID, "zoo %d does not exist", v.ZooID)
+		return zootour.Missing("zoo", v.ZooID)
 	}
 	a := s.animals[v.AnimalID]
 	if a == nil {
-		return zootour.Errorf(zootour.EINVALID, "animal %d does not exist", v.AnimalID)
+		return zootour.Missing("animal", v.AnimalID)
 	}
 	if w := a.on(v.Date); w != nil && w.id != self {
-		return zootour.Errorf(zootour.ECONFLICT, "animal %d already visits zoo %d on %s (visit %d)", v.AnimalID, w.zoo, v.Date, w.id)
+		return zootour.DateTaken(v.AnimalID, v.Date)
 	}
 	return nil
 }
@@ -513,7 +513,7 @@ func (s *Store) visit(id int64) (int, error) {
 	}
 	i, found := search(s.visits, id)
 	if !found {
-		return 0, zootour.Errorf(zootour.ENOTFOUND, "visit %d not found", id)
+		return 0, zootour.NotFound("visit", id)
 	}
 	return i, nil
 }

@@ -74,7 +74,7 @@ func (s *Store) DeleteZoo(ctx context.Context, id int64, cascade bool) error {
 	if !cascade {
 		tag, err := s.pool.Exec(ctx, "DELETE FROM zoos WHERE id = $1", id)
 		if code, _ := pgError(err); code == foreignKeyViolation {
-			return zootour.Errorf(zootour.ECONFLICT, "zoo %d has visits; delete them first, or cascade", id)
+			return zootour.HasVisits("zoo", id)
 		}
 		if err == nil && tag.RowsAffected() == 0 {
 			return zooNotFound(id)
@@ -170,7 +170,7 @@ func (s *Store) DeleteAnimal(ctx context.Context, id int64, cascade bool) error 
 	if !cascade {
 		tag, err := s.pool.Exec(ctx, "DELETE FROM animals WHERE id = $1", id)
 		if code, _ := pgError(err); code == foreignKeyViolation {
-			return zootour.Errorf(zootour.ECONFLICT, "animal %d has visits; delete them first, or cascade", id)
+			return zootour.HasVisits("animal", id)
 		}
 		if err == nil && tag.RowsAffected() == 0 {
 			return animalNotFound(id)
@@ -223,9 +223,9 @@ func (s *Store) CreateVisit(ctx context.Context, v zootour.Visit) (zootour.Visit
 func (s *Store) visitError(ctx context.Context, op string, v zootour.Visit, err error) error {
 	switch code, constraint := pgError(err); {
 	case code == foreignKeyViolation && constraint == "visits_zoo_fkey":
-		return zootour.Errorf(zootour.EINVALID, "zoo %d does not exist", v.ZooID)
+		return zootour.Missing("zoo", v.ZooID)
 	case code == foreignKeyViolation && constraint == "visits_animal_fkey":
-		return zootour.Errorf(zootour.EINVALID, "animal %d does not exist", v.AnimalID)
+		return zootour.Missing("animal", v.AnimalID)
 	case code == uniqueViolation && constraint == "visits_animal_date_key":
 		// The server checks the unique index before the foreign keys; a
 		// missing zoo is the first fault, as the other stores report it.
@@ -235,9 +235,9 @@ func (s *Store) visitError(ctx context.Context, op string, v zootour.Visit, err 
 			return internal(ctx, op, err)
 		}
 		if !zooExists {
-			return zootour.Errorf(zootour.EINVALID, "zoo %d does not exist", v.ZooID)
+			return zootour.Missing("zoo", v.ZooID)
 		}
-		return zootour.Errorf(zootour.ECONFLICT, "animal %d already has a visit on %s", v.AnimalID, v.Date)
+		return zootour.DateTaken(v.AnimalID, v.Date)
 	}
 	return internal(ctx, op, err)
 }
@@ -254,7 +254,7 @@ func getVisit(ctx context.Context, q querier, id int64, lock string) (zootour.Vi
 	v := zootour.Visit{ID: id}
 	err := q.QueryRow(ctx, "SELECT date, zoo_id, animal_id FROM visits WHERE id = $1 "+lock, id).Scan(&v.Date, &v.ZooID, &v.AnimalID)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return zootour.Visit{}, zootour.Errorf(zootour.ENOTFOUND, "visit %d does not exist", id)
+		return zootour.Visit{}, zootour.NotFound("visit", id)
 	}
 	if err != nil {
 		return zootour.Visit{}, internal(ctx, "read visit", err)
@@ -290,7 +290,7 @@ func (s *Store) DeleteVisit(ctx context.Context, id int64) error {
 	}
 	tag, err := s.pool.Exec(ctx, "DELETE FROM visits WHERE id = $1", id)
 	if err == nil && tag.RowsAffected() == 0 {
-		return zootour.Errorf(zootour.ENOTFOUND, "visit %d does not exist", id)
+		return zootour.NotFound("visit", id)
 	}
 	return internal(ctx, "delete visit", err)
 }
@@ -327,11 +327,11 @@ type querier interface {
 }
 
 func zooNotFound(id int64) error {
-	return zootour.Errorf(zootour.ENOTFOUND, "zoo %d does not exist", id)
+	return zootour.NotFound("zoo", id)
 }
 
 func animalNotFound(id int64) error {
-	return zootour.Errorf(zootour.ENOTFOUND, "animal %d does not exist", id)
+	return zootour.NotFound("animal", id)
 }
 
 // pageLimit returns the LIMIT for a listing: NULL, which is no limit, for 0.

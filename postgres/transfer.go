@@ -79,7 +79,7 @@ var zooImport = importSpec{
 	UNION ALL SELECT s.n, 1 FROM import_zoos s JOIN zoos z ON z.id = s.id
 ) f JOIN import_zoos s ON s.n = f.n ORDER BY f.n, f.reason LIMIT 1`,
 	finish: func(_ int, f fault) error {
-		return zootour.Errorf(zootour.ECONFLICT, "zoo ID %d is taken", f.id)
+		return zootour.IDTaken("zoo", f.id)
 	},
 }
 
@@ -93,7 +93,7 @@ var animalImport = importSpec{
 	UNION ALL SELECT s.n, 1 FROM import_animals s JOIN animals a ON a.id = s.id
 ) f JOIN import_animals s ON s.n = f.n ORDER BY f.n, f.reason LIMIT 1`,
 	finish: func(_ int, f fault) error {
-		return zootour.Errorf(zootour.ECONFLICT, "animal ID %d is taken", f.id)
+		return zootour.IDTaken("animal", f.id)
 	},
 }
 
@@ -122,13 +122,15 @@ SELECT id, date, zoo_id, animal_id FROM import_visits ORDER BY n`,
 	finish: func(reason int, f fault) error {
 		switch reason {
 		case visitIDTaken:
-			return zootour.Errorf(zootour.ECONFLICT, "visit ID %d is taken", f.id)
+			return zootour.IDTaken("visit", f.id)
 		case visitNoZoo:
-			return zootour.Errorf(zootour.EINVALID, "zoo %d does not exist", f.zooID)
+			return zootour.Missing("zoo", f.zooID)
 		case visitNoAnimal:
-			return zootour.Errorf(zootour.EINVALID, "animal %d does not exist", f.animalID)
+			return zootour.Missing("animal", f.animalID)
 		}
-		return zootour.Errorf(zootour.ECONFLICT, "animal %d already has a visit on %s", f.animalID, f.date)
+		// f.date is to_char of a date column: always well formed.
+		d, _ := zootour.ParseDate(f.date)
+		return zootour.DateTaken(f.animalID, d)
 	},
 }
 

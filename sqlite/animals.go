@@ -67,7 +67,7 @@ func (s *Store) DeleteAnimal(ctx context.Context, id int64, cascade bool) error 
 			return err
 		}
 		if has && !cascade {
-			return zootour.Errorf(zootour.ECONFLICT, "animal %d still has visits: delete them first, or cascade", id)
+			return zootour.HasVisits("animal", id)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM visits WHERE animal_id = ?`, id); err != nil {
 			return internal(err)
@@ -113,7 +113,7 @@ func findAnimal(ctx context.Context, tx *sql.Tx, id int64) (zootour.Animal, erro
 	err := tx.QueryRowContext(ctx, `SELECT name, species FROM animals WHERE id = ?`, id).
 		Scan(&a.Name, &a.Species)
 	if errors.Is(err, sql.ErrNoRows) {
-		return zootour.Animal{}, zootour.Errorf(zootour.ENOTFOUND, "animal %d does not exist", id)
+		return zootour.Animal{}, zootour.NotFound("animal", id)
 	}
 	return a, internal(err)
 }

@@ -58,7 +58,7 @@ func importZoos(ctx context.Context, tx *sql.Tx, src zootour.Source) error {
 		}
 		if _, err := stmt.ExecContext(rowCtx, z.ID, z.Name, z.Location); err != nil {
 			if sqliteCode(err) == codePrimaryKey {
-				return fail(zootour.Errorf(zootour.ECONFLICT, "zoo %d already exists", z.ID))
+				return fail(zootour.IDTaken("zoo", z.ID))
 			}
 			return fail(constraintError(err))
 		}
@@ -94,7 +94,7 @@ func importAnimals(ctx context.Context, tx *sql.Tx, src zootour.Source) error {
 		}
 		if _, err := stmt.ExecContext(rowCtx, a.ID, a.Name, a.Species); err != nil {
 			if sqliteCode(err) == codePrimaryKey {
-				return fail(zootour.Errorf(zootour.ECONFLICT, "animal %d already exists", a.ID))
+				return fail(zootour.IDTaken("animal", a.ID))
 			}
 			return fail(constraintError(err))
 		}
@@ -185,7 +185,7 @@ func dropVisitIndexes(ctx context.Context, tx *sql.Tx) ([]string, error) {
 func visitInsertError(ctx context.Context, tx *sql.Tx, v zootour.Visit, err error) error {
 	switch sqliteCode(err) {
 	case codePrimaryKey:
-		return zootour.Errorf(zootour.ECONFLICT, "visit %d already exists", v.ID)
+		return zootour.IDTaken("visit", v.ID)
 	case codeForeignKey, codeUnique:
 		if err := checkVisit(ctx, tx, v); err != nil {
 			return err

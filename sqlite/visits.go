@@ -78,7 +78,7 @@ func (s *Store) DeleteVisit(ctx context.Context, id int64) error {
 		if n, err := res.RowsAffected(); err != nil {
 			return internal(err)
 		} else if n == 0 {
-			return zootour.Errorf(zootour.ENOTFOUND, "visit %d does not exist", id)
+			return zootour.NotFound("visit", id)
 		}
 		return nil
 	})
@@ -119,21 +119,21 @@ func checkVisit(ctx context.Context, tx *sql.Tx, v zootour.Visit) error {
 		return err
 	}
 	if !ok {
-		return zootour.Errorf(zootour.EINVALID, "zoo %d does not exist", v.ZooID)
+		return zootour.Missing("zoo", v.ZooID)
 	}
 	ok, err = exists(ctx, tx, `SELECT EXISTS (SELECT 1 FROM animals WHERE id = ?)`, v.AnimalID)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return zootour.Errorf(zootour.EINVALID, "animal %d does not exist", v.AnimalID)
+		return zootour.Missing("animal", v.AnimalID)
 	}
 	var other int64
 	err = tx.QueryRowContext(ctx, `SELECT id FROM visits WHERE animal_id = ? AND date = ? AND id <> ?`,
 		v.AnimalID, v.Date, v.ID).Scan(&other)
 	switch {
 	case err == nil:
-		return zootour.Errorf(zootour.ECONFLICT, "animal %d already has a visit on %s (visit %d)", v.AnimalID, v.Date, other)
+		return zootour.DateTaken(v.AnimalID, v.Date)
 	case errors.Is(err, sql.ErrNoRows):
 		return nil
 	}
@@ -150,7 +150,7 @@ func findVisit(ctx context.Context, tx *sql.Tx, id int64) (zootour.Visit, error)
 	err := tx.QueryRowContext(ctx, `SELECT date, zoo_id, animal_id FROM visits WHERE id = ?`, id).
 		Scan(&v.Date, &v.ZooID, &v.AnimalID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return zootour.Visit{}, zootour.Errorf(zootour.ENOTFOUND, "visit %d does not exist", id)
+		return zootour.Visit{}, zootour.NotFound("visit", id)
 	}
 	return v, internal(err)
 }

@@ -67,7 +67,7 @@ func (s *Store) DeleteZoo(ctx context.Context, id int64, cascade bool) error {
 			return err
 		}
 		if has && !cascade {
-			return zootour.Errorf(zootour.ECONFLICT, "zoo %d still has visits: delete them first, or cascade", id)
+			return zootour.HasVisits("zoo", id)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM visits WHERE zoo_id = ?`, id); err != nil {
 			return internal(err)
@@ -113,7 +113,7 @@ func findZoo(ctx context.Context, tx *sql.Tx, id int64) (zootour.Zoo, error) {
 	err := tx.QueryRowContext(ctx, `SELECT name, location FROM zoos WHERE id = ?`, id).
 		Scan(&z.Name, &z.Location)
 	if errors.Is(err, sql.ErrNoRows) {
-		return zootour.Zoo{}, zootour.Errorf(zootour.ENOTFOUND, "zoo %d does not exist", id)
+		return zootour.Zoo{}, zootour.NotFound("zoo", id)
 	}
 	return z, internal(err)
 }
