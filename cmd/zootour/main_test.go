@@ -475,3 +475,26 @@ func TestGenerate(t *testing.T) {
 		t.Errorf("generate --visits -5: exit %d, want 2", r.code)
 	}
 }
+
+// TestImportProgressOnTerminal runs an import on a pseudo-terminal (with
+// util-linux's script) and checks that it counts the visits as it reads
+// them; off a terminal, the other tests check it prints nothing extra.
+func TestImportProgressOnTerminal(t *testing.T) {
+	script, err := exec.LookPath("script")
+	if err != nil {
+		t.Skip("needs script(1) from util-linux to make a terminal: apt-get install bsdutils")
+	}
+	dir := filepath.Join(t.TempDir(), "data")
+	ok(t, "memory:", "generate", dir, "--zoos", "10", "--animals", "100", "--visits", "25000")
+	db := filepath.Join(t.TempDir(), "p.db")
+	cmd := exec.Command(script, "-qec", binary+" --db "+db+" import "+dir, "/dev/null")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("import on a terminal: %v: %q", err, out)
+	}
+	for _, want := range []string{"\rimporting: 10000 visits read", "\rimporting: 25000 visits read", "imported 10 zoos, 100 animals, 25000 visits"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("output on a terminal lacks %q: %q", want, out)
+		}
+	}
+}
