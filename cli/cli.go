@@ -81,8 +81,11 @@ func Main(ctx context.Context, args []string, env Env) int {
 	return exitOf[code]
 }
 
-// sentence trims a trailing period so that every message ends in exactly one.
-func sentence(s string) string { return strings.TrimRight(strings.TrimSpace(s), ".") }
+// sentence makes one line of a message (drivers' errors may span several)
+// that ends in exactly one period.
+func sentence(s string) string {
+	return strings.TrimRight(strings.Join(strings.Fields(s), " "), ".")
+}
 
 type app struct {
 	env    Env

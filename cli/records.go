@@ -119,23 +119,34 @@ func (a *app) animalCommand() *cobra.Command {
 }
 
 func (a *app) visitCommand() *cobra.Command {
-	var date string
-	var zoo, animal int64
+	var date, zoo, animal string
 	add := a.command("add --date D --zoo ID --animal ID", "record a visit and print it", nil,
 		func(ctx context.Context, s zootour.Store, _ []string) error {
-			d, err := zootour.ParseDate(date)
-			if date == "" {
-				err = zootour.Errorf(zootour.EINVALID, "--date is required")
+			var v zootour.Visit
+			var err error
+			switch {
+			case date == "":
+				return zootour.Errorf(zootour.EINVALID, "--date is required")
+			case zoo == "":
+				return zootour.Errorf(zootour.EINVALID, "--zoo is required")
+			case animal == "":
+				return zootour.Errorf(zootour.EINVALID, "--animal is required")
 			}
-			if err != nil {
+			if v.Date, err = parseDateFlag("date", date); err != nil {
 				return err
 			}
-			v, err := s.CreateVisit(ctx, zootour.Visit{Date: d, ZooID: zoo, AnimalID: animal})
+			if v.ZooID, err = parseID("zoo", zoo); err != nil {
+				return err
+			}
+			if v.AnimalID, err = parseID("animal", animal); err != nil {
+				return err
+			}
+			v, err = s.CreateVisit(ctx, v)
 			return printResult(a, visitColumns, v, err)
 		})
 	add.Flags().StringVar(&date, "date", "", "the date of the visit, YYYY-MM-DD")
-	add.Flags().Int64Var(&zoo, "zoo", 0, "the zoo's ID")
-	add.Flags().Int64Var(&animal, "animal", 0, "the animal's ID")
+	add.Flags().StringVar(&zoo, "zoo", "", "the zoo's ID")
+	add.Flags().StringVar(&animal, "animal", "", "the animal's ID")
 
 	return group("visit", "visits: an animal at a zoo on a date",
 		add,
