@@ -191,14 +191,16 @@ func (b *browser) shoot(name string) {
 }
 
 // serveSQLite runs a server on 127.0.0.1:0 over a new SQLite database and
-// returns its store and base URL; both end with the test.
+// returns its store and base URL; both end with the test. The server has a
+// token, as one that others reach would; the browser, on loopback, writes
+// without it.
 func serveSQLite(t *testing.T) (zootour.Store, string) {
 	t.Helper()
 	s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "zootour.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := New(s, Config{Addr: "127.0.0.1:0", Logger: testLogger(t), Stdout: io.Discard})
+	srv := New(s, Config{Addr: "127.0.0.1:0", Token: "browser-test-token", Logger: testLogger(t), Stdout: io.Discard})
 	ln, err := srv.Listen()
 	if err != nil {
 		t.Fatal(err)
@@ -329,6 +331,9 @@ func TestBrowser(t *testing.T) {
 	b.open("/zoos/999")
 	b.contains("h1", "Not found")
 	b.shoot("not-found")
+	b.open("/signin")
+	b.contains("main", "The server's token")
+	b.shoot("signin")
 
 	// Delete the zoo: the confirmation counts its visits, and only then
 	// does the cascade take them.
@@ -352,4 +357,34 @@ func TestBrowser(t *testing.T) {
 	if got, want := b.eval(`document.querySelectorAll("figure.timeline svg circle.mark").length`), 2; got != want {
 		t.Fatalf("after the cascade the timeline has %d marks, want %d", got, want)
 	}
+
+	// A long tour: many zoos make the timeline's rows tighter.
+	wanda, err := s.CreateAnimal(ctx, zootour.Animal{Name: "Wanda", Species: "wandering albatross"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var zoos []int64
+	for i, name := range []string{"Burgers' Zoo", "Ouwehands Dierenpark", "Wildlands Adventure Zoo Emmen", "Dierenpark Amersfoort",
+		"GaiaZOO", "Zoo Antwerpen", "Pairi Daiza", "Tierpark Berlin", "Zoo Leipzig", "Tiergarten Schönbrunn",
+		"Zoo Zürich", "ZSL London Zoo", "Chester Zoo", "Edinburgh Zoo", "Dublin Zoo", "Copenhagen Zoo", "Kolmården", "Korkeasaari"} {
+		z, err := s.CreateZoo(ctx, zootour.Zoo{Name: name, Location: fmt.Sprintf("Place %d", i+1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		zoos = append(zoos, z.ID)
+	}
+	day := zootour.MustDate("2019-02-01")
+	for i := range 40 {
+		day = day.AddDays(20 + i*7%45)
+		if _, err := s.CreateVisit(ctx, zootour.Visit{Date: day, ZooID: zoos[(i*7)%len(zoos)], AnimalID: wanda.ID}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.open(fmt.Sprintf("/animals/%d", wanda.ID))
+	if got, want := b.eval(`document.querySelectorAll("figure.timeline svg circle.mark").length`), 40; got != want {
+		t.Fatalf("the long tour's timeline has %d marks, want %d", got, want)
+	}
+	b.shoot("animal-long-tour")
+	b.open("/zoos")
+	b.shoot("zoos-many")
 }

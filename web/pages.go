@@ -33,16 +33,17 @@ var staticFS embed.FS
 
 // Sizes of the pages. Listings are paged by key, never by offset.
 const (
-	recordsPerPage  = 50   // zoos, animals, visits by ID
-	visitsPerPage   = 100  // a zoo's visits, an animal's itinerary
-	nameSortMax     = 5000 // sort by name only lists up to this size
-	summaryMax      = 5000 // visits read to sum up a zoo's animals
-	timelineMax     = 500  // visits drawn in an animal's timeline
-	recentVisits    = 10   // visits on the home page
-	searchMax       = 50   // matches shown per kind of record
-	chooserMax      = 500  // zoos or animals offered in a <select>
-	maxFormBytes    = 64 << 10
-	pageWriteHeader = "text/html; charset=utf-8"
+	recordsPerPage = 50   // zoos, animals, visits by ID
+	visitsPerPage  = 100  // a zoo's visits, an animal's itinerary
+	nameSortMax    = 5000 // sort by name only lists up to this size
+	summaryMax     = 5000 // visits read to sum up a zoo's animals
+	timelineMax    = 500  // visits drawn in an animal's timeline
+	recentVisits   = 10   // visits on the home page
+	searchMax      = 50   // matches shown per kind of record
+	chooserMax     = 500  // zoos or animals offered in a <select>
+	maxFormBytes   = 64 << 10
+	summaryPerPage = 100 // animals summed up per page of a zoo
+	htmlType       = "text/html; charset=utf-8"
 )
 
 // ui holds what the pages share: the server, and a random secret, made
@@ -50,6 +51,8 @@ const (
 type ui struct {
 	srv       *Server
 	store     zootour.Store
+	zoos      *kind
+	animals   *kind
 	secret    []byte
 	templates map[string]*template.Template
 	static    map[string]asset
@@ -65,6 +68,8 @@ func (srv *Server) pages(mux *http.ServeMux) {
 	u := &ui{
 		srv:       srv,
 		store:     srv.store,
+		zoos:      zooKind(srv.store),
+		animals:   animalKind(srv.store),
 		secret:    make([]byte, 32),
 		templates: parseTemplates(),
 		static:    loadStatic(),
@@ -79,7 +84,7 @@ func (srv *Server) pages(mux *http.ServeMux) {
 	mux.Handle("GET /{$}", read(u.home))
 	mux.Handle("GET /search", read(u.search))
 
-	for _, k := range []*kind{zooKind(srv.store), animalKind(srv.store)} {
+	for _, k := range []*kind{u.zoos, u.animals} {
 		mux.Handle("GET "+k.Path, read(u.list(k)))
 		mux.Handle("GET "+k.Path+"/new", form(u.newRecord(k)))
 		mux.Handle("POST "+k.Path, write(u.createRecord(k)))
@@ -254,7 +259,7 @@ func (u *ui) render(w http.ResponseWriter, r *http.Request, status int, name str
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Type", pageWriteHeader)
+	w.Header().Set("Content-Type", htmlType)
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
@@ -325,6 +330,13 @@ var templateFuncs = template.FuncMap{
 	"count":  formatCount,
 	"plural": plural,
 	"odd":    func(i int) bool { return i%2 == 1 },
+	"add": func(ns ...int) int {
+		s := 0
+		for _, n := range ns {
+			s += n
+		}
+		return s
+	},
 }
 
 // formatCount writes n with thousands separators: 12,345.

@@ -216,11 +216,16 @@ func (u *ui) signOut(w http.ResponseWriter, r *http.Request) error {
 	return redirect(w, r, "/", "signed-out")
 }
 
-// safeNext keeps a redirect after sign-in on this site: a path, not a URL
-// to elsewhere ("//host", "/\host").
+// safeNext keeps a redirect on this site: a path, not a URL to elsewhere
+// ("//host", or "/\host" and "/<tab>/host", which browsers read as "//host").
 func safeNext(s string) string {
-	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") || strings.ContainsAny(s, "\r\n") {
+	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") {
 		return "/"
+	}
+	for _, c := range s {
+		if c < 0x20 || c == 0x7f || c == '\\' {
+			return "/"
+		}
 	}
 	return s
 }

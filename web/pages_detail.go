@@ -65,7 +65,10 @@ type zooPage struct {
 	Window      *window
 	Visits      []zootour.ZooAnimal
 	Pager       pager
-	Animals     []animalSummary
+	Animals     []animalSummary // this page of them
+	AnimalCount int             // all of them
+	AnimalsFrom int             // the first on this page, from 1
+	AnimalPager pager
 	Counted     int  // visits summed up in Animals
 	Capped      bool // the window has more visits than were counted
 	SummaryMax  int
@@ -87,7 +90,7 @@ func (u *ui) zoo(w http.ResponseWriter, r *http.Request) error {
 		u.render(w, r, http.StatusBadRequest, "zoo.html", p)
 		return nil
 	}
-	ps := readPageState(r, "from", "to")
+	ps := readPageState(r, "from", "to", "a")
 	q := p.Window.query
 	if q.After, err = ps.afterPosition(); err != nil {
 		return err
@@ -112,6 +115,17 @@ func (u *ui) zoo(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.Counted = len(all)
 	p.Animals = summarize(all)
+	// The summary is in memory, so its pages go by offset: ?a=.
+	p.AnimalCount = len(p.Animals)
+	start := 0
+	if s := r.URL.Query().Get("a"); s != "" {
+		if start, err = strconv.Atoi(s); err != nil || start < 0 || start >= max(p.AnimalCount, 1) {
+			return errPageLink
+		}
+	}
+	end := min(start+summaryPerPage, p.AnimalCount)
+	p.Animals, p.AnimalsFrom = p.Animals[start:end], start+1
+	p.AnimalPager = offsetLinks(r, "a", "Pages of animals", start, end, p.AnimalCount, summaryPerPage)
 	u.render(w, r, http.StatusOK, "zoo.html", p)
 	return nil
 }

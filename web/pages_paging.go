@@ -93,6 +93,34 @@ func (ps pageState) links(label, next string) pager {
 	return p
 }
 
+// offsetLinks returns the pager of an in-memory listing, paged by the
+// offset in the parameter param; the page shows [start, end) of total.
+func offsetLinks(r *http.Request, param, label string, start, end, total, per int) pager {
+	link := func(at int) string {
+		q := r.URL.Query()
+		if at > 0 {
+			q.Set(param, strconv.Itoa(at))
+		} else {
+			q.Del(param)
+		}
+		if len(q) == 0 {
+			return r.URL.Path
+		}
+		return r.URL.Path + "?" + q.Encode()
+	}
+	p := pager{Label: label}
+	if start > 0 {
+		p.Prev = link(max(start-per, 0))
+	}
+	if start > per {
+		p.First = link(0)
+	}
+	if end < total {
+		p.Next = link(end)
+	}
+	return p
+}
+
 // afterID reads the key of a listing by ID.
 func (ps pageState) afterID() (int64, error) {
 	if ps.after == "" {

@@ -103,16 +103,14 @@ func animalKind(s zootour.Store) *kind {
 // listPage is the data of /zoos and /animals.
 type listPage struct {
 	layout
-	Kind         *kind
-	Rows         []rec
-	Total        int64
-	ByName       bool
-	ByNameURL    string // "" when sorting by name is not offered
-	ByIDURL      string
-	Pager        pager
-	Notice       string
-	NameSortMax  int
-	RecordsShown int
+	Kind      *kind
+	Rows      []rec
+	Total     int64
+	ByName    bool
+	ByNameURL string // "" when sorting by name is not offered
+	ByIDURL   string
+	Pager     pager
+	Notice    string
 }
 
 // list answers /zoos or /animals: a page of records, by name or by ID.
@@ -129,7 +127,7 @@ func (u *ui) list(k *kind) pageFunc {
 			return err
 		}
 		p := &listPage{layout: layout{Title: strings.ToUpper(k.Many[:1]) + k.Many[1:], Section: k.Many},
-			Kind: k, Total: k.count(counts), NameSortMax: nameSortMax}
+			Kind: k, Total: k.count(counts)}
 		sortable := p.Total <= nameSortMax
 		switch r.URL.Query().Get("sort") {
 		case "id":
@@ -296,7 +294,7 @@ func (u *ui) recordForm(k *kind, title, action string, r rec) *formPage {
 
 // readRecord reads and checks a record's fields from a posted form,
 // marking each field's problem on p.
-func readRecord(r *http.Request, k *kind, p *formPage) (rec, bool) {
+func readRecord(r *http.Request, p *formPage) (rec, bool) {
 	var out rec
 	ok := true
 	for _, f := range p.Fields {
@@ -328,7 +326,7 @@ func (u *ui) createRecord(k *kind) pageFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		p := u.recordForm(k, "Add a "+k.One, k.Path, rec{})
 		p.Submit, p.Cancel = "Add the "+k.One, k.Path
-		in, ok := readRecord(r, k, p)
+		in, ok := readRecord(r, p)
 		if !ok {
 			u.render(w, r, http.StatusBadRequest, "form.html", p)
 			return nil
@@ -366,7 +364,7 @@ func (u *ui) updateRecord(k *kind) pageFunc {
 		}
 		p := u.recordForm(k, "Edit "+cur.Name, k.url(id)+"/edit", cur)
 		p.Submit, p.Cancel = "Save", k.url(id)
-		in, ok := readRecord(r, k, p)
+		in, ok := readRecord(r, p)
 		if !ok {
 			u.render(w, r, http.StatusBadRequest, "form.html", p)
 			return nil

@@ -818,3 +818,30 @@ func TestPagesStatic(t *testing.T) {
 		t.Fatalf("icon: %d %q", p.status, p.header.Get("Content-Type"))
 	}
 }
+
+// TestPagesZooAnimalsPaged checks the pages of a zoo's animal summary,
+// which go by offset, and that both pagers of the page keep each other.
+func TestPagesZooAnimalsPaged(t *testing.T) {
+	e := newEnv(t, memoryStore(), Config{})
+	var as []zootour.Animal
+	var vs []zootour.Visit
+	for i := 1; i <= 250; i++ {
+		as = append(as, zootour.Animal{ID: int64(i), Name: fmt.Sprintf("Animal %03d", i), Species: "vole"})
+		vs = append(vs, zootour.Visit{ID: int64(i), Date: zootour.MustDate("2020-01-01").AddDays(i), ZooID: 1, AnimalID: int64(i)})
+	}
+	err := e.store.Import(t.Context(), zootour.Source{Zoos: seqOf(zootour.Zoo{ID: 1, Name: "Z", Location: "L"}), Animals: seqOf(as...), Visits: seqOf(vs...)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newPageClient(t, e.url)
+	p := c.must("/zoos/1", http.StatusOK)
+	has(t, "first page", p, "250 animals came in 250 visits", "animals 1 to 100 of 250", `href="/animals/100">`,
+		`<a href="/zoos/1?a=100" rel="next">`, `<a href="/zoos/1?after=2020-04-10.100&amp;prev=0" rel="next">`)
+	hasNot(t, "first page", p, `href="/animals/101">`)
+	p = c.must("/zoos/1?a=200&after=2020-04-10.100&prev=0", http.StatusOK)
+	has(t, "last page", p, "animals 201 to 250 of 250", `href="/animals/250">Animal 250`,
+		`<a href="/zoos/1?a=100&amp;after=2020-04-10.100&amp;prev=0" rel="prev">`,
+		`<a href="/zoos/1?a=200" rel="prev">`)
+	c.must("/zoos/1?a=250", http.StatusBadRequest)
+	c.must("/zoos/1?a=-1", http.StatusBadRequest)
+}

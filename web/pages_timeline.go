@@ -18,20 +18,23 @@ import (
 // Geometry of the picture, in CSS pixels.
 const (
 	tlWidth     = 760
-	tlLabelEnd  = 170 // zoo labels end here (right-aligned)
-	tlPlotLeft  = 186
+	tlLabelEnd  = 204 // zoo labels end here (right-aligned)
+	tlPlotLeft  = 220
 	tlPlotRight = 744
 	tlInset     = 10 // keeps marks off the plot's edges
 	tlTop       = 8
-	tlRowHeight = 32
+	tlRowHeight = 32 // a row per zoo, or tlRowTight when there are many
+	tlRowTight  = 22
+	tlManyRows  = 15
 	tlAxis      = 44 // room under the rows for the date labels
-	tlLabelMax  = 22 // runes of a zoo name shown before an ellipsis
+	tlLabelMax  = 24 // runes of a zoo name shown before an ellipsis
 	tlTicks     = 4  // intervals between date labels
 )
 
 type timeline struct {
 	Width, Height int
 	PlotLeft      int
+	LabelEnd      int
 	PlotRight     int
 	AxisY         int
 	Title, Desc   string
@@ -67,7 +70,7 @@ func drawTimeline(a zootour.Animal, stops []zootour.AnimalZoo, capped bool) *tim
 	if len(stops) == 0 {
 		return nil
 	}
-	t := &timeline{Width: tlWidth, PlotLeft: tlPlotLeft, PlotRight: tlPlotRight}
+	t := &timeline{Width: tlWidth, PlotLeft: tlPlotLeft, PlotRight: tlPlotRight, LabelEnd: tlLabelEnd}
 
 	row := make(map[int64]int) // zoo ID -> row
 	for _, s := range stops {
@@ -75,13 +78,20 @@ func drawTimeline(a zootour.Animal, stops []zootour.AnimalZoo, capped bool) *tim
 		if !ok {
 			i = len(t.Rows)
 			row[s.Zoo.ID] = i
-			y := tlTop + i*tlRowHeight
-			t.Rows = append(t.Rows, tlRow{Y: y, Height: tlRowHeight, TextY: y + tlRowHeight/2 + 4,
-				Label: shorten(s.Zoo.Name, tlLabelMax), Full: s.Zoo.Name + ", " + s.Zoo.Location})
+			t.Rows = append(t.Rows, tlRow{Label: shorten(s.Zoo.Name, tlLabelMax), Full: s.Zoo.Name + ", " + s.Zoo.Location})
 		}
 		t.Rows[i].Visits++
 	}
-	t.AxisY = tlTop + len(t.Rows)*tlRowHeight
+	h := tlRowHeight
+	if len(t.Rows) > tlManyRows {
+		h = tlRowTight
+	}
+	for i := range t.Rows {
+		r := &t.Rows[i]
+		r.Y, r.Height = tlTop+i*h, h
+		r.TextY = r.Y + h/2 + 4 // 13px text sits centred on its baseline
+	}
+	t.AxisY = tlTop + len(t.Rows)*h
 	t.Height = t.AxisY + tlAxis
 
 	first, last := stops[0].Date, stops[len(stops)-1].Date

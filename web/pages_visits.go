@@ -134,10 +134,10 @@ func (u *ui) choosers(ctx context.Context, p *formPage) error {
 	if err != nil {
 		return err
 	}
-	if err := u.chooser(ctx, zooKind(u.store), p.Fields[1], counts.Zoos); err != nil {
+	if err := u.chooser(ctx, u.zoos, p.Fields[1], counts.Zoos); err != nil {
 		return err
 	}
-	return u.chooser(ctx, animalKind(u.store), p.Fields[2], counts.Animals)
+	return u.chooser(ctx, u.animals, p.Fields[2], counts.Animals)
 }
 
 func (u *ui) chooser(ctx context.Context, k *kind, f *field, total int64) error {
@@ -198,8 +198,8 @@ func (u *ui) readVisit(r *http.Request, p *formPage) (zootour.Visit, bool) {
 		}
 		return id
 	}
-	v.ZooID = readID(zoo, zooKind(u.store))
-	v.AnimalID = readID(animal, animalKind(u.store))
+	v.ZooID = readID(zoo, u.zoos)
+	v.AnimalID = readID(animal, u.animals)
 	return v, date.Error == "" && zoo.Error == "" && animal.Error == ""
 }
 
