@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
@@ -169,6 +170,21 @@ func (b *browser) contains(sel string, want ...string) {
 	}
 }
 
+// dark asks the page for its dark colours, as a system set to dark would.
+func (b *browser) dark(on bool) {
+	b.t.Helper()
+	v := "light"
+	if on {
+		v = "dark"
+	}
+	_, err := chromedp.Call(b.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+		Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: v}},
+	})
+	if err != nil {
+		b.t.Fatal(err)
+	}
+}
+
 // shoot writes full-page screenshots of the current page at a phone's
 // width (390 CSS pixels) and a wide screen's (1440).
 func (b *browser) shoot(name string) {
@@ -229,9 +245,19 @@ func TestBrowser(t *testing.T) {
 	ctx := t.Context()
 	defer func() { t.Logf("screenshots of the pages: %s", b.shots) }()
 
-	// A zoo, through its form.
+	// The first Tab reaches the skip link, which leads to the content.
 	b.open("/")
 	b.shoot("home-empty")
+	b.do(chromedp.KeyEvent("\t"))
+	if got := b.eval(`document.activeElement.matches("a.skip") ? 1 : 0`); got != 1 {
+		t.Fatal("the first Tab does not reach the skip link")
+	}
+	b.do(chromedp.KeyEvent("\r"))
+	if got := b.eval(`document.activeElement.id === "main" ? 1 : 0`); got != 1 {
+		t.Fatal("the skip link does not move the focus to the content")
+	}
+
+	// A zoo, through its form.
 	b.follow(`a[href="/zoos/new"]`)
 	b.do(chromedp.SendKeys(chromedp.ID("f-name"), "Artis"), chromedp.SendKeys(chromedp.ID("f-location"), "Amsterdam"))
 	b.submit("form.record")
@@ -315,6 +341,9 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("the timeline's description is %q (%v)", desc, err)
 	}
 	b.shoot("animal")
+	b.dark(true)
+	b.shoot("animal-dark")
+	b.dark(false)
 	b.open("/animals/1?from=2024-04-01&to=2024-10-01")
 	if got, want := b.eval(`document.querySelectorAll("figure.timeline svg circle.mark").length`), 2; got != want {
 		t.Fatalf("the windowed timeline has %d marks, want %d", got, want)

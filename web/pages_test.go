@@ -845,3 +845,21 @@ func TestPagesZooAnimalsPaged(t *testing.T) {
 	c.must("/zoos/1?a=250", http.StatusBadRequest)
 	c.must("/zoos/1?a=-1", http.StatusBadRequest)
 }
+
+func TestSafeNext(t *testing.T) {
+	for in, want := range map[string]string{
+		"/zoos/1":              "/zoos/1",
+		"/zoos/new?x=1":        "/zoos/new?x=1",
+		"":                     "/",
+		"zoos":                 "/",
+		"https://evil.example": "/",
+		"//evil.example":       "/",
+		"/\\evil.example":      "/",
+		"/\t/evil.example":     "/",
+		"/\r\nSet-Cookie: x":   "/",
+	} {
+		if got := safeNext(in); got != want {
+			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
