@@ -29,9 +29,10 @@ type Plan struct {
 	Sorts []string
 }
 
-// sqliteScan matches a plan line that reads all of visits (by any of the
-// names the queries give it), through the table or through an index.
-var sqliteScan = regexp.MustCompile(`^SCAN (visits|v|w)\b`)
+// sqliteScan matches a plan line that reads a whole table (visits, zoos or
+// animals, by any of the names the queries give them), through the table
+// or through an index.
+var sqliteScan = regexp.MustCompile(`^SCAN (visits|zoos|animals|v|w|a|z|e)\b`)
 
 // explainSQLite returns the query plan of text with args.
 func explainSQLite(ctx context.Context, db *sql.DB, text string, args []any) (Plan, error) {
@@ -142,8 +143,19 @@ func (p *Plan) check(n pgPlanNode, which string, recordVisits int) {
 			}
 		}
 	}
+	if n.NodeType == "Seq Scan" && (n.RelationName == "zoos" || n.RelationName == "animals") {
+		// Every zoo or animal, for an answer about one: the time grows with
+		// the table, not with the answer.
+		p.Problems = append(p.Problems, fmt.Sprintf("%s: Seq Scan on %s (%.0f rows)", which, n.RelationName, n.ActualRows))
+	}
 	if n.NodeType == "Sort" || n.NodeType == "Incremental Sort" {
-		rows := int(n.ActualRows)
+		// The rows that go in; a merge join may read the sorted rows out
+		// more than once, which its own Actual Rows counts.
+		var in float64
+		for _, c := range n.Plans {
+			in += c.ActualRows * max(c.ActualLoops, 1)
+		}
+		rows := int(in)
 		s := fmt.Sprintf("%s: %s of %d rows", which, n.NodeType, rows)
 		if rows > recordVisits {
 			p.Problems = append(p.Problems, s+fmt.Sprintf(", more than the record's %d visits", recordVisits))

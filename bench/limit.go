@@ -69,6 +69,10 @@ const (
 	// SQLite: with min(), the bare columns come from the row holding the
 	// minimum; an animal has one visit per date, so that row is unique.
 	limitMinGroup = `SELECT f.id, f.date, e.id, e.name, e.%[3]s FROM (SELECT v.id AS id, min(v.date) AS date, v.%[5]s AS %[5]s FROM visits v WHERE v.%[1]s = {id}{window} GROUP BY v.%[5]s) f JOIN %[4]s e ON e.id = f.%[5]s ORDER BY f.date, f.id`
+	// PostgreSQL: one primary-key lookup per visit, in index order; OFFSET 0
+	// keeps the planner from turning the lookups into a hash join, which
+	// reads the whole entity table.
+	limitLateral = `SELECT v.id, v.date, e.id, e.name, e.%[3]s FROM visits v CROSS JOIN LATERAL (SELECT x.id, x.name, x.%[3]s FROM %[4]s x WHERE x.id = v.%[5]s OFFSET 0) e WHERE v.%[1]s = {id}{window} ORDER BY %[2]s`
 	// PostgreSQL: DISTINCT ON keeps the first row of each pair.
 	limitDistinctOn = `SELECT f.id, f.date, e.id, e.name, e.%[3]s FROM (SELECT DISTINCT ON (v.%[5]s) v.id, v.date, v.%[5]s FROM visits v WHERE v.%[1]s = {id}{window} ORDER BY v.%[5]s, v.date) f JOIN %[4]s e ON e.id = f.%[5]s ORDER BY f.date, f.id`
 )
@@ -91,6 +95,9 @@ func LimitQueries(dialect string, q Question) []LimitQuery {
 		add("index walk", limitVisits)
 	case !q.Distinct:
 		add("index walk + join", limitJoin+" ORDER BY %[2]s")
+		if dialect == Postgres {
+			add("index walk + lookups", limitLateral)
+		}
 	default:
 		add("NOT EXISTS probe", limitNotExists)
 		add("row_number()", limitRowNumber)

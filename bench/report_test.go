@@ -38,7 +38,7 @@ func TestReport(t *testing.T) {
 	}
 
 	var md bytes.Buffer
-	if err := rep.WriteMarkdown(&md, Command, "bench/latency.svg"); err != nil {
+	if err := rep.WriteMarkdown(&md, Command, "bench/latency.svg", "## Analysis\n\nWhy."); err != nil {
 		t.Fatal(err)
 	}
 	text := md.String()
@@ -82,7 +82,7 @@ func TestReport(t *testing.T) {
 		}
 	}
 	for _, heading := range []string{"## Targets at 5,000 visits", "## Growth with the number of visits", "## Where and when at 2,000 visits",
-		"## Import, export, memory and disk", "## HTTP API under load", "## Query plans at 5,000 visits", Command, "![Latency"} {
+		"## Import, export, memory and disk", "## HTTP API under load", "## Query plans at 5,000 visits", Command, "![Latency", "## Analysis\n\nWhy."} {
 		if !strings.Contains(text, heading) {
 			t.Errorf("the report lacks %q", heading)
 		}

@@ -37,6 +37,7 @@ func run() error {
 	stores := flag.String("stores", strings.Join(bench.StoreNames, ","), "stores to measure")
 	out := flag.String("out", "BENCHMARKS.md", "the report to write")
 	svg := flag.String("svg", "bench/latency.svg", "the chart to write")
+	analysis := flag.String("analysis", "", "a Markdown file to include after the targets: the analysis of a run (bench/analysis.md)")
 	flag.StringVar(&cfg.Postgres, "postgres", cfg.Postgres, "PostgreSQL URL for a schema of the run's own (default $ZOOTOUR_TEST_POSTGRES)")
 	flag.StringVar(&cfg.Dir, "dir", "", "folder for the SQLite files (default: a temporary one)")
 	flag.IntVar(&cfg.Timer.Reps, "reps", cfg.Timer.Reps, "timing samples per figure (the median counts)")
@@ -56,6 +57,15 @@ func run() error {
 	}
 	cfg.Stores = strings.Split(*stores, ",")
 
+	var notes string
+	if *analysis != "" {
+		b, err := os.ReadFile(*analysis)
+		if err != nil {
+			return err
+		}
+		notes = string(b)
+	}
+
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	rep, err := bench.Run(ctx, cfg)
@@ -70,7 +80,7 @@ func run() error {
 	if *sizes != "10000,1000000" {
 		command = strings.Replace(command, "-sizes 10000,1000000", "-sizes "+*sizes, 1)
 	}
-	if err := write(*out, func(f *os.File) error { return rep.WriteMarkdown(f, command, filepath.ToSlash(chart)) }); err != nil {
+	if err := write(*out, func(f *os.File) error { return rep.WriteMarkdown(f, command, filepath.ToSlash(chart), notes) }); err != nil {
 		return err
 	}
 	if err := write(*svg, func(f *os.File) error { return rep.WriteSVG(f) }); err != nil {
