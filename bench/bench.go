@@ -55,7 +55,7 @@ type Config struct {
 	// MemoryMax is the largest size at which the memory store is run.
 	MemoryMax int
 	// Log receives progress lines (nothing if nil).
-	Log io.Writer
+	Log io.Writer `json:"-"`
 }
 
 // DefaultConfig returns the settings of the full run.

@@ -95,7 +95,11 @@ func NewFixture(n int) (*Fixture, error) {
 	}
 	f.Zoos = f.pick("zoo", zooVisits, func(v zootour.Visit) int64 { return v.ZooID })
 	f.Animals = f.pick("animal", animalVisits, func(v zootour.Visit) int64 { return v.AnimalID })
-	f.Census = Record{Owner: "date", Role: "median", On: median(byDate, len(m.Visits))}
+	on := median(byDate, len(m.Visits))
+	if on.IsZero() {
+		on = zootour.MinDate
+	}
+	f.Census = Record{Owner: "date", Role: "median", On: on, From: on, To: on}
 	return f, nil
 }
 
@@ -129,6 +133,9 @@ func (f *Fixture) pick(owner string, counts []int, idOf func(zootour.Visit) int6
 		slices.SortFunc(dates, zootour.Date.Compare)
 		n := len(dates)
 		recs[i].Visits = n
+		// A record with no visits gets a window of one day (every date must
+		// be set, for the saved results).
+		recs[i].From, recs[i].To, recs[i].On = zootour.MinDate, zootour.MinDate, zootour.MinDate
 		if n > 0 {
 			recs[i].From, recs[i].To, recs[i].On = dates[n/3], dates[2*n/3], dates[n/2]
 		}

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"strings"
 
@@ -62,6 +63,20 @@ func (q Question) Name() string {
 // Slug is the name as a benchmark name: "zoo_animals_distinct_window".
 func (q Question) Slug() string {
 	return strings.NewReplacer(", ", "_", " ", "_").Replace(q.Name())
+}
+
+// MarshalText writes the question as its Slug, for saved results.
+func (q Question) MarshalText() ([]byte, error) { return []byte(q.Slug()), nil }
+
+// UnmarshalText reads a question written by MarshalText.
+func (q *Question) UnmarshalText(b []byte) error {
+	for _, c := range Questions() {
+		if c.Slug() == string(b) {
+			*q = c
+			return nil
+		}
+	}
+	return fmt.Errorf("bench: no question %q", b)
 }
 
 // Owner is "zoo" or "animal": whose listing it is.

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"bytes"
+	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"go/ast"
@@ -86,6 +87,23 @@ func TestReport(t *testing.T) {
 		if !strings.Contains(text, heading) {
 			t.Errorf("the report lacks %q", heading)
 		}
+	}
+
+	// Saved results give the same report.
+	saved, err := json.Marshal(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var loaded Report
+	if err := json.Unmarshal(saved, &loaded); err != nil {
+		t.Fatal(err)
+	}
+	var again bytes.Buffer
+	if err := loaded.WriteMarkdown(&again, Command, "bench/latency.svg", "## Analysis\n\nWhy."); err != nil {
+		t.Fatal(err)
+	}
+	if again.String() != text {
+		t.Errorf("the report from saved results differs from the report")
 	}
 
 	var svg bytes.Buffer

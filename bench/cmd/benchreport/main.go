@@ -10,6 +10,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -37,6 +38,8 @@ func run() error {
 	stores := flag.String("stores", strings.Join(bench.StoreNames, ","), "stores to measure")
 	out := flag.String("out", "BENCHMARKS.md", "the report to write")
 	svg := flag.String("svg", "bench/latency.svg", "the chart to write")
+	save := flag.String("save", "", "also save the results as JSON in this file")
+	load := flag.String("load", "", "write the report from results saved by -save instead of measuring")
 	analysis := flag.String("analysis", "", "a Markdown file to include after the targets: the analysis of a run (bench/analysis.md)")
 	flag.StringVar(&cfg.Postgres, "postgres", cfg.Postgres, "PostgreSQL URL for a schema of the run's own (default $ZOOTOUR_TEST_POSTGRES)")
 	flag.StringVar(&cfg.Dir, "dir", "", "folder for the SQLite files (default: a temporary one)")
@@ -68,18 +71,40 @@ func run() error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	rep, err := bench.Run(ctx, cfg)
-	if err != nil {
-		return err
+	var rep *bench.Report
+	if *load != "" {
+		b, err := os.ReadFile(*load)
+		if err != nil {
+			return err
+		}
+		rep = &bench.Report{}
+		if err := json.Unmarshal(b, rep); err != nil {
+			return fmt.Errorf("%s: %w", *load, err)
+		}
+	} else {
+		var err error
+		if rep, err = bench.Run(ctx, cfg); err != nil {
+			return err
+		}
+	}
+	if *save != "" {
+		b, err := json.MarshalIndent(rep, "", "\t")
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(*save, b, 0o644); err != nil {
+			return err
+		}
 	}
 	chart, err := filepath.Rel(filepath.Dir(*out), *svg)
 	if err != nil {
 		chart = *svg
 	}
-	command := bench.Command
-	if *sizes != "10000,1000000" {
-		command = strings.Replace(command, "-sizes 10000,1000000", "-sizes "+*sizes, 1)
+	var ran []string
+	for _, n := range rep.Config.Sizes {
+		ran = append(ran, strconv.Itoa(n))
 	}
+	command := strings.Replace(bench.Command, "-sizes 10000,1000000", "-sizes "+strings.Join(ran, ","), 1)
 	if err := write(*out, func(f *os.File) error { return rep.WriteMarkdown(f, command, filepath.ToSlash(chart), notes) }); err != nil {
 		return err
 	}
