@@ -22,18 +22,21 @@ func onParam(r *http.Request) (zootour.Date, error) {
 	return d, err
 }
 
-// cursorParam decodes ?cursor= with parse, which reports a bad cursor as
-// false; ok is false when there is none.
-func cursorParam[K any](r *http.Request, parse func(string) (K, bool)) (k K, err error) {
+// keyPage reads ?limit= and ?cursor= of a listing whose cursor parse
+// decodes (reporting a bad one as false); after is the zero K without one.
+func keyPage[K any](r *http.Request, parse func(string) (K, bool)) (after K, limit int, err error) {
+	if limit, err = limitParam(r); err != nil {
+		return after, 0, err
+	}
 	s, found, err := cursorText(r)
 	if err != nil || !found {
-		return k, err
+		return after, limit, err
 	}
-	k, ok := parse(s)
+	after, ok := parse(s)
 	if !ok {
-		return k, errCursor
+		return after, 0, errCursor
 	}
-	return k, nil
+	return after, limit, nil
 }
 
 func textCursor(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
@@ -73,11 +76,7 @@ func itinerary(s zootour.Store) apiFunc {
 		if err != nil {
 			return err
 		}
-		limit, err := limitParam(r)
-		if err != nil {
-			return err
-		}
-		after, err := cursorParam(r, parseDateCursor)
+		after, limit, err := keyPage(r, parseDateCursor)
 		if err != nil {
 			return err
 		}
@@ -120,11 +119,7 @@ func present(s zootour.Store) apiFunc {
 		if err != nil {
 			return err
 		}
-		limit, err := limitParam(r)
-		if err != nil {
-			return err
-		}
-		after, err := cursorParam(r, parsePosCursor)
+		after, limit, err := keyPage(r, parsePosCursor)
 		if err != nil {
 			return err
 		}
@@ -151,13 +146,11 @@ func contacts(s zootour.Store) apiFunc {
 		if q.To, err = dateParam(r, "to"); err != nil {
 			return err
 		}
-		limit, err := limitParam(r)
+		after, limit, err := keyPage(r, parseIDCursor)
 		if err != nil {
 			return err
 		}
-		if q.After, err = cursorParam(r, parseIDCursor); err != nil {
-			return err
-		}
+		q.After = after
 		q.Limit = limit + 1
 		items, err := s.AnimalContacts(r.Context(), id, q)
 		if err != nil {
@@ -175,11 +168,7 @@ func census(s zootour.Store) apiFunc {
 		if err != nil {
 			return err
 		}
-		limit, err := limitParam(r)
-		if err != nil {
-			return err
-		}
-		after, err := cursorParam(r, parseCensusCursor)
+		after, limit, err := keyPage(r, parseCensusCursor)
 		if err != nil {
 			return err
 		}
