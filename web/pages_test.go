@@ -331,14 +331,20 @@ func TestPagesForms(t *testing.T) {
 			t.Fatalf("visit with a foreign back: %d %q", p.status, p.location())
 		}
 
-		// Edit a visit into a conflict, then properly.
-		p = c.submit("/visits/4/edit", "/visits/4/edit", url.Values{"date": {"2024-03-02"}, "zoo": {"3"}, "animal": {"3"}})
-		has(t, "visit edited into a conflict", p, "Olga is already at Wildlands Adventure Zoo on 2024-03-02 (visit 5)")
-		p = c.submit("/visits/4/edit", "/visits/4/edit", url.Values{"date": {"2024-04-01"}, "zoo": {"1"}, "animal": {"3"}})
-		if p.status != http.StatusSeeOther || p.location() != "/visits/4" {
+		// Edit a visit into a conflict, then properly. (PostgreSQL spends a
+		// visit ID on the refused insert above, so the IDs are looked up.)
+		olga, err := e.store.AnimalVisits(t.Context(), 3, zootour.Query{})
+		if err != nil || len(olga) != 2 {
+			t.Fatalf("Olga's visits: %v (%v)", olga, err)
+		}
+		edit := fmt.Sprintf("/visits/%d/edit", olga[0].ID)
+		p = c.submit(edit, edit, url.Values{"date": {"2024-03-02"}, "zoo": {"3"}, "animal": {"3"}})
+		has(t, "visit edited into a conflict", p, fmt.Sprintf("Olga is already at Wildlands Adventure Zoo on 2024-03-02 (visit %d)", olga[1].ID))
+		p = c.submit(edit, edit, url.Values{"date": {"2024-04-01"}, "zoo": {"1"}, "animal": {"3"}})
+		if p.status != http.StatusSeeOther || p.location() != fmt.Sprintf("/visits/%d", olga[0].ID) {
 			t.Fatalf("edit visit: %d %q", p.status, p.location())
 		}
-		if v, err := e.store.Visit(t.Context(), 4); err != nil || v.Date != zootour.MustDate("2024-04-01") || v.ZooID != 1 {
+		if v, err := e.store.Visit(t.Context(), olga[0].ID); err != nil || v.Date != zootour.MustDate("2024-04-01") || v.ZooID != 1 {
 			t.Fatalf("after the edit the visit is %+v (%v)", v, err)
 		}
 	})
