@@ -188,7 +188,7 @@ func (r *Report) writeTargets(p printer) {
 				probs = append(probs, pp.Store.Question+": "+pr)
 			}
 		}
-		measured := fmt.Sprintf("none in the %d store queries (busy record)", len(res.Plans))
+		measured := fmt.Sprintf("none in the %d plans of the store's queries (every question, busy and typical record)", len(res.Plans))
 		if len(probs) > 0 {
 			measured = strings.Join(probs, "; ")
 		}
@@ -511,19 +511,19 @@ func (r *Report) writePlans(p printer) {
 		return
 	}
 	p("## Query plans at %s visits\n\n", count(sr.Visits))
-	p("For each question on the busy record: the plan of the store's query (copied from the store in `bench/storesql.go`, checked equal by a test), then that of the fastest limit query. PostgreSQL's are `EXPLAIN (ANALYZE)`, first the plan for the values given, then the generic plan the server may switch to after five calls of a prepared statement. The rule: no full scan of visits, no sort of more rows than the record has visits.\n\n")
+	p("For each question on the busy and the typical record: the plan of the store's query (copied from the store in `bench/storesql.go`, checked equal by a test), then that of the fastest limit query. PostgreSQL's are `EXPLAIN (ANALYZE)`, first the plan for the values given, then the generic plan the server may switch to after five calls of a prepared statement. The rule: no full scan of visits, zoos or animals, no probe that reads more than twice the record's visits, no sort of more rows than the record has visits. (The targets above judge the plans at 10^6 visits; these are the largest size's.)\n\n")
 	for _, name := range []string{SQLite, Postgres} {
 		res := sr.Stores[name]
 		if res == nil || len(res.Plans) == 0 {
 			continue
 		}
-		p("### %s\n\n| question | store query | limit query |\n| --- | --- | --- |\n", name)
+		p("### %s\n\n| question | record | store query | limit query |\n| --- | --- | --- | --- |\n", name)
 		for _, pp := range res.Plans {
-			p("| %s | %s | %s |\n", pp.Store.Question, planVerdict(pp.Store), planVerdict(pp.Limit))
+			p("| %s | %s | %s | %s |\n", pp.Store.Question, pp.Store.Record, planVerdict(pp.Store), planVerdict(pp.Limit))
 		}
 		p("\n")
 		for _, pp := range res.Plans {
-			p("<details><summary>%s: %s</summary>\n\nStore:\n\n```sql\n%s\n```\n\n```\n%s\n```\n\n", name, pp.Store.Question, pp.Store.Query, pp.Store.Text)
+			p("<details><summary>%s: %s, %s</summary>\n\nStore:\n\n```sql\n%s\n```\n\n```\n%s\n```\n\n", name, pp.Store.Question, pp.Store.Record, pp.Store.Query, pp.Store.Text)
 			if pp.Store.Generic != "" {
 				p("Generic plan:\n\n```\n%s\n```\n\n", pp.Store.Generic)
 			}

@@ -77,8 +77,8 @@ func TestReport(t *testing.T) {
 			if res.ImportRate <= 0 || res.ExportRate <= 0 || res.HTTP.PerSecond <= 0 {
 				t.Errorf("%d visits, %s: import %v, export %v, HTTP %v per second", sr.Visits, s, res.ImportRate, res.ExportRate, res.HTTP.PerSecond)
 			}
-			if s != Memory && len(res.Plans) != len(Questions()) {
-				t.Errorf("%d visits, %s: %d plans, want %d", sr.Visits, s, len(res.Plans), len(Questions()))
+			if s != Memory && len(res.Plans) != 2*len(Questions()) {
+				t.Errorf("%d visits, %s: %d plans, want %d", sr.Visits, s, len(res.Plans), 2*len(Questions()))
 			}
 		}
 	}
