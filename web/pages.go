@@ -96,6 +96,8 @@ func (srv *Server) pages(mux *http.ServeMux) {
 	mux.Handle("GET /zoos/{id}", read(u.zoo))
 	mux.Handle("GET /animals/{id}", read(u.animal))
 
+	mux.Handle("GET /census", read(u.census))
+
 	mux.Handle("GET /visits", read(u.visits))
 	mux.Handle("GET /visits/new", form(u.newVisit))
 	mux.Handle("POST /visits", write(u.createVisit))

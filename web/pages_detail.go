@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -12,6 +13,8 @@ import (
 type window struct {
 	Action   string
 	From, To *field
+	Hidden   []hidden // the page's other question (?on=), carried along
+	ClearURL string   // the page without the window
 	query    zootour.Query
 }
 
@@ -22,12 +25,24 @@ func (w *window) OK() bool { return w.From.Error == "" && w.To.Error == "" }
 func (w *window) Set() bool { return w.From.Value != "" || w.To.Value != "" }
 
 // readWindow reads ?from= and ?to=; a bad date is marked on its field.
-func readWindow(r *http.Request) *window {
+// keep names the parameters that the form sends along with the window.
+func readWindow(r *http.Request, keep ...string) *window {
 	q := r.URL.Query()
 	w := &window{
-		Action: r.URL.Path,
-		From:   &field{Name: "from", Label: "From", Type: "date", Value: q.Get("from"), Min: "0001-01-01", Max: "9999-12-31"},
-		To:     &field{Name: "to", Label: "To", Type: "date", Value: q.Get("to"), Min: "0001-01-01", Max: "9999-12-31"},
+		Action:   r.URL.Path,
+		From:     &field{Name: "from", Label: "From", Type: "date", Value: q.Get("from"), Min: "0001-01-01", Max: "9999-12-31"},
+		To:       &field{Name: "to", Label: "To", Type: "date", Value: q.Get("to"), Min: "0001-01-01", Max: "9999-12-31"},
+		ClearURL: r.URL.Path,
+	}
+	back := url.Values{}
+	for _, k := range keep {
+		if v := q.Get(k); v != "" {
+			w.Hidden = append(w.Hidden, hidden{k, v})
+			back.Set(k, v)
+		}
+	}
+	if len(back) > 0 {
+		w.ClearURL += "?" + back.Encode()
 	}
 	read := func(f *field) zootour.Date {
 		if f.Value == "" {
@@ -58,39 +73,65 @@ type animalSummary struct {
 
 const summaryDates = 6
 
+// The parameters of a zoo's page: the window, the date of the question
+// who was there, and where each of its listings stands.
+var zooParams = []string{"from", "to", "on", "a", "after", "prev", "present", "present_prev"}
+
 // zooPage is the data of /zoos/{id}.
 type zooPage struct {
 	layout
-	Zoo         zootour.Zoo
-	Window      *window
-	Visits      []zootour.ZooAnimal
-	Pager       pager
-	Animals     []animalSummary // this page of them
-	AnimalCount int             // all of them
-	AnimalsFrom int             // the first on this page, from 1
-	AnimalPager pager
-	Counted     int  // visits summed up in Animals
-	Capped      bool // the window has more visits than were counted
-	SummaryMax  int
-	AddVisitURL string
+	Zoo          zootour.Zoo
+	Present      *dateForm
+	Presences    []zootour.Presence
+	PresentPager pager
+	Window       *window
+	Visits       []zootour.ZooAnimal
+	Pager        pager
+	Animals      []animalSummary // this page of them
+	AnimalCount  int             // all of them
+	AnimalsFrom  int             // the first on this page, from 1
+	AnimalPager  pager
+	Counted      int  // visits summed up in Animals
+	Capped       bool // the window has more visits than were counted
+	SummaryMax   int
+	AddVisitURL  string
 }
 
-// zoo answers /zoos/{id}: the zoo, its animals in the window (how many
-// times and when each came, summed up from at most summaryMax visits) and
-// its visits by date, visitsPerPage at a time.
+// zoo answers /zoos/{id}: the zoo, the animals present on a date (today
+// unless ?on= says otherwise), presentPerPage at a time, its animals in the
+// window (how many times and when each came, summed up from at most
+// summaryMax visits) and its visits by date, visitsPerPage at a time.
 func (u *ui) zoo(w http.ResponseWriter, r *http.Request) error {
 	z, id, err := lookup(r, "zoo", u.store.Zoo)
 	if err != nil {
 		return err
 	}
 	ctx := r.Context()
-	p := &zooPage{layout: layout{Title: z.Name, Section: "zoos"}, Zoo: z, Window: readWindow(r), SummaryMax: summaryMax}
+	p := &zooPage{layout: layout{Title: z.Name, Section: "zoos"}, Zoo: z, SummaryMax: summaryMax,
+		Present: readOn(r, "Who was here on a date", "Show", "from", "to"), Window: readWindow(r, "on")}
 	p.AddVisitURL = "/visits/new?zoo=" + strconv.FormatInt(id, 10) + "&back=" + url.QueryEscape(r.URL.Path)
+	status := http.StatusOK
+	if p.Present.OK() {
+		ps := readPageStateAs(r, "present", "present_prev", without(zooParams, "present", "present_prev")...)
+		after, err := ps.afterPosition()
+		if err != nil {
+			return err
+		}
+		here, err := u.store.ZooPresent(ctx, id, p.Present.Date, after, presentPerPage+1)
+		if err != nil {
+			return err
+		}
+		var next string
+		p.Presences, next = cut(here, presentPerPage, func(e zootour.Presence) string { return positionKey(e.Position()) })
+		p.PresentPager = ps.links("Pages of the animals present", next)
+	} else {
+		status = http.StatusBadRequest
+	}
 	if !p.Window.OK() {
 		u.render(w, r, http.StatusBadRequest, "zoo.html", p)
 		return nil
 	}
-	ps := readPageState(r, "from", "to", "a")
+	ps := readPageState(r, without(zooParams, "after", "prev")...)
 	q := p.Window.query
 	if q.After, err = ps.afterPosition(); err != nil {
 		return err
@@ -126,7 +167,7 @@ func (u *ui) zoo(w http.ResponseWriter, r *http.Request) error {
 	end := min(start+summaryPerPage, p.AnimalCount)
 	p.Animals, p.AnimalsFrom = p.Animals[start:end], start+1
 	p.AnimalPager = offsetLinks(r, "a", "Pages of animals", start, end, p.AnimalCount, summaryPerPage)
-	u.render(w, r, http.StatusOK, "zoo.html", p)
+	u.render(w, r, status, "zoo.html", p)
 	return nil
 }
 
@@ -154,45 +195,88 @@ func summarize(entries []zootour.ZooAnimal) []animalSummary {
 	return out
 }
 
+// The parameters of an animal's page: the window, the date of the
+// question where it was, and where each of its listings stands.
+var animalParams = []string{"from", "to", "on", "after", "prev", "stays", "stays_prev", "contacts", "contacts_prev"}
+
 // animalPage is the data of /animals/{id}.
 type animalPage struct {
 	layout
-	Animal      zootour.Animal
-	Window      *window
-	Stops       []zootour.AnimalZoo
-	Pager       pager
-	Timeline    *timeline
-	AddVisitURL string
+	Animal        zootour.Animal
+	Where         *dateForm
+	WhereAt       *whereAnswer
+	Window        *window
+	Timeline      *timeline
+	Stays         []stayRow
+	StaysPager    pager
+	Contacts      []contactRow
+	ContactsPager pager
+	Visits        []zootour.AnimalZoo
+	Pager         pager
+	AddVisitURL   string
 }
 
-// animal answers /animals/{id}: the animal, a timeline of the window's
-// first timelineMax visits, and its itinerary (the zoos of its visits in
-// date order), visitsPerPage at a time.
+// animal answers /animals/{id}: the animal; where it was on a date (today
+// unless ?on= says otherwise); and in the window a timeline of the first
+// timelineMax visits, its itinerary as stays, the animals it met and its
+// visits, each listing a page at a time.
 func (u *ui) animal(w http.ResponseWriter, r *http.Request) error {
 	a, id, err := lookup(r, "animal", u.store.Animal)
 	if err != nil {
 		return err
 	}
 	ctx := r.Context()
-	p := &animalPage{layout: layout{Title: a.Name, Section: "animals"}, Animal: a, Window: readWindow(r)}
+	p := &animalPage{layout: layout{Title: a.Name, Section: "animals"}, Animal: a,
+		Where: readOn(r, "Where on a date", "Show", "from", "to"), Window: readWindow(r, "on")}
 	p.AddVisitURL = "/visits/new?animal=" + strconv.FormatInt(id, 10) + "&back=" + url.QueryEscape(r.URL.Path)
-	if !p.Window.OK() {
-		u.render(w, r, http.StatusBadRequest, "animal.html", p)
-		return nil
+	n := newNamer(ctx, u.store)
+	status := http.StatusOK
+	var stays []zootour.Stay
+	if p.Window.OK() {
+		if err := u.animalWindow(ctx, r, n, id, p); err != nil {
+			return err
+		}
+		for _, s := range p.Stays {
+			stays = append(stays, s.Stay)
+		}
+	} else {
+		status = http.StatusBadRequest
 	}
-	ps := readPageState(r, "from", "to")
+	if p.Where.OK() {
+		st, err := u.stayOn(ctx, id, p.Where.Date, stays)
+		if err != nil {
+			return err
+		}
+		p.WhereAt = &whereAnswer{Stay: st}
+		if st != nil {
+			if p.WhereAt.Zoo, err = n.zoo(st.ZooID); err != nil {
+				return err
+			}
+		}
+	} else {
+		status = http.StatusBadRequest
+	}
+	u.render(w, r, status, "animal.html", p)
+	return nil
+}
+
+// animalWindow fills in the parts of an animal's page that the window
+// narrows: the timeline, the stays, the contacts and the visits.
+func (u *ui) animalWindow(ctx context.Context, r *http.Request, n *namer, id int64, p *animalPage) error {
+	ps := readPageState(r, without(animalParams, "after", "prev")...)
 	q := p.Window.query
+	var err error
 	if q.After, err = ps.afterPosition(); err != nil {
 		return err
 	}
 	q.Limit = visitsPerPage + 1
-	stops, err := u.store.AnimalZoos(ctx, id, q)
+	visits, err := u.store.AnimalZoos(ctx, id, q)
 	if err != nil {
 		return err
 	}
 	var next string
-	p.Stops, next = cut(stops, visitsPerPage, func(e zootour.AnimalZoo) string { return positionKey(e.Position()) })
-	p.Pager = ps.links("Pages of the itinerary", next)
+	p.Visits, next = cut(visits, visitsPerPage, func(e zootour.AnimalZoo) string { return positionKey(e.Position()) })
+	p.Pager = ps.links("Pages of the visits", next)
 
 	q = p.Window.query
 	q.Limit = timelineMax + 1
@@ -204,7 +288,27 @@ func (u *ui) animal(w http.ResponseWriter, r *http.Request) error {
 	if capped {
 		drawn = drawn[:timelineMax]
 	}
-	p.Timeline = drawTimeline(a, drawn, capped)
-	u.render(w, r, http.StatusOK, "animal.html", p)
+	p.Timeline = drawTimeline(p.Animal, drawn, capped)
+
+	ps = readPageStateAs(r, "stays", "stays_prev", without(animalParams, "stays", "stays_prev")...)
+	stays, next, err := u.animalStays(ctx, id, p.Window.query, ps)
+	if err != nil {
+		return err
+	}
+	now := today()
+	for _, st := range stays {
+		z, err := n.zoo(st.ZooID)
+		if err != nil {
+			return err
+		}
+		p.Stays = append(p.Stays, newStayRow(st, z, now))
+	}
+	p.StaysPager = ps.links("Pages of the itinerary", next)
+
+	ps = readPageStateAs(r, "contacts", "contacts_prev", without(animalParams, "contacts", "contacts_prev")...)
+	if p.Contacts, next, err = u.animalContacts(ctx, n, id, p.Window.query, ps); err != nil {
+		return err
+	}
+	p.ContactsPager = ps.links("Pages of the animals met", next)
 	return nil
 }

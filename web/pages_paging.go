@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -25,10 +26,11 @@ type pager struct {
 
 // pageState is where a listing stands, read from the request.
 type pageState struct {
-	path  string
-	keep  url.Values // the other parameters of the listing: window, sort
-	after string     // "" on the first page
-	trail []string
+	path              string
+	keep              url.Values // the other parameters of the page: window, sort, other listings
+	afterKey, prevKey string     // the names of its parameters: "after", "prev"
+	after             string     // "" on the first page
+	trail             []string
 }
 
 var errPageLink = &httpError{http.StatusBadRequest, "This page link is not valid (it may be from an older version of the page). Start again from the first page."}
@@ -36,8 +38,14 @@ var errPageLink = &httpError{http.StatusBadRequest, "This page link is not valid
 // readPageState reads ?after= and ?prev=, and the parameters named in
 // keep, which every link of the pager carries along.
 func readPageState(r *http.Request, keep ...string) pageState {
+	return readPageStateAs(r, "after", "prev", keep...)
+}
+
+// readPageStateAs reads the position of one of several listings on a
+// page, whose parameters are named afterKey and prevKey.
+func readPageStateAs(r *http.Request, afterKey, prevKey string, keep ...string) pageState {
 	q := r.URL.Query()
-	ps := pageState{path: r.URL.Path, keep: url.Values{}, after: q.Get("after")}
+	ps := pageState{path: r.URL.Path, keep: url.Values{}, afterKey: afterKey, prevKey: prevKey, after: q.Get(afterKey)}
 	for _, k := range keep {
 		if v := q.Get(k); v != "" {
 			ps.keep.Set(k, v)
@@ -46,7 +54,7 @@ func readPageState(r *http.Request, keep ...string) pageState {
 	if ps.after == "0" {
 		ps.after = ""
 	}
-	if p := q.Get("prev"); p != "" {
+	if p := q.Get(prevKey); p != "" {
 		ps.trail = strings.Split(p, ",")
 	}
 	return ps
@@ -58,10 +66,10 @@ func (ps pageState) link(after string, trail []string) string {
 		v[k] = vs
 	}
 	if after != "" && after != "0" {
-		v.Set("after", after)
+		v.Set(ps.afterKey, after)
 	}
 	if len(trail) > 0 {
-		v.Set("prev", strings.Join(trail, ","))
+		v.Set(ps.prevKey, strings.Join(trail, ","))
 	}
 	if len(v) == 0 {
 		return ps.path
@@ -146,6 +154,30 @@ func (ps pageState) afterPosition() (zootour.Position, error) {
 		return zootour.Position{}, errPageLink
 	}
 	return zootour.Position{Date: d, ID: id}, nil
+}
+
+// afterDate reads the key of a listing by date: YYYY-MM-DD.
+func (ps pageState) afterDate() (zootour.Date, error) {
+	if ps.after == "" {
+		return zootour.Date{}, nil
+	}
+	d, err := zootour.ParseDate(ps.after)
+	if err != nil {
+		return d, errPageLink
+	}
+	return d, nil
+}
+
+// without returns the names in all except those in drop: the parameters
+// one listing of a page keeps of the others.
+func without(all []string, drop ...string) []string {
+	var out []string
+	for _, a := range all {
+		if !slices.Contains(drop, a) {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 func positionKey(p zootour.Position) string {

@@ -246,9 +246,18 @@ func TestPagesEscape(t *testing.T) {
 		if _, err := e.store.CreateVisit(ctx, zootour.Visit{Date: zootour.MustDate("2024-01-01"), ZooID: z.ID, AnimalID: a.ID}); err != nil {
 			t.Fatal(err)
 		}
+		// A second animal at the zoo: a contact of the first.
+		b, err := e.store.CreateAnimal(ctx, zootour.Animal{Name: evil, Species: attr})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.store.CreateVisit(ctx, zootour.Visit{Date: zootour.MustDate("2024-01-02"), ZooID: z.ID, AnimalID: b.ID}); err != nil {
+			t.Fatal(err)
+		}
 		c := newPageClient(t, e.url)
 		for _, path := range []string{"/", "/zoos", "/animals", "/visits", "/zoos/1", "/animals/1", "/visits/1",
-			"/search?q=script", "/zoos/1/edit", "/zoos/1/delete", "/animals/1/edit", "/visits/new", "/visits/1/edit", "/visits/1/delete"} {
+			"/search?q=script", "/zoos/1/edit", "/zoos/1/delete", "/animals/1/edit", "/visits/new", "/visits/1/edit", "/visits/1/delete",
+			"/animals/1?on=2024-01-05", "/animals/2?on=2023-01-01", "/zoos/1?on=2024-01-05", "/census", "/census?on=2024-01-05"} {
 			p := c.must(path, http.StatusOK)
 			has(t, path, p, "&lt;script&gt;alert(1)&lt;/script&gt;")
 			hasNot(t, path, p, evil, `onmouseover="alert`)
@@ -259,6 +268,18 @@ func TestPagesEscape(t *testing.T) {
 		p = c.must("/zoos/1?from="+url.QueryEscape(evil), http.StatusBadRequest)
 		hasNot(t, "window", p, evil)
 		has(t, "window", p, "is not written YYYY-MM-DD")
+		for _, path := range []string{"/zoos/1?on=", "/animals/1?on=", "/census?on=", "/animals/1?on=2024-01-05&from="} {
+			p = c.must(path+url.QueryEscape(evil), http.StatusBadRequest)
+			hasNot(t, path, p, evil)
+			has(t, path, p, "is not written YYYY-MM-DD", "&lt;script&gt;alert(1)&lt;/script&gt;")
+		}
+		// The chart's text, the answer and the contacts hold the names as text.
+		p = c.must("/census?on=2024-01-05", http.StatusOK)
+		has(t, "census chart", p, `<title>&lt;script&gt;alert(1)&lt;/script&gt;: 2 &#34; onmouseover=&#34;alert(2)</title>`,
+			`<desc id="cc-desc">Animals present on 2024-01-05, zoos with the most first: &lt;script&gt;alert(1)&lt;/script&gt;, &#34; onmouseover=&#34;alert(2) 2.</desc>`)
+		p = c.must("/animals/1?on=2024-01-05", http.StatusOK)
+		has(t, "where", p, `was at <a href="/zoos/1?on=2024-01-05">&lt;script&gt;alert(1)&lt;/script&gt;</a>`,
+			`<tr><td><a href="/animals/2">&lt;script&gt;alert(1)&lt;/script&gt;</a>`)
 	})
 }
 

@@ -36,27 +36,46 @@ func newNamer(ctx context.Context, s zootour.Store) *namer {
 func (n *namer) rows(vs []zootour.Visit) ([]visitRow, error) {
 	out := make([]visitRow, len(vs))
 	for i, v := range vs {
-		z, ok := n.zoos[v.ZooID]
-		if !ok {
-			var err error
-			if z, err = n.s.Zoo(n.ctx, v.ZooID); err != nil && zootour.ErrorCode(err) != zootour.ENOTFOUND {
-				return nil, err
-			}
-			z.ID = v.ZooID
-			n.zoos[v.ZooID] = z
+		z, err := n.zoo(v.ZooID)
+		if err != nil {
+			return nil, err
 		}
-		a, ok := n.animals[v.AnimalID]
-		if !ok {
-			var err error
-			if a, err = n.s.Animal(n.ctx, v.AnimalID); err != nil && zootour.ErrorCode(err) != zootour.ENOTFOUND {
-				return nil, err
-			}
-			a.ID = v.AnimalID
-			n.animals[v.AnimalID] = a
+		a, err := n.animal(v.AnimalID)
+		if err != nil {
+			return nil, err
 		}
 		out[i] = visitRow{Visit: v, Zoo: z, Animal: a}
 	}
 	return out, nil
+}
+
+// zoo returns the zoo with the ID, or one with only the ID if it has been
+// deleted.
+func (n *namer) zoo(id int64) (zootour.Zoo, error) {
+	z, ok := n.zoos[id]
+	if !ok {
+		var err error
+		if z, err = n.s.Zoo(n.ctx, id); err != nil && zootour.ErrorCode(err) != zootour.ENOTFOUND {
+			return z, err
+		}
+		z.ID = id
+		n.zoos[id] = z
+	}
+	return z, nil
+}
+
+// animal is zoo for animals.
+func (n *namer) animal(id int64) (zootour.Animal, error) {
+	a, ok := n.animals[id]
+	if !ok {
+		var err error
+		if a, err = n.s.Animal(n.ctx, id); err != nil && zootour.ErrorCode(err) != zootour.ENOTFOUND {
+			return a, err
+		}
+		a.ID = id
+		n.animals[id] = a
+	}
+	return a, nil
 }
 
 // visitsPage is the data of /visits.
