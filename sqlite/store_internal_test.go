@@ -23,7 +23,7 @@ func TestPragmasOnEveryConnection(t *testing.T) {
 		"journal_mode": "wal",
 		"busy_timeout": "5000",
 		"synchronous":  "1",
-		"cache_size":   "-65536",
+		"cache_size":   "-8192",
 	}
 	check := func(pool string, c *sql.Conn) {
 		t.Helper()
