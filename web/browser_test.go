@@ -306,6 +306,27 @@ func TestBrowser(t *testing.T) {
 	b.submit("form.record")
 	b.contains("main", "Rosa", "2024-03-01", "2024-09-15", "1 animal came in 2 visits")
 
+	// Two visits in a row to Artis are one stay, still open.
+	b.open("/animals/1")
+	if got, want := b.eval(`document.querySelectorAll("table.stays tbody tr").length`), 1; got != want {
+		t.Fatalf("the itinerary has %d stays, want %d", got, want)
+	}
+	b.contains("table.stays tbody tr", "Artis", "2024-03-01", "still there", "2 visits")
+	// Where on a date, through the date picker's form.
+	b.do(chromedp.SetValue(chromedp.ID("f-on"), "2024-05-01"))
+	b.submit("form.onform")
+	if got, want := b.path(), "/animals/1?on=2024-05-01"; got != want {
+		t.Fatalf("the where form leads to %s, want %s", got, want)
+	}
+	b.contains("#where-answer", "On 2024-05-01 Rosa was at Artis (since 2024-03-01). It is still there.")
+	b.do(chromedp.SetValue(chromedp.ID("f-on"), "2024-02-29"))
+	b.submit("form.onform")
+	b.contains("#where-answer", "On 2024-02-29 Rosa had not arrived anywhere yet.")
+	// A bad date is shown next to the field (the browser's own date
+	// picker would not send one, so the test types it in the address).
+	b.open("/animals/1?on=2024-02-30")
+	b.contains("#f-on-error", "is not a calendar date")
+
 	// More of a tour, straight into the store, so the pictures show one.
 	blijdorp, err := s.CreateZoo(ctx, zootour.Zoo{Name: "Diergaarde Blijdorp", Location: "Rotterdam"})
 	if err != nil {
@@ -327,6 +348,15 @@ func TestBrowser(t *testing.T) {
 
 	b.open("/zoos/1")
 	b.contains("main", "Rosa", "Bram", "2 animals came in 3 visits")
+	// Who was at Artis in mid-April: Rosa, until she moved, and Bram.
+	b.do(chromedp.SetValue(chromedp.ID("f-on"), "2024-04-15"))
+	b.submit("form.onform")
+	b.contains("#present-h", "Present on 2024-04-15")
+	if got, want := b.eval(`document.querySelectorAll("table.present tbody tr").length`), 2; got != want {
+		t.Fatalf("%d animals present at Artis on 2024-04-15, want %d", got, want)
+	}
+	b.contains("table.present tbody tr:nth-child(1)", "Rosa", "2024-03-01", "2024-05-20")
+	b.contains("table.present tbody tr:nth-child(2)", "Bram", "2024-04-02", "still there")
 	b.shoot("zoo")
 	b.open("/animals/1")
 	b.contains("main", "Artis", "Diergaarde Blijdorp", "2024-03-01", "2024-09-15")
@@ -340,10 +370,39 @@ func TestBrowser(t *testing.T) {
 	if err != nil || !strings.Contains(desc, "4 visits to 2 zoos between 2024-03-01 and 2024-12-01") {
 		t.Fatalf("the timeline's description is %q (%v)", desc, err)
 	}
+	b.contains("table.stays", "Diergaarde Blijdorp", "2024-05-20", "2024-09-15", "still there")
+	if got, want := b.eval(`document.querySelectorAll("table.stays tbody tr").length`), 4; got != want {
+		t.Fatalf("the itinerary has %d stays, want %d", got, want)
+	}
+	b.contains("table.contacts", "Bram", "Artis, from 2024-04-02 until 2024-05-20", "Artis, from 2024-09-15 until 2024-12-01")
 	b.shoot("animal")
 	b.dark(true)
 	b.shoot("animal-dark")
 	b.dark(false)
+
+	// The census, from the header: a table by zoo and species, and a chart.
+	b.follow(`header a[href="/census"]`)
+	b.do(chromedp.SetValue(chromedp.ID("f-on"), "2024-06-01"))
+	b.submit("form.onform")
+	if got, want := b.path(), "/census?on=2024-06-01"; got != want {
+		t.Fatalf("the census form leads to %s, want %s", got, want)
+	}
+	b.contains("table.census", "Artis", "brown bear", "Diergaarde Blijdorp", "flamingo")
+	if got, want := b.eval(`document.querySelectorAll("table.census tbody").length`), 2; got != want {
+		t.Fatalf("the census has %d zoos, want %d", got, want)
+	}
+	if got, want := b.eval(`document.querySelectorAll(".census-chart svg rect.seg").length`), 2; got != want {
+		t.Fatalf("the census chart has %d bars, want %d", got, want)
+	}
+	// The bars fill the box: the longest spans the chart's width.
+	if got := b.eval(`Math.round(document.querySelector(".census-chart svg rect.seg").getBoundingClientRect().width / document.querySelector(".census-chart svg").getBoundingClientRect().width * 100)`); got != 100 {
+		t.Fatalf("the longest bar spans %d%% of the chart", got)
+	}
+	desc, err = chromedp.Run(b.ctx, chromedp.TextContent(chromedp.CSS(".census-chart svg desc")))
+	if err != nil || !strings.Contains(desc, "Animals present on 2024-06-01") || !strings.Contains(desc, "Artis, Amsterdam 1") {
+		t.Fatalf("the census chart's description is %q (%v)", desc, err)
+	}
+	b.shoot("census")
 	b.open("/animals/1?from=2024-04-01&to=2024-10-01")
 	if got, want := b.eval(`document.querySelectorAll("figure.timeline svg circle.mark").length`), 2; got != want {
 		t.Fatalf("the windowed timeline has %d marks, want %d", got, want)
@@ -416,4 +475,25 @@ func TestBrowser(t *testing.T) {
 	b.shoot("animal-long-tour")
 	b.open("/zoos")
 	b.shoot("zoos-many")
+
+	// A fuller census: animals of eight species spread over the zoos.
+	kinds := []string{"flamingo", "brown bear", "meerkat", "giraffe", "red panda", "penguin", "okapi", "snow leopard"}
+	for i := range 90 {
+		a, err := s.CreateAnimal(ctx, zootour.Animal{Name: fmt.Sprintf("Animal %d", i+1), Species: kinds[(i*i+i/3)%len(kinds)]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.CreateVisit(ctx, zootour.Visit{Date: zootour.MustDate("2025-01-01").AddDays(i), ZooID: zoos[(i*5+i/4)%len(zoos)%(1+i%len(zoos))], AnimalID: a.ID}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.open("/census?on=2025-06-01")
+	if got := b.eval(`document.querySelectorAll(".census-chart svg text.zoo").length`); got < 10 {
+		t.Fatalf("the fuller census charts %d zoos", got)
+	}
+	b.contains(".legend", "other species")
+	b.shoot("census-many")
+	b.dark(true)
+	b.shoot("census-many-dark")
+	b.dark(false)
 }

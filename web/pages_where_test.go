@@ -59,10 +59,14 @@ var (
 	loose  = regexp.MustCompile(`\( | ([,.)])`)
 )
 
-// textOf returns the text of a piece of HTML as a person reads it: no
-// tags, entities decoded, white space collapsed (tags count as space, but
-// not inside brackets or before punctuation).
+// narrowCopy is the copy of a stay's end that only a phone shows.
+var narrowCopy = regexp.MustCompile(`<span class="detail narrow">.*?</span>`)
+
+// textOf returns the text of a piece of HTML as a person reads it on a
+// wide screen: no tags, entities decoded, white space collapsed (tags
+// count as space, but not inside brackets or before punctuation).
 func textOf(h string) string {
+	h = narrowCopy.ReplaceAllString(h, "")
 	s := spaces.ReplaceAllString(html.UnescapeString(tags.ReplaceAllString(h, " ")), " ")
 	s = loose.ReplaceAllStringFunc(s, strings.TrimSpace)
 	return strings.TrimSpace(s)
@@ -126,7 +130,8 @@ func TestPagesWhere(t *testing.T) {
 			openStay = fmt.Sprintf("Artis Amsterdam 2024-12-01 still there %d days so far 1 visit", zootour.MustDate("2024-12-01").DaysUntil(after)+1)
 		}
 		hasText(t, "Rosa's open stay", stays, openStay)
-		has(t, "Rosa's stays", p, `<a href="/zoos/2?on=2024-05-20">Blijdorp</a>`)
+		has(t, "Rosa's stays", p, `<a href="/zoos/2?on=2024-05-20">Blijdorp</a>`,
+			`<td><time datetime="2024-05-20">2024-05-20</time><span class="detail narrow">left <time datetime="2024-12-01">2024-12-01</time></span></td>`)
 		// The visits are still listed, each its own row.
 		hasText(t, "Rosa's visits", section(t, p, "visits-h"), "2024-03-01 Artis", "2024-04-01 Artis", "2024-05-20 Blijdorp", "2024-12-01 Artis")
 		// Without ?on= the question is about today.
