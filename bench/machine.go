@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"os"
+	"os/exec"
 	"runtime"
 	"strings"
 
@@ -19,6 +20,9 @@ type Machine struct {
 	Go       string
 	SQLite   string
 	Postgres string
+	// Commit is the checkout's last commit when the run started, as git
+	// says it (empty outside a git checkout).
+	Commit string
 }
 
 // machine gathers what it can; what it cannot stays empty.
@@ -46,6 +50,9 @@ func machine(ctx context.Context, cfg Config) Machine {
 		db.QueryRowContext(ctx, "SELECT sqlite_version()").Scan(&m.SQLite)
 		m.SQLite += " (modernc.org/sqlite)"
 		db.Close()
+	}
+	if out, err := exec.CommandContext(ctx, "git", "log", "-1", "--format=%h %cd %s", "--date=format:%Y-%m-%d %H:%M").Output(); err == nil {
+		m.Commit = strings.TrimSpace(string(out))
 	}
 	if cfg.Postgres != "" {
 		if conn, err := pgx.Connect(ctx, cfg.Postgres); err == nil {

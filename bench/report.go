@@ -51,6 +51,9 @@ func (r *Report) WriteMarkdown(w io.Writer, command, chart, analysis string) err
 		p("; PostgreSQL %s on the same machine, over loopback", m.Postgres)
 	}
 	p(".\n\n")
+	if m.Commit != "" {
+		p("**Code measured:** the working tree at commit %s.\n\n", m.Commit)
+	}
 
 	r.writeTargets(p)
 	if analysis != "" {
@@ -185,7 +188,7 @@ func (r *Report) writeTargets(p printer) {
 		var probs []string
 		for _, pp := range res.Plans {
 			for _, pr := range pp.Store.Problems {
-				probs = append(probs, pp.Store.Question+": "+pr)
+				probs = append(probs, pp.Store.Question+", "+pp.Store.Record+": "+pr)
 			}
 		}
 		measured := fmt.Sprintf("none in the %d plans of the store's queries (every question, busy and typical record)", len(res.Plans))
