@@ -13,6 +13,7 @@ package bench
 import (
 	"context"
 	"database/sql"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -301,7 +302,7 @@ func TestExperimentSQLiteImportCeiling(t *testing.T) {
 			`CREATE TABLE visits (id INTEGER PRIMARY KEY, date TEXT NOT NULL, zoo_id INTEGER NOT NULL, animal_id INTEGER NOT NULL) STRICT`,
 			`CREATE TABLE visits (id INTEGER PRIMARY KEY, date TEXT NOT NULL, zoo_id INTEGER NOT NULL, animal_id INTEGER NOT NULL) STRICT; CREATE UNIQUE INDEX u ON visits (animal_id, date)`,
 		} {
-			db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "c.db")+"?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-65536)")
+			db, err := sql.Open("sqlite", experimentDSN(filepath.Join(t.TempDir(), "c.db")))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -318,6 +319,11 @@ func TestExperimentSQLiteImportCeiling(t *testing.T) {
 			t.Logf("%d rows per INSERT, unique index %v: %.0f visits/s", per, strings.Contains(schema, "UNIQUE"), float64(gen.Visits)/took.Seconds())
 		}
 	}
+}
+
+// experimentDSN opens path with the SQLite store's settings.
+func experimentDSN(path string) string {
+	return "file:" + path + "?" + url.Values{"_pragma": sqlitePragmas}.Encode()
 }
 
 // insertVisits inserts gen's visits in one transaction, per rows per
@@ -364,7 +370,7 @@ func TestExperimentSQLiteImportStoreSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, per := range []int{1, 100} {
-		db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "c.db")+"?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-65536)")
+		db, err := sql.Open("sqlite", experimentDSN(filepath.Join(t.TempDir(), "c.db")))
 		if err != nil {
 			t.Fatal(err)
 		}

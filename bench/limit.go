@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -213,14 +214,26 @@ func postgresLimit(pool *pgxpool.Pool, q Question, text string) limitRunner {
 	}
 }
 
+// sqlitePragmas copies the settings the SQLite store gives every
+// connection (pragmas in sqlite/sqlite.go), so that the limit's connection
+// has the same page cache; TestStoreSQLCopies holds the copy to the
+// store's list.
+var sqlitePragmas = []string{
+	"foreign_keys(1)",
+	"journal_mode(WAL)",
+	"busy_timeout(5000)",
+	"synchronous(NORMAL)",
+	"cache_size(-8192)",
+}
+
 // openSQLiteLimit opens the SQLite file at path read-only with the
-// store's settings (the same page cache per connection).
+// store's settings.
 func openSQLiteLimit(ctx context.Context, path string) (*limitDB, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, err
 	}
-	q := url.Values{"_pragma": {"journal_mode(WAL)", "busy_timeout(5000)", "cache_size(-65536)", "query_only(1)"}}
+	q := url.Values{"_pragma": append(slices.Clone(sqlitePragmas), "query_only(1)")}
 	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: abs}).EscapedPath()+"?"+q.Encode())
 	if err != nil {
 		return nil, err

@@ -156,6 +156,38 @@ func TestStoreSQLCopies(t *testing.T) {
 	}
 }
 
+// TestSQLitePragmasCopy checks that the limit's SQLite connection has the
+// store's settings.
+func TestSQLitePragmasCopy(t *testing.T) {
+	src, err := os.ReadFile("../sqlite/sqlite.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := parser.ParseFile(token.NewFileSet(), "sqlite.go", src, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	ast.Inspect(f, func(n ast.Node) bool {
+		vs, ok := n.(*ast.ValueSpec)
+		if !ok || len(vs.Names) != 1 || vs.Names[0].Name != "pragmas" || len(vs.Values) != 1 {
+			return true
+		}
+		if lit, ok := vs.Values[0].(*ast.CompositeLit); ok {
+			for _, e := range lit.Elts {
+				if bl, ok := e.(*ast.BasicLit); ok && bl.Kind == token.STRING {
+					s, _ := strconv.Unquote(bl.Value)
+					got = append(got, s)
+				}
+			}
+		}
+		return false
+	})
+	if strings.Join(got, " ") != strings.Join(sqlitePragmas, " ") {
+		t.Errorf("sqlite/sqlite.go has pragmas %q; update sqlitePragmas in bench/limit.go (it has %q)", got, sqlitePragmas)
+	}
+}
+
 // stringConsts returns the string constants declared in a Go file.
 func stringConsts(t *testing.T, file string) map[string]string {
 	t.Helper()
