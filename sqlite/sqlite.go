@@ -111,6 +111,7 @@ func (s *Store) Close() error {
 
 // SQLite extended result codes that the store turns into domain errors.
 const (
+	codeConstraint = 19   // SQLITE_CONSTRAINT, the primary code of the ones below
 	codeNotADB     = 26   // SQLITE_NOTADB
 	codeCheck      = 275  // SQLITE_CONSTRAINT_CHECK
 	codeForeignKey = 787  // SQLITE_CONSTRAINT_FOREIGNKEY

@@ -1,0 +1,296 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"github.com/zootour/zootour"
+)
+
+// visitBatch is how many visits one INSERT statement adds on the fast path.
+// A statement per row costs about as much again as the row itself; past a
+// few dozen rows a statement, a bigger one gains little.
+const visitBatch = 200
+
+// insertVisits is the statement that adds n visits.
+func insertVisits(n int) string {
+	return `INSERT INTO visits (id, date, zoo_id, animal_id) VALUES ` +
+		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?), ", n), ", ")
+}
+
+func importVisits(ctx context.Context, tx *sql.Tx, src zootour.Source) error {
+	if src.Visits == nil {
+		return nil
+	}
+	w, err := newVisitWriter(ctx, tx)
+	if err != nil {
+		return err
+	}
+	defer w.close()
+	n := 0
+	for v, err := range src.Visits {
+		if err != nil {
+			return w.fail(err)
+		}
+		n++
+		if n%1024 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if err := zootour.CheckID("id", v.ID); err != nil {
+			return w.fail(&zootour.RecordError{Kind: "visits", Record: n, Err: err})
+		}
+		if err := v.Validate(); err != nil {
+			return w.fail(&zootour.RecordError{Kind: "visits", Record: n, Err: err})
+		}
+		if err := w.add(n, v); err != nil {
+			return w.fail(err)
+		}
+	}
+	return w.finish()
+}
+
+// A visitWriter adds the visits of an import, in one of two ways.
+//
+// Into a table that holds no visits yet, while the visits come in ascending
+// ID order (as export and generate write them), it goes fast: it drops
+// every index of the table, the unique one included, inserts the visits
+// visitBatch at a time, and builds the indexes at the end, each from all
+// rows at once. The visits that conflict (an animal twice on a date) then
+// show only when the unique index is built, but in this order the first of
+// them is still easy to name: the Nth visit in source order is the Nth
+// smallest ID. So whenever the import stops, for a bad record, an error of
+// the source or the end of the visits, the unique index is built first, and
+// a conflict among the visits already inserted, which all come before the
+// record that stopped the import, is the error to report.
+//
+// Otherwise, and from the first visit whose ID does not ascend, the unique
+// index is live and each visit is inserted by itself, so the index names a
+// conflict at once. (Many rows a statement would be slower there: SQLite
+// keeps a copy of every index page a statement touches, to undo it.)
+type visitWriter struct {
+	ctx    context.Context // ctx without its cancellation, for the rows
+	tx     *sql.Tx
+	one    *sql.Stmt // inserts one visit
+	many   *sql.Stmt // inserts visitBatch visits; prepared when first needed
+	bulk   bool      // the fast way: the table was empty and the IDs ascend
+	lastID int64     // the ID of the last visit added in bulk
+
+	batch []zootour.Visit // visits waiting for the next statement
+	first int             // the record number of batch[0]
+	args  []any
+
+	unique, others []string // the indexes to build again
+}
+
+func newVisitWriter(ctx context.Context, tx *sql.Tx) (*visitWriter, error) {
+	w := &visitWriter{ctx: context.WithoutCancel(ctx), tx: tx}
+	empty, err := exists(ctx, tx, `SELECT NOT EXISTS (SELECT 1 FROM visits)`)
+	if err != nil {
+		return nil, err
+	}
+	if empty {
+		if err := w.dropIndexes(); err != nil {
+			return nil, err
+		}
+		w.bulk = true
+	}
+	if w.one, err = tx.PrepareContext(ctx, insertVisits(1)); err != nil {
+		return nil, internal(err)
+	}
+	return w, nil
+}
+
+// dropIndexes drops the indexes of the visits table and keeps the
+// statements that create them again. Dropping is part of the import's
+// transaction, so a failed import keeps them.
+func (w *visitWriter) dropIndexes() error {
+	rows, err := w.tx.QueryContext(w.ctx, `SELECT name, sql FROM sqlite_schema
+		WHERE type = 'index' AND tbl_name = 'visits' AND sql IS NOT NULL`)
+	if err != nil {
+		return internal(err)
+	}
+	var names []string
+	for rows.Next() {
+		var name, create string
+		if err := rows.Scan(&name, &create); err != nil {
+			rows.Close()
+			return internal(err)
+		}
+		names = append(names, name)
+		if strings.HasPrefix(create, "CREATE UNIQUE") {
+			w.unique = append(w.unique, create)
+		} else {
+			w.others = append(w.others, create)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return internal(err)
+	}
+	for _, name := range names {
+		if _, err := w.tx.ExecContext(w.ctx, `DROP INDEX "`+name+`"`); err != nil {
+			return internal(err)
+		}
+	}
+	return nil
+}
+
+// add adds v, the record numbered n. It returns a *zootour.RecordError if
+// v, or a visit before it, is refused.
+func (w *visitWriter) add(n int, v zootour.Visit) error {
+	if w.bulk && v.ID <= w.lastID {
+		if err := w.endBulk(); err != nil {
+			return err
+		}
+	}
+	if !w.bulk {
+		return w.insert(n, v)
+	}
+	w.lastID = v.ID
+	if len(w.batch) == 0 {
+		w.first = n
+	}
+	w.batch = append(w.batch, v)
+	if len(w.batch) == visitBatch {
+		return w.flush()
+	}
+	return nil
+}
+
+// insert inserts v, the record numbered n, by itself.
+func (w *visitWriter) insert(n int, v zootour.Visit) error {
+	if _, err := w.one.ExecContext(w.ctx, v.ID, v.Date, v.ZooID, v.AnimalID); err != nil {
+		return &zootour.RecordError{Kind: "visits", Record: n, Err: visitInsertError(w.ctx, w.tx, v, err)}
+	}
+	return nil
+}
+
+// flush inserts the visits of the batch: a full batch in one statement, a
+// short one (the last) row by row. A statement that breaks a constraint
+// changes nothing, so on such a failure the rows go in again one at a time,
+// to name the record at fault. Any other failure ends the import: SQLite
+// may have rolled back the whole transaction.
+func (w *visitWriter) flush() error {
+	batch := w.batch
+	w.batch = w.batch[:0]
+	if len(batch) == visitBatch {
+		err := w.insertBatch(batch)
+		if err == nil {
+			return nil
+		}
+		if sqliteCode(err)&0xff != codeConstraint {
+			return internal(err)
+		}
+	}
+	for i, v := range batch {
+		if err := w.insert(w.first+i, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *visitWriter) insertBatch(batch []zootour.Visit) error {
+	if w.many == nil {
+		var err error
+		if w.many, err = w.tx.PrepareContext(w.ctx, insertVisits(visitBatch)); err != nil {
+			return err
+		}
+	}
+	w.args = w.args[:0]
+	for _, v := range batch {
+		w.args = append(w.args, v.ID, v.Date, v.ZooID, v.AnimalID)
+	}
+	_, err := w.many.ExecContext(w.ctx, w.args...)
+	return err
+}
+
+// endBulk inserts the waiting visits and builds the unique index, to go on
+// one visit at a time. Its error is the first record refused: a conflict
+// among the visits inserted so far, else one of the waiting visits.
+func (w *visitWriter) endBulk() error {
+	w.bulk = false
+	err := w.flush()
+	var re *zootour.RecordError
+	if err != nil && !errors.As(err, &re) {
+		return err
+	}
+	for _, create := range w.unique {
+		if _, cerr := w.tx.ExecContext(w.ctx, create); cerr != nil {
+			return w.firstConflict(cerr)
+		}
+	}
+	return err
+}
+
+// firstConflict names the first visit in source order that the unique
+// index refused, having failed to build with err: of each animal's visits
+// on one date the second is the first to conflict. In bulk the visits came
+// in ascending ID order into an empty table, so a visit's place in the
+// source is the number of visits with an ID up to its own.
+func (w *visitWriter) firstConflict(err error) error {
+	if sqliteCode(err) != codeUnique {
+		return internal(err)
+	}
+	var v zootour.Visit
+	var record int
+	qerr := w.tx.QueryRowContext(w.ctx, `SELECT id, date, animal_id, (SELECT count(*) FROM visits AS p WHERE p.id <= s.id)
+		FROM (SELECT id, date, animal_id, row_number() OVER (PARTITION BY animal_id, date ORDER BY id) AS n FROM visits) AS s
+		WHERE n = 2 ORDER BY id LIMIT 1`).Scan(&v.ID, &v.Date, &v.AnimalID, &record)
+	if errors.Is(qerr, sql.ErrNoRows) {
+		return constraintError(err) // a unique index on other columns
+	}
+	if qerr != nil {
+		return internal(qerr)
+	}
+	return &zootour.RecordError{Kind: "visits", Record: record, Err: zootour.DateTaken(v.AnimalID, v.Date)}
+}
+
+// fail returns the error that stops the import at err: in bulk, a visit
+// before the one that failed may conflict, and then that is the error.
+func (w *visitWriter) fail(err error) error {
+	if !w.bulk {
+		return err
+	}
+	if berr := w.endBulk(); berr != nil {
+		return berr
+	}
+	return err
+}
+
+// finish adds the waiting visits and builds the indexes that were dropped.
+func (w *visitWriter) finish() error {
+	if w.bulk {
+		if err := w.endBulk(); err != nil {
+			return err
+		}
+	}
+	for _, create := range w.others {
+		if _, err := w.tx.ExecContext(w.ctx, create); err != nil {
+			return internal(err)
+		}
+	}
+	return nil
+}
+
+func (w *visitWriter) close() {
+	w.one.Close()
+	if w.many != nil {
+		w.many.Close()
+	}
+}
+
+// visitInsertError explains why the schema refused to insert v.
+func visitInsertError(ctx context.Context, tx *sql.Tx, v zootour.Visit, err error) error {
+	switch sqliteCode(err) {
+	case codePrimaryKey:
+		return zootour.IDTaken("visit", v.ID)
+	case codeForeignKey, codeUnique:
+		if err := checkVisit(ctx, tx, v); err != nil {
+			return err
+		}
+	}
+	return constraintError(err)
+}
