@@ -18,7 +18,7 @@ const childVisits = "ZOOTOUR_IMPORT_MEMORY_CHILD"
 // TestImportMemory checks that an import streams: a process that imports
 // 1,000,000 visits peaks at about the resident memory of one that imports
 // 200,000. Each import runs in a child process (this test binary again), so
-// that each peak is its own. It takes about ten seconds, so it runs only
+// that each peak is its own. It takes several seconds, so it runs only
 // when asked:
 //
 //	ZOOTOUR_MEMORY_TEST=1 go test -count=1 -run ImportMemory -v ./sqlite/

@@ -70,7 +70,8 @@ func importVisits(ctx context.Context, tx *sql.Tx, src zootour.Source) error {
 // conflict at once. (Many rows a statement would be slower there: SQLite
 // keeps a copy of every index page a statement touches, to undo it.)
 type visitWriter struct {
-	ctx    context.Context // ctx without its cancellation, for the rows
+	ctx    context.Context
+	rowCtx context.Context // ctx without its cancellation, for the rows
 	tx     *sql.Tx
 	one    *sql.Stmt // inserts one visit
 	many   *sql.Stmt // inserts visitBatch visits; prepared when first needed
@@ -85,7 +86,7 @@ type visitWriter struct {
 }
 
 func newVisitWriter(ctx context.Context, tx *sql.Tx) (*visitWriter, error) {
-	w := &visitWriter{ctx: context.WithoutCancel(ctx), tx: tx}
+	w := &visitWriter{ctx: ctx, rowCtx: context.WithoutCancel(ctx), tx: tx}
 	empty, err := exists(ctx, tx, `SELECT NOT EXISTS (SELECT 1 FROM visits)`)
 	if err != nil {
 		return nil, err
@@ -161,7 +162,7 @@ func (w *visitWriter) add(n int, v zootour.Visit) error {
 
 // insert inserts v, the record numbered n, by itself.
 func (w *visitWriter) insert(n int, v zootour.Visit) error {
-	if _, err := w.one.ExecContext(w.ctx, v.ID, v.Date, v.ZooID, v.AnimalID); err != nil {
+	if _, err := w.one.ExecContext(w.rowCtx, v.ID, v.Date, v.ZooID, v.AnimalID); err != nil {
 		return &zootour.RecordError{Kind: "visits", Record: n, Err: visitInsertError(w.ctx, w.tx, v, err)}
 	}
 	return nil
@@ -203,7 +204,7 @@ func (w *visitWriter) insertBatch(batch []zootour.Visit) error {
 	for _, v := range batch {
 		w.args = append(w.args, v.ID, v.Date, v.ZooID, v.AnimalID)
 	}
-	_, err := w.many.ExecContext(w.ctx, w.args...)
+	_, err := w.many.ExecContext(w.rowCtx, w.args...)
 	return err
 }
 

@@ -11,9 +11,9 @@ import (
 
 // Import adds the records of src with the IDs they carry, in one
 // transaction: all of them or, on the first bad record, none. Records are
-// inserted as they arrive, so an import of any size needs little memory.
-// The schema's constraints do the checking; only a failure costs a query
-// to explain it.
+// inserted as they arrive (visits a batch at a time, see visitWriter), so
+// an import of any size needs the same memory. The schema's keys do the
+// checking; only a failure costs a query to explain it.
 //
 // The rows are executed with the caller's context stripped of its
 // cancellation, which the driver would otherwise watch with a goroutine per
