@@ -156,6 +156,11 @@ func (s *Store) check(b batch) error {
 		}
 	}
 	if repeat != nil {
+		// The repeated record's own faults come first, in the order a
+		// single record is checked (ID, zoo, animal, date), as elsewhere.
+		if err := s.checkImported(vs[end], newZoos, newAnimals); err != nil {
+			repeat = err
+		}
 		return recordError("visits", end+1, repeat)
 	}
 	return nil

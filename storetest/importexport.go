@@ -214,6 +214,12 @@ func testImportFailures(t *testing.T, open func(t *testing.T) zootour.Store) {
 			return source(goodZoos, goodAnimals, []zootour.Visit{
 				visit(1, "2024-01-01", big+1, big+1), visit(2, "2024-01-02", big+9, big+1), visit(3, "2024-01-03", big+1, big+1)})
 		}, "visits", 2, zootour.EINVALID},
+		{"visit to a missing zoo on a date the animal is taken", func(b base) zootour.Source {
+			// A record's own faults are reported in one order everywhere:
+			// ID, zoo, animal, then date.
+			return source(goodZoos, goodAnimals, []zootour.Visit{
+				visit(1, "2024-01-01", big+1, big+1), visit(2, "2024-01-01", big+9, big+1)})
+		}, "visits", 2, zootour.EINVALID},
 		{"visit of a missing animal", func(b base) zootour.Source {
 			return source(goodZoos, goodAnimals, []zootour.Visit{
 				visit(1, "2024-01-01", big+1, big+1), visit(2, "2024-01-02", b.zoo, big+9)})
