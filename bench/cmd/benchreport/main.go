@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -38,6 +39,7 @@ func run() error {
 	stores := flag.String("stores", strings.Join(bench.StoreNames, ","), "stores to measure")
 	out := flag.String("out", "BENCHMARKS.md", "the report to write")
 	svg := flag.String("svg", "bench/latency.svg", "the chart to write")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run (not of its child processes) to this file")
 	save := flag.String("save", "", "also save the results as JSON in this file")
 	load := flag.String("load", "", "write the report from results saved by -save instead of measuring")
 	analysis := flag.String("analysis", "", "a Markdown file to include after the targets: the analysis of a run (bench/analysis.md)")
@@ -71,6 +73,16 @@ func run() error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
+	}
 	var rep *bench.Report
 	if *load != "" {
 		b, err := os.ReadFile(*load)
