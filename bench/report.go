@@ -41,12 +41,15 @@ func (r *Report) WriteMarkdown(w io.Writer, command, chart, analysis string) err
 	p("Every figure here comes from one run of the benchmark program (package `bench`, issue 7) on %s; the run took %s. ",
 		r.Started.Format("2006-01-02"), r.Took.Round(time.Second))
 	p("Each store's time stands beside two baselines measured in the same run: the **teaching model**, which scans every visit (\"×faster\": how many times faster the store is), and the **limit**, the least work that gives the same answer (\"×limit\": how many times the limit the store takes).\n\n")
-	p("To reproduce (about %s; without `ZOOTOUR_TEST_POSTGRES` PostgreSQL is skipped):\n\n", r.Took.Round(time.Minute))
+	p("To reproduce (about %.0f minutes; without `ZOOTOUR_TEST_POSTGRES` PostgreSQL is skipped):\n\n", math.Ceil(r.Took.Minutes()))
 	p("```\n%s\n```\n\n", command)
+	if analysis != "" {
+		p("`-save results.json` keeps the figures, and `-load results.json -analysis bench/analysis.md` writes this file again from them with the hand-written analysis that follows the targets.\n\n")
+	}
 	p("`go test -bench . ./bench/` runs the same questions at 10^4 visits (`ZOOTOUR_BENCH_VISITS` changes the size) for quick comparisons; `go test ./bench/` runs the report at a tiny size as a smoke test.\n\n")
 	m := r.Machine
 	p("**Machine:** %s, %d cores (shared with other work, so figures vary by ±30%% between runs), %s memory, %s; %s; SQLite %s",
-		orDash(m.CPU), m.Cores, orDash(m.Memory), orDash(m.OS), m.Go, orDash(m.SQLite))
+		orDash(m.CPU), m.Cores, gib(m.Memory), orDash(m.OS), m.Go, orDash(m.SQLite))
 	if m.Postgres != "" {
 		p("; PostgreSQL %s on the same machine, over loopback", m.Postgres)
 	}
@@ -640,6 +643,15 @@ func short(n int) string {
 		return fmt.Sprintf("%sk", count(float64(n)/1000))
 	}
 	return strconv.Itoa(n)
+}
+
+// gib turns /proc/meminfo's "24684092 kB" into "23.5 GiB".
+func gib(kb string) string {
+	n, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(kb, "kB")), 64)
+	if err != nil {
+		return orDash(kb)
+	}
+	return fmt.Sprintf("%.1f GiB", n/(1<<20))
 }
 
 func mib(b int64) string {
