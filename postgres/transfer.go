@@ -161,7 +161,10 @@ func visitRow(v zootour.Visit) ([]any, error) {
 	if err := v.Validate(); err != nil {
 		return nil, err
 	}
-	return []any{v.ID, v.Date, v.ZooID, v.AnimalID}, nil
+	// A time.Time, which pgx encodes into a date directly: through Date's
+	// driver.Valuer it first fails to find a plan and builds an error for
+	// every row, 62% of an import's client CPU (BENCHMARKS.md).
+	return []any{v.ID, v.Date.Time(), v.ZooID, v.AnimalID}, nil
 }
 
 // importKind streams the records of seq into place. It stops at the first
