@@ -66,6 +66,16 @@ func TestListingsAtScale(t *testing.T) {
 				same(t, "zoo distinct animals", walk[zootour.ZooAnimal](t, e, fmt.Sprintf("/api/zoos/%d/animals%s%sdistinct=true", z, window, sep(window)), 250), m.ZooAnimals(z, w))
 			}
 		}
+		// The derived questions at the same scale, on days of real visits.
+		for range 4 {
+			a := animals[rng.IntN(len(animals))]
+			on := m.Visits[rng.IntN(len(m.Visits))].Date
+			same(t, "itinerary", walk[zootour.Stay](t, e, fmt.Sprintf("/api/animals/%d/itinerary", a), 50), m.Stays(a))
+			same(t, "present", walk[zootour.Presence](t, e, fmt.Sprintf("/api/zoos/%d/present?on=%s", zoos[0], on), 50), m.Present(zoos[0], on))
+			q := zootour.ContactQuery{From: on, To: on.AddDays(90)}
+			same(t, "contacts", walk[zootour.Contact](t, e, fmt.Sprintf("/api/animals/%d/contacts?from=%s&to=%s", a, q.From, q.To), 50), m.Contacts(a, q))
+			same(t, "census", walk[zootour.CensusRow](t, e, "/api/census?on="+on.String(), 100), m.Census(on))
+		}
 		for range 6 {
 			a := animals[rng.IntN(len(animals))]
 			same(t, "animal visits", walk[zootour.Visit](t, e, fmt.Sprintf("/api/animals/%d/visits", a), 20), m.AnimalVisits(a, zootour.Query{}))
