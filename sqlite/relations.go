@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 
 	"github.com/zootour/zootour"
 )
@@ -103,93 +104,139 @@ func relationSQL(base string, distinct bool) string {
 	return base + inOrderSQL
 }
 
-// ZooVisits lists a zoo's visits by date, then ID.
-func (s *Store) ZooVisits(ctx context.Context, zooID int64, q zootour.Query) ([]zootour.Visit, error) {
+// listings holds the relationship listings and the owners' existence
+// questions, prepared once on the reader pool: database/sql prepares each
+// on a connection the first time it runs there and keeps it.
+type listings struct {
+	zooVisits, animalVisits        *sql.Stmt
+	zooAnimals, zooAnimalsDistinct *sql.Stmt
+	animalZoos, animalZoosDistinct *sql.Stmt
+	zooExists, animalExists        *sql.Stmt
+}
+
+// prepareListings prepares the listings on db.
+func prepareListings(ctx context.Context, db *sql.DB) (*listings, error) {
+	l := &listings{}
+	for _, p := range []struct {
+		stmt **sql.Stmt
+		sql  string
+	}{
+		{&l.zooVisits, zooVisitsSQL},
+		{&l.animalVisits, animalVisitsSQL},
+		{&l.zooAnimals, relationSQL(zooAnimalsSQL, false)},
+		{&l.zooAnimalsDistinct, relationSQL(zooAnimalsSQL, true)},
+		{&l.animalZoos, relationSQL(animalZoosSQL, false)},
+		{&l.animalZoosDistinct, relationSQL(animalZoosSQL, true)},
+		{&l.zooExists, `SELECT EXISTS (SELECT 1 FROM zoos WHERE id = ?)`},
+		{&l.animalExists, `SELECT EXISTS (SELECT 1 FROM animals WHERE id = ?)`},
+	} {
+		stmt, err := db.PrepareContext(ctx, p.sql)
+		if err != nil {
+			l.close()
+			return nil, err
+		}
+		*p.stmt = stmt
+	}
+	return l, nil
+}
+
+// close closes the statements prepared so far.
+func (l *listings) close() error {
+	var errs []error
+	for _, stmt := range []*sql.Stmt{
+		l.zooVisits, l.animalVisits, l.zooAnimals, l.zooAnimalsDistinct,
+		l.animalZoos, l.animalZoosDistinct, l.zooExists, l.animalExists,
+	} {
+		if stmt != nil {
+			errs = append(errs, stmt.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// list runs a relationship listing of the zoo or animal ownerID, with
+// list, or with distinct when q asks for one per zoo or animal.
+//
+// The listing runs alone, without BEGIN and COMMIT around it: one
+// statement reads one snapshot. Only an empty listing needs to know whether
+// the owner exists, and asked after the listing the answer is always
+// consistent with it: if the owner exists now, it had no visits in the
+// window at some moment during the call (when the listing ran, or when the
+// owner was created).
+func list[T any](ctx context.Context, owner string, ownerID int64, q zootour.Query,
+	list, distinct, exists *sql.Stmt, scan func(*sql.Rows, *T) error) ([]T, error) {
 	w, err := windowOf(q)
 	if err != nil {
 		return nil, err
 	}
-	var visits []zootour.Visit
-	err = s.read(ctx, func(tx *sql.Tx) error {
-		if _, err := findZoo(ctx, tx, zooID); err != nil {
-			return err
+	if err := zootour.CheckID(owner+" ID", ownerID); err != nil {
+		return nil, err
+	}
+	stmt := list
+	if w.distinct && distinct != nil {
+		stmt = distinct
+	}
+	rows, err := stmt.QueryContext(ctx, w.args(ownerID, stmt == distinct)...)
+	if err != nil {
+		return nil, internal(err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		var e T
+		if err := scan(rows, &e); err != nil {
+			return nil, internal(err)
 		}
-		visits, err = queryVisits(ctx, tx, zooVisitsSQL, w.args(zooID, false)...)
-		return err
-	})
-	return visits, err
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, internal(err)
+	}
+	if len(out) == 0 {
+		var ok bool
+		if err := exists.QueryRowContext(ctx, ownerID).Scan(&ok); err != nil {
+			return nil, internal(err)
+		}
+		if !ok {
+			return nil, zootour.NotFound(owner, ownerID)
+		}
+	}
+	return out, nil
+}
+
+func scanVisit(rows *sql.Rows, v *zootour.Visit) error {
+	return rows.Scan(&v.ID, &v.Date, &v.ZooID, &v.AnimalID)
+}
+
+func scanZooAnimal(rows *sql.Rows, e *zootour.ZooAnimal) error {
+	return rows.Scan(&e.VisitID, &e.Date, &e.ID, &e.Name, &e.Species)
+}
+
+func scanAnimalZoo(rows *sql.Rows, e *zootour.AnimalZoo) error {
+	return rows.Scan(&e.VisitID, &e.Date, &e.ID, &e.Name, &e.Location)
+}
+
+// ZooVisits lists a zoo's visits by date, then ID.
+func (s *Store) ZooVisits(ctx context.Context, zooID int64, q zootour.Query) ([]zootour.Visit, error) {
+	l := s.listings
+	return list(ctx, "zoo", zooID, q, l.zooVisits, nil, l.zooExists, scanVisit)
 }
 
 // AnimalVisits lists an animal's visits by date, then ID.
 func (s *Store) AnimalVisits(ctx context.Context, animalID int64, q zootour.Query) ([]zootour.Visit, error) {
-	w, err := windowOf(q)
-	if err != nil {
-		return nil, err
-	}
-	var visits []zootour.Visit
-	err = s.read(ctx, func(tx *sql.Tx) error {
-		if _, err := findAnimal(ctx, tx, animalID); err != nil {
-			return err
-		}
-		visits, err = queryVisits(ctx, tx, animalVisitsSQL, w.args(animalID, false)...)
-		return err
-	})
-	return visits, err
+	l := s.listings
+	return list(ctx, "animal", animalID, q, l.animalVisits, nil, l.animalExists, scanVisit)
 }
 
 // ZooAnimals lists the animals of a zoo's visits, one per visit, or with
 // q.Distinct one per animal at its first visit in the window.
 func (s *Store) ZooAnimals(ctx context.Context, zooID int64, q zootour.Query) ([]zootour.ZooAnimal, error) {
-	w, err := windowOf(q)
-	if err != nil {
-		return nil, err
-	}
-	var out []zootour.ZooAnimal
-	err = s.read(ctx, func(tx *sql.Tx) error {
-		if _, err := findZoo(ctx, tx, zooID); err != nil {
-			return err
-		}
-		rows, err := tx.QueryContext(ctx, relationSQL(zooAnimalsSQL, w.distinct), w.args(zooID, w.distinct)...)
-		if err != nil {
-			return internal(err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var e zootour.ZooAnimal
-			if err := rows.Scan(&e.VisitID, &e.Date, &e.ID, &e.Name, &e.Species); err != nil {
-				return internal(err)
-			}
-			out = append(out, e)
-		}
-		return internal(rows.Err())
-	})
-	return out, err
+	l := s.listings
+	return list(ctx, "zoo", zooID, q, l.zooAnimals, l.zooAnimalsDistinct, l.zooExists, scanZooAnimal)
 }
 
 // AnimalZoos lists the zoos of an animal's visits, like ZooAnimals.
 func (s *Store) AnimalZoos(ctx context.Context, animalID int64, q zootour.Query) ([]zootour.AnimalZoo, error) {
-	w, err := windowOf(q)
-	if err != nil {
-		return nil, err
-	}
-	var out []zootour.AnimalZoo
-	err = s.read(ctx, func(tx *sql.Tx) error {
-		if _, err := findAnimal(ctx, tx, animalID); err != nil {
-			return err
-		}
-		rows, err := tx.QueryContext(ctx, relationSQL(animalZoosSQL, w.distinct), w.args(animalID, w.distinct)...)
-		if err != nil {
-			return internal(err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var e zootour.AnimalZoo
-			if err := rows.Scan(&e.VisitID, &e.Date, &e.ID, &e.Name, &e.Location); err != nil {
-				return internal(err)
-			}
-			out = append(out, e)
-		}
-		return internal(rows.Err())
-	})
-	return out, err
+	l := s.listings
+	return list(ctx, "animal", animalID, q, l.animalZoos, l.animalZoosDistinct, l.animalExists, scanAnimalZoo)
 }

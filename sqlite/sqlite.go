@@ -27,6 +27,8 @@ var _ zootour.Store = (*Store)(nil)
 type Store struct {
 	writer *sql.DB // one connection: writes are serialised here
 	reader *sql.DB // query_only connections for reads
+
+	listings *listings // prepared on reader
 }
 
 // pragmas are set on every connection of both pools: foreign_keys is per
@@ -93,7 +95,13 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	n := max(4, runtime.NumCPU())
 	reader.SetMaxOpenConns(n)
 	reader.SetMaxIdleConns(n)
-	return &Store{writer: writer, reader: reader}, nil
+	l, err := prepareListings(ctx, reader)
+	if err != nil {
+		reader.Close()
+		writer.Close()
+		return nil, fmt.Errorf("sqlite: %w", err)
+	}
+	return &Store{writer: writer, reader: reader, listings: l}, nil
 }
 
 // openError explains a failure to open path.
@@ -106,7 +114,7 @@ func openError(path string, err error) error {
 
 // Close closes both connection pools.
 func (s *Store) Close() error {
-	return errors.Join(s.reader.Close(), s.writer.Close())
+	return errors.Join(s.listings.close(), s.reader.Close(), s.writer.Close())
 }
 
 // SQLite extended result codes that the store turns into domain errors.

@@ -205,6 +205,34 @@ func TestErrors(t *testing.T) {
 	wantCode(t, err, zootour.ENOTFOUND)
 	_, err = s.AnimalZoos(ctx, 42, zootour.Query{Distinct: true})
 	wantCode(t, err, zootour.ENOTFOUND)
+	// The listings ask whether the owner exists only when they come back
+	// empty: an owner with no visits in the window is no error, a missing
+	// one is, and an invalid ID is checked before either.
+	empty := zootour.Query{From: d2.AddDays(1)}
+	for name, list := range map[string]func(int64) (int, error){
+		"ZooVisits": func(id int64) (int, error) { l, err := s.ZooVisits(ctx, id, empty); return len(l), err },
+		"AnimalVisits": func(id int64) (int, error) {
+			l, err := s.AnimalVisits(ctx, id, empty)
+			return len(l), err
+		},
+		"ZooAnimals": func(id int64) (int, error) {
+			l, err := s.ZooAnimals(ctx, id, zootour.Query{From: empty.From, Distinct: true})
+			return len(l), err
+		},
+		"AnimalZoos": func(id int64) (int, error) { l, err := s.AnimalZoos(ctx, id, empty); return len(l), err },
+	} {
+		owner := z.ID
+		if strings.HasPrefix(name, "Animal") {
+			owner = a.ID
+		}
+		if n, err := list(owner); n != 0 || err != nil {
+			t.Errorf("%s(%d) after the last visit: %d entries, error %v; want none", name, owner, n, err)
+		}
+		_, err := list(42)
+		wantCode(t, err, zootour.ENOTFOUND)
+		_, err = list(0)
+		wantCode(t, err, zootour.EINVALID)
+	}
 	_, err = s.ZooAnimals(ctx, z.ID, zootour.Query{From: d2, To: d})
 	wantCode(t, err, zootour.EINVALID)
 	_, err = s.Zoos(ctx, zootour.Page{Limit: -1})
