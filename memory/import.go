@@ -224,6 +224,7 @@ func (s *Store) apply(b batch) {
 		*w = visit{id: v.ID, zoo: v.ZooID, animal: v.AnimalID, date: v.Date}
 		vs[i] = w
 		z, a := s.zoos[v.ZooID], s.animals[v.AnimalID]
+		w.zr, w.ar = z, a
 		z.visits = append(z.visits, w)
 		a.visits = append(a.visits, w)
 		zoos[z], animals[a] = true, true

@@ -70,6 +70,11 @@ type visit struct {
 	// distinct listing needs to know, in either direction, without walking
 	// from the start of the window.
 	prevPair zootour.Date
+	// zr and ar are the visit's zoo and animal, so that a listing reads
+	// them without a map lookup per entry. They stay right because a
+	// record is changed in place and outlives its visits.
+	zr *zooRec
+	ar *animalRec
 }
 
 func (v *visit) public() zootour.Visit {
@@ -265,6 +270,7 @@ func (a *animalRec) on(d zootour.Date) *visit {
 // index adds v, already in s.visits, to the indexes of its zoo and animal.
 func (s *Store) index(v *visit) {
 	z, a := s.zoos[v.zoo], s.animals[v.animal]
+	v.zr, v.ar = z, a
 	z.visits, _ = insertVisit(z.visits, v)
 	var i int
 	a.visits, i = insertVisit(a.visits, v)
@@ -573,33 +579,50 @@ func (s *Store) Visits(ctx context.Context, p zootour.Page) ([]zootour.Visit, er
 	return page(s.visits, p, (*visit).public)
 }
 
-// walk calls f for each visit of vs (sorted by (date, ID)) that q selects:
-// in its window, after its cursor, at most q.Limit of them, and with
-// distinct only each pair's first visit in the window.
-func walk(vs []*visit, q zootour.Query, distinct bool, f func(*visit)) {
-	i := 0
+// window returns the visits of vs (sorted by (date, ID)) in q's window
+// and after its cursor, each found by a binary search.
+func window(vs []*visit, q zootour.Query) []*visit {
+	i, j := 0, len(vs)
 	if !q.From.IsZero() {
 		i = sort.Search(len(vs), func(k int) bool { return !vs[k].date.Before(q.From) })
 	}
 	if !q.After.IsZero() {
 		// A distinct listing's cursor is the position of its last entry's
 		// first visit, so it resumes from the same place.
-		j := sort.Search(len(vs), func(k int) bool { return q.After.Less(vs[k].pos()) })
-		i = max(i, j)
+		i = max(i, sort.Search(len(vs), func(k int) bool { return q.After.Less(vs[k].pos()) }))
 	}
-	n := 0
-	for _, v := range vs[i:] {
-		if !q.To.IsZero() && v.date.After(q.To) {
-			return
+	if !q.To.IsZero() {
+		j = sort.Search(len(vs), func(k int) bool { return vs[k].date.After(q.To) })
+	}
+	return vs[i:max(i, j)]
+}
+
+// list converts the visits of vs (sorted by (date, ID)) that q selects: in
+// its window, after its cursor, at most q.Limit of them, and with distinct
+// only each pair's first visit in the window. Without distinct the answer's
+// size is known before it is built, so it is allocated once.
+func list[T any](vs []*visit, q zootour.Query, distinct bool, conv func(*visit) T) []T {
+	vs = window(vs, q)
+	if !distinct {
+		if q.Limit > 0 && len(vs) > q.Limit {
+			vs = vs[:q.Limit]
 		}
-		if distinct && !v.firstIn(q.From) {
+		out := make([]T, len(vs))
+		for k, v := range vs {
+			out[k] = conv(v)
+		}
+		return out
+	}
+	out := []T{}
+	for _, v := range vs {
+		if !v.firstIn(q.From) {
 			continue
 		}
-		f(v)
-		if n++; n == q.Limit {
-			return
+		if out = append(out, conv(v)); len(out) == q.Limit {
+			break
 		}
 	}
+	return out
 }
 
 // ZooVisits lists a zoo's visits by date, then ID.
@@ -613,9 +636,7 @@ func (s *Store) ZooVisits(ctx context.Context, zooID int64, q zootour.Query) ([]
 	if err != nil {
 		return nil, err
 	}
-	out := []zootour.Visit{}
-	walk(z.visits, q, false, func(v *visit) { out = append(out, v.public()) })
-	return out, nil
+	return list(z.visits, q, false, (*visit).public), nil
 }
 
 // ZooAnimals lists the animals of a zoo's visits.
@@ -629,11 +650,9 @@ func (s *Store) ZooAnimals(ctx context.Context, zooID int64, q zootour.Query) ([
 	if err != nil {
 		return nil, err
 	}
-	out := []zootour.ZooAnimal{}
-	walk(z.visits, q, q.Distinct, func(v *visit) {
-		out = append(out, zootour.ZooAnimal{Animal: s.animals[v.animal].Animal, VisitID: v.id, Date: v.date})
-	})
-	return out, nil
+	return list(z.visits, q, q.Distinct, func(v *visit) zootour.ZooAnimal {
+		return zootour.ZooAnimal{Animal: v.ar.Animal, VisitID: v.id, Date: v.date}
+	}), nil
 }
 
 // AnimalVisits lists an animal's visits by date, then ID.
@@ -647,9 +666,7 @@ func (s *Store) AnimalVisits(ctx context.Context, animalID int64, q zootour.Quer
 	if err != nil {
 		return nil, err
 	}
-	out := []zootour.Visit{}
-	walk(a.visits, q, false, func(v *visit) { out = append(out, v.public()) })
-	return out, nil
+	return list(a.visits, q, false, (*visit).public), nil
 }
 
 // AnimalZoos lists the zoos of an animal's visits.
@@ -663,11 +680,9 @@ func (s *Store) AnimalZoos(ctx context.Context, animalID int64, q zootour.Query)
 	if err != nil {
 		return nil, err
 	}
-	out := []zootour.AnimalZoo{}
-	walk(a.visits, q, q.Distinct, func(v *visit) {
-		out = append(out, zootour.AnimalZoo{Zoo: s.zoos[v.zoo].Zoo, VisitID: v.id, Date: v.date})
-	})
-	return out, nil
+	return list(a.visits, q, q.Distinct, func(v *visit) zootour.AnimalZoo {
+		return zootour.AnimalZoo{Zoo: v.zr.Zoo, VisitID: v.id, Date: v.date}
+	}), nil
 }
 
 // Counts returns how many zoos, animals and visits there are.
