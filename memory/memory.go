@@ -599,8 +599,8 @@ func window(vs []*visit, q zootour.Query) []*visit {
 
 // list converts the visits of vs (sorted by (date, ID)) that q selects: in
 // its window, after its cursor, at most q.Limit of them, and with distinct
-// only each pair's first visit in the window. Without distinct the answer's
-// size is known before it is built, so it is allocated once.
+// only each pair's first visit in the window. The answer is allocated once,
+// at its final size.
 func list[T any](vs []*visit, q zootour.Query, distinct bool, conv func(*visit) T) []T {
 	vs = window(vs, q)
 	if !distinct {
@@ -613,13 +613,23 @@ func list[T any](vs []*visit, q zootour.Query, distinct bool, conv func(*visit) 
 		}
 		return out
 	}
-	out := []T{}
+	// Counting the pairs' first visits first costs a read of prevPair per
+	// visit, far less than growing an answer of large entries by appending.
+	n := 0
 	for _, v := range vs {
-		if !v.firstIn(q.From) {
-			continue
+		if v.firstIn(q.From) {
+			if n++; n == q.Limit {
+				break
+			}
 		}
-		if out = append(out, conv(v)); len(out) == q.Limit {
+	}
+	out := make([]T, 0, n)
+	for _, v := range vs {
+		if len(out) == n {
 			break
+		}
+		if v.firstIn(q.From) {
+			out = append(out, conv(v))
 		}
 	}
 	return out
