@@ -101,7 +101,7 @@ func (s *Store) AnimalWhere(ctx context.Context, animalID int64, on zootour.Date
 	if i == 0 {
 		return nil, nil
 	}
-	z := s.zoos[a.visits[i-1].zoo].Zoo
+	z := a.visits[i-1].zr.Zoo
 	return &z, nil
 }
 
@@ -128,7 +128,7 @@ func (s *Store) ZooPresent(ctx context.Context, zooID int64, on zootour.Date, af
 			continue
 		}
 		st := stayOf(v)
-		p := zootour.Presence{Animal: s.animals[v.animal].Animal, From: st.From, To: st.To}
+		p := zootour.Presence{Animal: v.ar.Animal, From: st.From, To: st.To}
 		if after.Less(p.Position()) {
 			out = append(out, p)
 		}
