@@ -47,10 +47,12 @@ func (a *app) importCommand() *cobra.Command {
 func (a *app) exportCommand() *cobra.Command {
 	return a.command("export DIR", "write every record to DIR/zoos.csv, animals.csv and visits.csv", []string{"DIR"},
 		func(ctx context.Context, s zootour.Store, args []string) error {
-			if err := csvio.Export(ctx, s, args[0]); err != nil {
-				return err
-			}
-			n, err := s.Counts(ctx)
+			// Count what the export wrote, rather than asking the store
+			// again: writers may have come and gone since its snapshot.
+			var n zootour.Counts
+			err := csvio.WriteDir(args[0], func(dst zootour.Sink) error {
+				return s.Export(ctx, countingSink{dst, &n})
+			})
 			if err != nil {
 				return err
 			}
@@ -102,3 +104,13 @@ func (a *app) generateCommand() *cobra.Command {
 	cmd.Flags().Uint64Var(&c.Seed, "seed", 1, "the seed of the random choices")
 	return cmd
 }
+
+// countingSink passes records on to a Sink and counts them.
+type countingSink struct {
+	zootour.Sink
+	n *zootour.Counts
+}
+
+func (c countingSink) Zoo(z zootour.Zoo) error       { c.n.Zoos++; return c.Sink.Zoo(z) }
+func (c countingSink) Animal(a zootour.Animal) error { c.n.Animals++; return c.Sink.Animal(a) }
+func (c countingSink) Visit(v zootour.Visit) error   { c.n.Visits++; return c.Sink.Visit(v) }

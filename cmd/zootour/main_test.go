@@ -354,7 +354,9 @@ func TestImportAnswersLikeTheTeachingModel(t *testing.T) {
 
 			// Export, then import into a fresh SQLite file: the files come back the same.
 			out1 := filepath.Join(t.TempDir(), "out1")
-			ok(t, db, "export", out1)
+			if out := ok(t, db, "export", out1); !strings.Contains(out, "exported 60 zoos, 600 animals, 20000 visits") {
+				t.Errorf("export said %q, want it to count what it wrote", out)
+			}
 			db2 := filepath.Join(t.TempDir(), "again.db")
 			ok(t, db2, "import", out1)
 			out2 := filepath.Join(t.TempDir(), "out2")
