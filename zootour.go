@@ -13,6 +13,7 @@ package zootour
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"strings"
 	"unicode"
@@ -171,44 +172,6 @@ func (u VisitUpdate) Apply(v Visit) (Visit, error) {
 	return v, v.Validate()
 }
 
-// Page selects a stretch of a listing ordered by ID: the records after the
-// ID After (0 for the start), at most Limit of them (0 for no limit).
-//
-// Listings are paged by key, not by offset, so that a page costs the same
-// wherever it starts, a cursor stays valid while records are added, and no
-// listing needs all its rows in memory at once: a caller that wants them all
-// asks page after page (see All).
-type Page struct {
-	After int64
-	Limit int
-}
-
-// Validate checks that the limit is not negative.
-func (p Page) Validate() error {
-	if p.Limit < 0 {
-		return Errorf(EINVALID, "limit must not be negative")
-	}
-	return nil
-}
-
-// Position is where a relationship listing stands: the date and ID of the
-// visit of the last entry seen. The zero Position is the start.
-type Position struct {
-	Date Date
-	ID   int64
-}
-
-// Less reports whether p comes before q in (date, ID) order.
-func (p Position) Less(q Position) bool {
-	if p.Date != q.Date {
-		return p.Date.Before(q.Date)
-	}
-	return p.ID < q.ID
-}
-
-// IsZero reports whether p is the start of a listing.
-func (p Position) IsZero() bool { return p == Position{} }
-
 // Query selects entries of a relationship listing (a zoo's visits or
 // animals, an animal's visits or zoos), which is ordered by the date, then
 // the ID, of each entry's visit.
@@ -251,7 +214,7 @@ type ZooAnimal struct {
 }
 
 // Position returns where e stands in its listing.
-func (e ZooAnimal) Position() Position { return Position{e.Date, e.VisitID} }
+func (e ZooAnimal) Position() Position { return Position{Date: e.Date, ID: e.VisitID} }
 
 // An AnimalZoo is one entry of an animal's zoos: the zoo, and the visit that
 // took the animal there.
@@ -262,10 +225,10 @@ type AnimalZoo struct {
 }
 
 // Position returns where e stands in its listing.
-func (e AnimalZoo) Position() Position { return Position{e.Date, e.VisitID} }
+func (e AnimalZoo) Position() Position { return Position{Date: e.Date, ID: e.VisitID} }
 
 // Position returns where v stands in a relationship listing.
-func (v Visit) Position() Position { return Position{v.Date, v.ID} }
+func (v Visit) Position() Position { return Position{Date: v.Date, ID: v.ID} }
 
 // Source supplies the records of an import, in order: every zoo, every
 // animal, then every visit. Each sequence may yield an error, which ends the
@@ -291,54 +254,37 @@ type Counts struct {
 	Visits  int64 `json:"visits"`
 }
 
-// Store keeps zoos, animals and visits. Every method is one transaction:
-// a method that fails changes nothing. Errors carry the codes EINVALID,
-// ENOTFOUND and ECONFLICT as documented; any other error is internal.
-// Every method that takes an ID answers EINVALID for an ID that is not
-// positive, and every listing answers EINVALID for a negative limit.
-// Implementations are safe for concurrent use.
-type Store interface {
-	// CreateZoo validates z, stores it with a new ID and returns it.
-	// EINVALID if a field is bad.
-	CreateZoo(ctx context.Context, z Zoo) (Zoo, error)
+// ZooReader reads zoos.
+type ZooReader interface {
 	// Zoo returns the zoo with the given ID. ENOTFOUND if there is none.
 	Zoo(ctx context.Context, id int64) (Zoo, error)
-	// UpdateZoo changes the fields set in u and returns the zoo.
-	// ENOTFOUND if there is no such zoo; EINVALID if a field is bad.
-	UpdateZoo(ctx context.Context, id int64, u ZooUpdate) (Zoo, error)
-	// DeleteZoo removes a zoo. ENOTFOUND if it does not exist; ECONFLICT if
-	// it has visits and cascade is false. With cascade its visits go too.
-	DeleteZoo(ctx context.Context, id int64, cascade bool) error
-	// Zoos lists zoos by ID.
-	Zoos(ctx context.Context, p Page) ([]Zoo, error)
+	// FindZoos lists the zoos that f selects, in its order. EINVALID for a
+	// bad filter.
+	FindZoos(ctx context.Context, f ZooFilter) ([]Zoo, error)
+}
 
-	// CreateAnimal validates a, stores it with a new ID and returns it.
-	CreateAnimal(ctx context.Context, a Animal) (Animal, error)
+// AnimalReader reads animals.
+type AnimalReader interface {
 	// Animal returns the animal with the given ID. ENOTFOUND if there is none.
 	Animal(ctx context.Context, id int64) (Animal, error)
-	// UpdateAnimal changes the fields set in u and returns the animal.
-	UpdateAnimal(ctx context.Context, id int64, u AnimalUpdate) (Animal, error)
-	// DeleteAnimal removes an animal; see DeleteZoo.
-	DeleteAnimal(ctx context.Context, id int64, cascade bool) error
-	// Animals lists animals by ID.
-	Animals(ctx context.Context, p Page) ([]Animal, error)
+	// FindAnimals lists the animals that f selects, in its order.
+	FindAnimals(ctx context.Context, f AnimalFilter) ([]Animal, error)
+}
 
-	// CreateVisit validates v, stores it with a new ID and returns it.
-	// EINVALID if a field is bad or the zoo or animal does not exist;
-	// ECONFLICT if the animal already has a visit on that date.
-	CreateVisit(ctx context.Context, v Visit) (Visit, error)
+// VisitReader reads visits.
+type VisitReader interface {
 	// Visit returns the visit with the given ID. ENOTFOUND if there is none.
 	Visit(ctx context.Context, id int64) (Visit, error)
-	// UpdateVisit changes the fields set in u and returns the visit, with
-	// the errors of CreateVisit and ENOTFOUND.
-	UpdateVisit(ctx context.Context, id int64, u VisitUpdate) (Visit, error)
-	// DeleteVisit removes a visit. ENOTFOUND if it does not exist.
-	DeleteVisit(ctx context.Context, id int64) error
-	// Visits lists every visit by ID.
-	Visits(ctx context.Context, p Page) ([]Visit, error)
+	// FindVisits lists the visits that f selects, in its order. A zoo or
+	// animal that does not exist selects no visit.
+	FindVisits(ctx context.Context, f VisitFilter) ([]Visit, error)
+}
 
-	// ZooVisits lists a zoo's visits by date, then ID. ENOTFOUND if there is
-	// no such zoo; EINVALID if the query is bad.
+// Relations lists the relationship through visits: a zoo's visits and
+// animals, an animal's visits and zoos. Each answers ENOTFOUND if there is
+// no such zoo or animal and EINVALID if the query is bad.
+type Relations interface {
+	// ZooVisits lists a zoo's visits by date, then ID.
 	ZooVisits(ctx context.Context, zooID int64, q Query) ([]Visit, error)
 	// ZooAnimals lists the animals of a zoo's visits, one entry per visit in
 	// the order of ZooVisits, or with q.Distinct one per animal at its first
@@ -348,14 +294,52 @@ type Store interface {
 	AnimalVisits(ctx context.Context, animalID int64, q Query) ([]Visit, error)
 	// AnimalZoos lists the zoos of an animal's visits, like ZooAnimals.
 	AnimalZoos(ctx context.Context, animalID int64, q Query) ([]AnimalZoo, error)
+}
 
-	// WhereWhen answers the questions derived from visits: stays, where an
-	// animal was on a date, who was at a zoo then, contacts, the census.
+// Reader is everything a store answers without changing anything: what
+// the pages, the API's GETs and the command line's listings need.
+type Reader interface {
+	ZooReader
+	AnimalReader
+	VisitReader
+	Relations
 	WhereWhen
-
 	// Counts returns how many zoos, animals and visits there are.
 	Counts(ctx context.Context) (Counts, error)
+}
 
+// Writer changes zoos, animals and visits, one record a call.
+type Writer interface {
+	// CreateZoo validates z, stores it with a new ID and returns it.
+	// EINVALID if a field is bad.
+	CreateZoo(ctx context.Context, z Zoo) (Zoo, error)
+	// UpdateZoo changes the fields set in u and returns the zoo.
+	// ENOTFOUND if there is no such zoo; EINVALID if a field is bad.
+	UpdateZoo(ctx context.Context, id int64, u ZooUpdate) (Zoo, error)
+	// DeleteZoo removes a zoo. ENOTFOUND if it does not exist; ECONFLICT if
+	// it has visits and cascade is false. With cascade its visits go too.
+	DeleteZoo(ctx context.Context, id int64, cascade bool) error
+
+	// CreateAnimal validates a, stores it with a new ID and returns it.
+	CreateAnimal(ctx context.Context, a Animal) (Animal, error)
+	// UpdateAnimal changes the fields set in u and returns the animal.
+	UpdateAnimal(ctx context.Context, id int64, u AnimalUpdate) (Animal, error)
+	// DeleteAnimal removes an animal; see DeleteZoo.
+	DeleteAnimal(ctx context.Context, id int64, cascade bool) error
+
+	// CreateVisit validates v, stores it with a new ID and returns it.
+	// EINVALID if a field is bad or the zoo or animal does not exist;
+	// ECONFLICT if the animal already has a visit on that date.
+	CreateVisit(ctx context.Context, v Visit) (Visit, error)
+	// UpdateVisit changes the fields set in u and returns the visit, with
+	// the errors of CreateVisit and ENOTFOUND.
+	UpdateVisit(ctx context.Context, id int64, u VisitUpdate) (Visit, error)
+	// DeleteVisit removes a visit. ENOTFOUND if it does not exist.
+	DeleteVisit(ctx context.Context, id int64) error
+}
+
+// Transfer moves whole stores in and out: what import and export need.
+type Transfer interface {
 	// Import adds the records of src with the IDs they carry, all or
 	// nothing. A record that is bad (an ID that is not positive included),
 	// refers to a record that does not exist or conflicts fails the import
@@ -366,20 +350,40 @@ type Store interface {
 	Import(ctx context.Context, src Source) error
 	// Export writes every record to dst from one consistent snapshot.
 	Export(ctx context.Context, dst Sink) error
+}
 
+// Store keeps zoos, animals and visits: every role at once, and Close.
+// Every method is one transaction: a method that fails changes nothing.
+// Errors carry the codes EINVALID, ENOTFOUND and ECONFLICT as documented;
+// any other error is internal. Every method that takes an ID answers
+// EINVALID for an ID that is not positive, and every listing answers
+// EINVALID for a negative limit. Implementations are safe for concurrent
+// use. A caller that needs less asks for less: the importer takes a
+// Transfer, the pages a Reader and a Writer.
+type Store interface {
+	Reader
+	Writer
+	Transfer
 	// Close releases the store's resources.
 	Close() error
 }
 
-// All returns every entry of a paged listing, fetching pages of size n by
-// calling fetch with the key after which each page starts. key returns the
-// key of an entry. It is how a caller walks a listing of any length with
-// only one page in memory at a time.
-func All[T, K any](n int, fetch func(after K) ([]T, error), key func(T) K) iter.Seq2[T, error] {
+// AllPageSize is the size of the pages All asks for.
+const AllPageSize = 500
+
+// All returns every entry of a paged listing, calling fetch for page after
+// page of AllPageSize entries, each starting after the cursor of the last
+// entry of the one before (key gives an entry's cursor). It is how a caller
+// walks a listing of any length with only one page in memory at a time. A
+// page longer than asked for is an error, not a silent stop.
+func All[T any](fetch func(after Cursor, limit int) ([]T, error), key func(T) Cursor) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
-		var after K
+		var after Cursor
 		for {
-			page, err := fetch(after)
+			page, err := fetch(after, AllPageSize)
+			if err == nil && len(page) > AllPageSize {
+				err = fmt.Errorf("zootour.All: a page of %d entries, asked for at most %d", len(page), AllPageSize)
+			}
 			if err != nil {
 				var zero T
 				yield(zero, err)
@@ -390,7 +394,7 @@ func All[T, K any](n int, fetch func(after K) ([]T, error), key func(T) K) iter.
 					return
 				}
 			}
-			if len(page) < n {
+			if len(page) < AllPageSize {
 				return
 			}
 			after = key(page[len(page)-1])

@@ -221,7 +221,7 @@ func TestQuery(t *testing.T) {
 
 func TestPosition(t *testing.T) {
 	d := zootour.MustDate
-	ps := []zootour.Position{{}, {d("2024-01-01"), 5}, {d("2024-01-01"), 6}, {d("2024-01-02"), 1}}
+	ps := []zootour.Position{{}, {Date: d("2024-01-01"), ID: 5}, {Date: d("2024-01-01"), ID: 6}, {Date: d("2024-01-02"), ID: 1}}
 	for i, p := range ps {
 		for j, q := range ps {
 			if got := p.Less(q); got != (i < j) {
@@ -233,7 +233,7 @@ func TestPosition(t *testing.T) {
 		t.Error("IsZero wrong")
 	}
 	v := zootour.Visit{ID: 9, Date: d("2024-01-01")}
-	if v.Position() != (zootour.Position{d("2024-01-01"), 9}) {
+	if v.Position() != (zootour.Position{Date: d("2024-01-01"), ID: 9}) {
 		t.Errorf("Visit.Position = %+v", v.Position())
 	}
 	za := zootour.ZooAnimal{VisitID: 9, Date: d("2024-01-01")}
@@ -276,56 +276,124 @@ func TestJSONShapes(t *testing.T) {
 }
 
 func TestAll(t *testing.T) {
-	items := []int{1, 2, 3, 4, 5, 6, 7}
-	fetches := 0
-	fetch := func(n int) func(after int) ([]int, error) {
-		return func(after int) ([]int, error) {
-			fetches++
-			i, _ := slices.BinarySearch(items, after+1)
-			return items[i:min(i+n, len(items))], nil
-		}
+	n := zootour.AllPageSize
+	var items []int64
+	for i := range 2*n + 7 {
+		items = append(items, int64(3*i+1))
 	}
-	for n := 1; n <= 8; n++ {
-		fetches = 0
-		var got []int
-		for v, err := range zootour.All(n, fetch(n), func(v int) int { return v }) {
-			if err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, v)
+	fetches := 0
+	fetch := func(after zootour.Cursor, limit int) ([]int64, error) {
+		fetches++
+		if limit != n {
+			t.Fatalf("All asked for a page of %d, want %d", limit, n)
 		}
-		if !slices.Equal(got, items) {
-			t.Errorf("All with pages of %d = %v", n, got)
+		i, _ := slices.BinarySearch(items, after.ID+1)
+		return items[i:min(i+limit, len(items))], nil
+	}
+	key := func(v int64) zootour.Cursor { return zootour.Cursor{ID: v} }
+	var got []int64
+	for v, err := range zootour.All(fetch, key) {
+		if err != nil {
+			t.Fatal(err)
 		}
-		if want := len(items)/n + 1; fetches != want {
-			t.Errorf("All with pages of %d fetched %d pages, want %d", n, fetches, want)
-		}
+		got = append(got, v)
+	}
+	if !slices.Equal(got, items) {
+		t.Errorf("All = %d items, want %d", len(got), len(items))
+	}
+	if fetches != 3 {
+		t.Errorf("All fetched %d pages, want 3", fetches)
 	}
 	// Breaking off stops fetching.
 	fetches = 0
-	for v := range zootour.All(2, fetch(2), func(v int) int { return v }) {
-		if v == 3 {
+	for v := range zootour.All(fetch, key) {
+		if v == items[n+1] {
 			break
 		}
 	}
 	if fetches != 2 {
-		t.Errorf("All fetched %d pages for the first three items, want 2", fetches)
+		t.Errorf("All fetched %d pages for the first %d items, want 2", fetches, n+2)
 	}
 	// An error ends the walk.
 	boom := errors.New("boom")
 	calls := 0
-	for _, err := range zootour.All(2, func(after int) ([]int, error) {
+	for _, err := range zootour.All(func(after zootour.Cursor, limit int) ([]int64, error) {
 		calls++
-		if after > 0 {
+		if !after.IsZero() {
 			return nil, boom
 		}
-		return []int{1, 2}, nil
-	}, func(v int) int { return v }) {
+		return items[:limit], nil
+	}, key) {
 		if err != nil && !errors.Is(err, boom) {
 			t.Errorf("All yielded %v", err)
 		}
 	}
 	if calls != 2 {
 		t.Errorf("All fetched %d times, want 2 (then the error)", calls)
+	}
+	// A page longer than asked for is an error, not a silent stop or a
+	// skipped entry.
+	var errs int
+	for _, err := range zootour.All(func(zootour.Cursor, int) ([]int64, error) { return items, nil }, key) {
+		if err != nil {
+			errs++
+		}
+	}
+	if errs != 1 {
+		t.Errorf("a page too long gave %d errors, want 1", errs)
+	}
+}
+
+func TestCursorText(t *testing.T) {
+	for _, c := range []zootour.Cursor{
+		{},
+		{ID: 1},
+		{ID: 1<<63 - 1},
+		{Date: zootour.MaxDate, ID: 1 << 62},
+		{Date: zootour.MinDate, ID: 7, Text: "Zürich: a zoo, with \"quotes\""},
+		{ID: 3, Text: strings.Repeat("é", 200)},
+	} {
+		text := c.String()
+		if strings.ContainsAny(text, "+/=?&%# ") {
+			t.Errorf("cursor %+v is %q, not URL-safe", c, text)
+		}
+		got, err := zootour.ParseCursor(text)
+		if err != nil || got != c {
+			t.Errorf("ParseCursor(%q) = %+v, %v; want %+v", text, got, err, c)
+		}
+	}
+	for _, bad := range []string{"!!", "M", "bm9jb2xvbg", "_____", "AAAA\xff"} {
+		if _, err := zootour.ParseCursor(bad); zootour.ErrorCode(err) != zootour.EINVALID {
+			t.Errorf("ParseCursor(%q) = %v, want invalid", bad, err)
+		}
+	}
+}
+
+func TestParseSearchAndSort(t *testing.T) {
+	for _, bad := range []string{"", "   ", "\xff", strings.Repeat("x", 201), "a b c d e f g h i"} {
+		if _, err := zootour.ParseSearch(bad); zootour.ErrorCode(err) != zootour.EINVALID {
+			t.Errorf("ParseSearch(%q) = %v, want invalid", bad, err)
+		}
+	}
+	if q := zootour.MustSearch("  Ada \t hippo "); q.String() != "Ada hippo" || len(q.Words()) != 2 {
+		t.Errorf("MustSearch = %q", q)
+	}
+	for _, ok := range []string{"", "id", "name", "-name"} {
+		if _, err := zootour.ParseSort(ok, zootour.Sorts("zoo")); err != nil {
+			t.Errorf("ParseSort(%q) = %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"date", "Name", "-id", "name "} {
+		if _, err := zootour.ParseSort(bad, zootour.Sorts("animal")); err == nil || !strings.Contains(err.Error(), "sort") {
+			t.Errorf("ParseSort(%q) = %v, want an error naming sort", bad, err)
+		}
+	}
+	if _, err := zootour.ParseSort("-date", zootour.Sorts("visit")); err != nil {
+		t.Error(err)
+	}
+	for id, want := range map[string]bool{"1": true, "9223372036854775807": true, "0": false, "01": false, "-1": false, "9223372036854775808": false, "x": false} {
+		if _, ok := zootour.SearchID(id); ok != want {
+			t.Errorf("SearchID(%q) = %v, want %v", id, ok, want)
+		}
 	}
 }

@@ -5,18 +5,17 @@ import (
 	"strings"
 
 	"github.com/zootour/zootour"
-	"github.com/zootour/zootour/memory"
 	"github.com/zootour/zootour/postgres"
 	"github.com/zootour/zootour/sqlite"
 )
 
-// Open returns the store that dsn names: "memory:" for an in-memory store,
+// Open returns the store that dsn names: "memory:" for an in-memory SQLite database,
 // a postgres:// or postgresql:// URL for PostgreSQL, and anything else is
 // the path of a SQLite database file, created if it does not exist.
 func Open(ctx context.Context, dsn string) (zootour.Store, error) {
 	switch {
 	case dsn == "memory:":
-		return memory.New(), nil
+		return sqlite.Open(ctx, sqlite.Memory)
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		return postgres.Open(ctx, dsn)
 	case dsn == "":

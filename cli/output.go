@@ -14,7 +14,6 @@ import (
 
 // pageSize is how many records a listing fetches at a time: the command
 // line streams listings page by page, so memory does not grow with them.
-const pageSize = 1000
 
 // columns says how to print one kind of record as a table row.
 type columns[T any] struct {
@@ -114,7 +113,7 @@ func writeTable[T any](w io.Writer, c columns[T], seq iter.Seq2[T, error]) error
 			return err
 		}
 		writeRow(tw, c.row(v))
-		if n++; n%pageSize == 0 {
+		if n++; n%zootour.AllPageSize == 0 {
 			if err := tw.Flush(); err != nil {
 				return err
 			}
@@ -140,18 +139,11 @@ func writeRow(w io.Writer, cells []string) {
 	io.WriteString(w, "\n")
 }
 
-// byID walks a listing ordered by ID, a page at a time.
-func byID[T any](list func(zootour.Page) ([]T, error), key func(T) int64) iter.Seq2[T, error] {
-	return zootour.All(pageSize,
-		func(after int64) ([]T, error) { return list(zootour.Page{After: after, Limit: pageSize}) },
-		key)
-}
-
 // byPosition walks a relationship listing, a page at a time.
 func byPosition[T interface{ Position() zootour.Position }](q zootour.Query, list func(zootour.Query) ([]T, error)) iter.Seq2[T, error] {
-	return zootour.All(pageSize,
-		func(after zootour.Position) ([]T, error) {
-			q.After, q.Limit = after, pageSize
+	return zootour.All(
+		func(after zootour.Cursor, limit int) ([]T, error) {
+			q.After, q.Limit = after, limit
 			return list(q)
 		},
 		T.Position)

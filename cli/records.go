@@ -8,10 +8,6 @@ import (
 	"github.com/zootour/zootour"
 )
 
-func zooKey(z zootour.Zoo) int64       { return z.ID }
-func animalKey(a zootour.Animal) int64 { return a.ID }
-func visitKey(v zootour.Visit) int64   { return v.ID }
-
 func (a *app) zooCommand() *cobra.Command {
 	var name, location string
 	add := a.command("add --name N --location L", "add a zoo and print it", nil,
@@ -38,9 +34,7 @@ func (a *app) zooCommand() *cobra.Command {
 	var visits, animals zootour.Query
 	return group("zoo", "zoos, their visits and their animals",
 		add,
-		a.command("list", "list every zoo", nil, func(ctx context.Context, s zootour.Store, _ []string) error {
-			return printList(a.env.Stdout, a.asJSON, zooColumns, byID(func(p zootour.Page) ([]zootour.Zoo, error) { return s.Zoos(ctx, p) }, zooKey))
-		}),
+		a.zooListCommand(),
 		a.showCommand("zoo", func(ctx context.Context, s zootour.Store, id int64) error {
 			z, err := s.Zoo(ctx, id)
 			return printResult(a, zooColumns, z, err)
@@ -90,9 +84,7 @@ func (a *app) animalCommand() *cobra.Command {
 	var visits, zoos zootour.Query
 	return group("animal", "animals, their visits and their zoos",
 		add,
-		a.command("list", "list every animal", nil, func(ctx context.Context, s zootour.Store, _ []string) error {
-			return printList(a.env.Stdout, a.asJSON, animalColumns, byID(func(p zootour.Page) ([]zootour.Animal, error) { return s.Animals(ctx, p) }, animalKey))
-		}),
+		a.animalListCommand(),
 		a.showCommand("animal", func(ctx context.Context, s zootour.Store, id int64) error {
 			an, err := s.Animal(ctx, id)
 			return printResult(a, animalColumns, an, err)
@@ -150,9 +142,7 @@ func (a *app) visitCommand() *cobra.Command {
 
 	return group("visit", "visits: an animal at a zoo on a date",
 		add,
-		a.command("list", "list every visit by ID", nil, func(ctx context.Context, s zootour.Store, _ []string) error {
-			return printList(a.env.Stdout, a.asJSON, visitColumns, byID(func(p zootour.Page) ([]zootour.Visit, error) { return s.Visits(ctx, p) }, visitKey))
-		}),
+		a.visitListCommand(),
 		a.showCommand("visit", func(ctx context.Context, s zootour.Store, id int64) error {
 			v, err := s.Visit(ctx, id)
 			return printResult(a, visitColumns, v, err)

@@ -69,9 +69,11 @@ func parseOn(s string) (zootour.Date, error) {
 func (a *app) itineraryCommand() *cobra.Command {
 	return a.idCommand("itinerary ID", "list an animal's stays: its visits with consecutive visits to one zoo merged", "animal",
 		func(ctx context.Context, s zootour.Store, animal int64) error {
-			return printList(a.env.Stdout, a.asJSON, stayColumns, zootour.All(pageSize,
-				func(after zootour.Date) ([]zootour.Stay, error) { return s.AnimalStays(ctx, animal, after, pageSize) },
-				func(st zootour.Stay) zootour.Date { return st.From }))
+			return printList(a.env.Stdout, a.asJSON, stayColumns, zootour.All(
+				func(after zootour.Cursor, limit int) ([]zootour.Stay, error) {
+					return s.AnimalStays(ctx, animal, zootour.StayQuery{After: after, Limit: limit})
+				},
+				zootour.Stay.Cursor))
 		})
 }
 
@@ -100,20 +102,35 @@ func (a *app) whereCommand() *cobra.Command {
 }
 
 func (a *app) presentCommand() *cobra.Command {
-	var on string
-	c := a.idCommand("present ID [--on DATE]", "list the animals at a zoo on a date", "zoo",
+	var on, from, to string
+	c := a.idCommand("present ID [--on DATE | --from DATE --to DATE]", "list the animals at a zoo on a date, or every stay there during a window", "zoo",
 		func(ctx context.Context, s zootour.Store, zoo int64) error {
-			d, err := parseOn(on)
-			if err != nil {
+			var q zootour.PresentQuery
+			var err error
+			if q.From, err = parseDateFlag("from", from); err != nil {
 				return err
 			}
-			return printList(a.env.Stdout, a.asJSON, presenceColumns, zootour.All(pageSize,
-				func(after zootour.Position) ([]zootour.Presence, error) {
-					return s.ZooPresent(ctx, zoo, d, after, pageSize)
+			if q.To, err = parseDateFlag("to", to); err != nil {
+				return err
+			}
+			if on != "" || (from == "" && to == "") {
+				if q.On, err = parseOn(on); err != nil {
+					return err
+				}
+			}
+			if err := q.Validate(); err != nil {
+				return err
+			}
+			return printList(a.env.Stdout, a.asJSON, presenceColumns, zootour.All(
+				func(after zootour.Cursor, limit int) ([]zootour.Presence, error) {
+					q.After, q.Limit = after, limit
+					return s.ZooPresent(ctx, zoo, q)
 				},
 				zootour.Presence.Position))
 		})
 	onFlag(c, &on)
+	c.Flags().StringVar(&from, "from", "", "the window's first day, with --to: every stay that overlaps it")
+	c.Flags().StringVar(&to, "to", "", "the window's last day, with --from")
 	return c
 }
 
@@ -132,12 +149,12 @@ func (a *app) contactsCommand() *cobra.Command {
 			if err := q.Validate(); err != nil {
 				return err
 			}
-			return printList(a.env.Stdout, a.asJSON, contactColumns, zootour.All(pageSize,
-				func(after int64) ([]zootour.Contact, error) {
-					q.After, q.Limit = after, pageSize
+			return printList(a.env.Stdout, a.asJSON, contactColumns, zootour.All(
+				func(after zootour.Cursor, limit int) ([]zootour.Contact, error) {
+					q.After, q.Limit = after, limit
 					return s.AnimalContacts(ctx, animal, q)
 				},
-				func(c zootour.Contact) int64 { return c.ID }))
+				zootour.Contact.Cursor))
 		})
 	c.Flags().StringVar(&from, "from", "", "only overlaps with a day on or after this date")
 	c.Flags().StringVar(&to, "to", "", "only overlaps with a day on or before this date")
@@ -152,9 +169,11 @@ func (a *app) censusCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return printList(a.env.Stdout, a.asJSON, censusColumns, zootour.All(pageSize,
-				func(after zootour.CensusKey) ([]zootour.CensusRow, error) { return s.Census(ctx, d, after, pageSize) },
-				zootour.CensusRow.Key))
+			return printList(a.env.Stdout, a.asJSON, censusColumns, zootour.All(
+				func(after zootour.Cursor, limit int) ([]zootour.CensusRow, error) {
+					return s.Census(ctx, zootour.CensusQuery{On: d, After: after, Limit: limit})
+				},
+				zootour.CensusRow.Cursor))
 		})
 	onFlag(c, &on)
 	return c

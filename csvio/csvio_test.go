@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/zootour/zootour"
-	"github.com/zootour/zootour/memory"
 	"github.com/zootour/zootour/sqlite"
 )
 
@@ -21,7 +20,6 @@ import (
 // what csvio adds: the file, the line and the code.
 var stores = map[string]func(testing.TB) zootour.Store{
 	"fake":   func(testing.TB) zootour.Store { return newFake() },
-	"memory": func(testing.TB) zootour.Store { return memory.New() },
 	"sqlite": func(tb testing.TB) zootour.Store {
 		s, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "zootour.db"))
 		if err != nil {

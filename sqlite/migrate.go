@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/zootour/zootour/internal/findsql"
 )
 
 //go:embed migrations/*.sql
@@ -102,9 +104,43 @@ func migrate(ctx context.Context, db *sql.DB, path string) error {
 		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 			return fmt.Errorf("migration %s: %w", m.name, err)
 		}
+		if fill := backfills[m.version]; fill != nil {
+			if err := fill(ctx, tx); err != nil {
+				return fmt.Errorf("migration %s: %w", m.name, err)
+			}
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version) VALUES (?)`, m.version); err != nil {
 			return err
 		}
 	}
 	return tx.Commit()
+}
+
+// backfills are the steps of a migration that SQL cannot take: after the
+// migration of that version, they fill what it added for the rows there are.
+var backfills = map[int]func(context.Context, *sql.Tx) error{
+	2: func(ctx context.Context, tx *sql.Tx) error {
+		if err := rekey(ctx, tx, zoos); err != nil {
+			return err
+		}
+		return rekey(ctx, tx, animals)
+	},
+}
+
+// rekey writes the derived keys and words of every record of kind k again.
+func rekey[T any](ctx context.Context, tx *sql.Tx, k kind[T]) error {
+	rows, err := scanAll(ctx, tx, findsql.Query{SQL: `SELECT ` + k.table.Cols + ` FROM ` + k.table.Name + ` AS r ORDER BY r.id`}, k.fields)
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		id := k.id(r)
+		if _, err := tx.ExecContext(ctx, k.update, append(k.values(r), id)...); err != nil {
+			return err
+		}
+		if err := k.index(ctx, tx, id, r); err != nil {
+			return err
+		}
+	}
+	return nil
 }

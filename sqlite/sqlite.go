@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"runtime"
+	"sync/atomic"
 
 	"github.com/zootour/zootour"
 	moderncsqlite "modernc.org/sqlite"
@@ -29,6 +30,12 @@ type Store struct {
 	reader *sql.DB // query_only connections for reads
 
 	listings *listings // prepared on reader
+
+	// pin holds an in-memory database open: SQLite frees it when its last
+	// connection closes.
+	pin *sql.Conn
+
+	oneByOne bool // imports visits one by one, never the fast way (tests)
 }
 
 // pragmas are set on every connection of both pools: foreign_keys is per
@@ -62,6 +69,14 @@ func dsn(path string, extra ...string) string {
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 }
 
+// Memory is the path that Open takes for a database kept in memory, gone
+// when the store closes.
+const Memory = ":memory:"
+
+// memories numbers the in-memory databases of this process: each store
+// gets its own, shared by its connections through SQLite's memdb VFS.
+var memories atomic.Int64
+
 // Open opens the zootour database at path, creating the file if there is
 // none, and brings its schema up to date. It refuses a file that is not a
 // SQLite database, a SQLite database that is not zootour's, and one whose
@@ -75,19 +90,34 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
+	var vfs []string
+	if path == Memory {
+		abs = fmt.Sprintf("/zootour-memory-%d", memories.Add(1))
+		vfs = []string{"vfs", "memdb"}
+	}
 	// BEGIN IMMEDIATE takes the write lock at once, so a transaction never
 	// has to upgrade a read lock, which is where SQLITE_BUSY comes from.
-	writer, err := sql.Open("sqlite", dsn(abs, "_txlock", "immediate"))
+	writer, err := sql.Open("sqlite", dsn(abs, append(vfs, "_txlock", "immediate")...))
 	if err != nil {
 		return nil, err
 	}
 	writer.SetMaxOpenConns(1)
+	var pin *sql.Conn
+	if path == Memory {
+		// The reader pool's connections come and go; this one keeps the
+		// database alive until Close.
+		if pin, err = writer.Conn(ctx); err != nil {
+			writer.Close()
+			return nil, fmt.Errorf("sqlite: %w", err)
+		}
+		writer.SetMaxOpenConns(2)
+	}
 	if err := migrate(ctx, writer, path); err != nil {
 		writer.Close()
 		return nil, openError(path, err)
 	}
 
-	reader, err := sql.Open("sqlite", dsn(abs, "_query_only", "1"))
+	reader, err := sql.Open("sqlite", dsn(abs, append(vfs, "_query_only", "1")...))
 	if err != nil {
 		writer.Close()
 		return nil, err
@@ -101,7 +131,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		writer.Close()
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
-	return &Store{writer: writer, reader: reader, listings: l}, nil
+	return &Store{writer: writer, reader: reader, listings: l, pin: pin}, nil
 }
 
 // openError explains a failure to open path.
@@ -114,7 +144,11 @@ func openError(path string, err error) error {
 
 // Close closes both connection pools.
 func (s *Store) Close() error {
-	return errors.Join(s.listings.close(), s.reader.Close(), s.writer.Close())
+	var unpin error
+	if s.pin != nil {
+		unpin = s.pin.Close()
+	}
+	return errors.Join(s.listings.close(), s.reader.Close(), unpin, s.writer.Close())
 }
 
 // SQLite extended result codes that the store turns into domain errors.

@@ -65,7 +65,7 @@ func TestOpenAppliesMigrations(t *testing.T) {
 	if err := rawDB(t, path).QueryRow(`SELECT max(version) FROM schema_migrations`).Scan(&version); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := version, 1; got != want {
+	if got, want := version, 2; got != want {
 		t.Fatalf("schema version %d, want %d", got, want)
 	}
 }
@@ -110,7 +110,7 @@ func TestNewerSchemaRefused(t *testing.T) {
 	if err == nil {
 		t.Fatal("opened a database with a newer schema")
 	}
-	for _, want := range []string{"version 99", "version 1 "} {
+	for _, want := range []string{"version 99", "version 2 "} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not mention %q", err, want)
 		}
@@ -235,7 +235,7 @@ func TestErrors(t *testing.T) {
 	}
 	_, err = s.ZooAnimals(ctx, z.ID, zootour.Query{From: d2, To: d})
 	wantCode(t, err, zootour.EINVALID)
-	_, err = s.Zoos(ctx, zootour.Page{Limit: -1})
+	_, err = s.FindZoos(ctx, zootour.ZooFilter{Limit: -1})
 	wantCode(t, err, zootour.EINVALID)
 
 	wantCode(t, s.DeleteZoo(ctx, z.ID, false), zootour.ECONFLICT)
@@ -365,7 +365,7 @@ func TestImportAllOrNothing(t *testing.T) {
 				WHERE type = 'index' AND tbl_name = 'visits'`).Scan(&indexes); err != nil {
 				t.Fatal(err)
 			}
-			if got, want := indexes, 3; got != want {
+			if got, want := indexes, 4; got != want {
 				t.Errorf("after a failed import visits has %d indexes, want %d", got, want)
 			}
 		})
@@ -568,9 +568,9 @@ func TestPagesByID(t *testing.T) {
 	ctx := context.Background()
 	s, m := randomStore(t, 3)
 	var got []zootour.Visit
-	for v, err := range zootour.All(7, func(after int64) ([]zootour.Visit, error) {
-		return s.Visits(ctx, zootour.Page{After: after, Limit: 7})
-	}, func(v zootour.Visit) int64 { return v.ID }) {
+	for v, err := range zootour.All(func(after zootour.Cursor, limit int) ([]zootour.Visit, error) {
+		return s.FindVisits(ctx, zootour.VisitFilter{After: after, Limit: limit})
+	}, func(v zootour.Visit) zootour.Cursor { return zootour.Cursor{ID: v.ID} }) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -579,7 +579,7 @@ func TestPagesByID(t *testing.T) {
 	if got, want := len(got), len(m.Visits); got != want {
 		t.Fatalf("paged through %d visits, want %d", got, want)
 	}
-	zoos, err := s.Zoos(ctx, zootour.Page{After: 2, Limit: 3})
+	zoos, err := s.FindZoos(ctx, zootour.ZooFilter{After: zootour.Cursor{ID: 2}, Limit: 3})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"iter"
 
 	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/textkey"
 )
 
 // Import adds the records of src with the IDs they carry, in one
@@ -43,30 +45,37 @@ func (s *Store) Import(ctx context.Context, src zootour.Source) error {
 		return internal(err)
 	}
 	defer tx.Rollback()
-	if err := importZoos(ctx, tx, src); err != nil {
+	if err := importRecords(ctx, tx, zoos, "zoos", src.Zoos); err != nil {
 		return err
 	}
-	if err := importAnimals(ctx, tx, src); err != nil {
+	if err := importRecords(ctx, tx, animals, "animals", src.Animals); err != nil {
 		return err
 	}
-	if err := importVisits(ctx, tx, src); err != nil {
+	if err := importVisits(ctx, tx, src, !s.oneByOne); err != nil {
 		return err
 	}
 	return internal(tx.Commit())
 }
 
-func importZoos(ctx context.Context, tx *sql.Tx, src zootour.Source) error {
-	if src.Zoos == nil {
+// importRecords inserts the zoos or animals of an import with their IDs,
+// keys and words. kindName names the file ("zoos") in a RecordError.
+func importRecords[T any](ctx context.Context, tx *sql.Tx, k kind[T], kindName string, seq iter.Seq2[T, error]) error {
+	if seq == nil {
 		return nil
 	}
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO zoos (id, name, location) VALUES (?, ?, ?)`)
+	stmt, err := tx.PrepareContext(ctx, k.insert)
 	if err != nil {
 		return internal(err)
 	}
 	defer stmt.Close()
+	words, err := tx.PrepareContext(ctx, `INSERT INTO `+k.table.Words+` (word, `+k.table.Owner+`) VALUES (?, ?)`)
+	if err != nil {
+		return internal(err)
+	}
+	defer words.Close()
 	rowCtx := context.WithoutCancel(ctx)
 	n := 0
-	for z, err := range src.Zoos {
+	for r, err := range seq {
 		if err != nil {
 			return err
 		}
@@ -74,54 +83,24 @@ func importZoos(ctx context.Context, tx *sql.Tx, src zootour.Source) error {
 		if n%1024 == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
-		fail := func(err error) error { return &zootour.RecordError{Kind: "zoos", Record: n, Err: err} }
-		if err := zootour.CheckID("id", z.ID); err != nil {
+		fail := func(err error) error { return &zootour.RecordError{Kind: kindName, Record: n, Err: err} }
+		id := k.id(r)
+		if err := zootour.CheckID("id", id); err != nil {
 			return fail(err)
 		}
-		if err := z.Validate(); err != nil {
+		if err := k.validate(&r); err != nil {
 			return fail(err)
 		}
-		if _, err := stmt.ExecContext(rowCtx, z.ID, z.Name, z.Location); err != nil {
+		if _, err := stmt.ExecContext(rowCtx, append([]any{id}, k.values(r)...)...); err != nil {
 			if sqliteCode(err) == codePrimaryKey {
-				return fail(zootour.IDTaken("zoo", z.ID))
+				return fail(zootour.IDTaken(k.name, id))
 			}
 			return fail(constraintError(err))
 		}
-	}
-	return nil
-}
-
-func importAnimals(ctx context.Context, tx *sql.Tx, src zootour.Source) error {
-	if src.Animals == nil {
-		return nil
-	}
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO animals (id, name, species) VALUES (?, ?, ?)`)
-	if err != nil {
-		return internal(err)
-	}
-	defer stmt.Close()
-	rowCtx := context.WithoutCancel(ctx)
-	n := 0
-	for a, err := range src.Animals {
-		if err != nil {
-			return err
-		}
-		n++
-		if n%1024 == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
-		fail := func(err error) error { return &zootour.RecordError{Kind: "animals", Record: n, Err: err} }
-		if err := zootour.CheckID("id", a.ID); err != nil {
-			return fail(err)
-		}
-		if err := a.Validate(); err != nil {
-			return fail(err)
-		}
-		if _, err := stmt.ExecContext(rowCtx, a.ID, a.Name, a.Species); err != nil {
-			if sqliteCode(err) == codePrimaryKey {
-				return fail(zootour.IDTaken("animal", a.ID))
+		for _, w := range textkey.Words(k.texts(r)...) {
+			if _, err := words.ExecContext(rowCtx, []byte(w), id); err != nil {
+				return internal(err)
 			}
-			return fail(constraintError(err))
 		}
 	}
 	return nil
@@ -132,33 +111,24 @@ func importAnimals(ctx context.Context, tx *sql.Tx, src zootour.Source) error {
 // as they are read.
 func (s *Store) Export(ctx context.Context, dst zootour.Sink) error {
 	return s.read(ctx, func(tx *sql.Tx) error {
-		err := each(ctx, tx, `SELECT id, name, location FROM zoos ORDER BY id`, func(rows *sql.Rows) error {
-			var z zootour.Zoo
-			if err := rows.Scan(&z.ID, &z.Name, &z.Location); err != nil {
-				return internal(err)
-			}
-			return dst.Zoo(z)
-		})
-		if err != nil {
+		if err := exportAll(ctx, tx, `SELECT `+zoos.table.Cols+` FROM zoos AS r ORDER BY r.id`, zoos.fields, dst.Zoo); err != nil {
 			return err
 		}
-		err = each(ctx, tx, `SELECT id, name, species FROM animals ORDER BY id`, func(rows *sql.Rows) error {
-			var a zootour.Animal
-			if err := rows.Scan(&a.ID, &a.Name, &a.Species); err != nil {
-				return internal(err)
-			}
-			return dst.Animal(a)
-		})
-		if err != nil {
+		if err := exportAll(ctx, tx, `SELECT `+animals.table.Cols+` FROM animals AS r ORDER BY r.id`, animals.fields, dst.Animal); err != nil {
 			return err
 		}
-		return each(ctx, tx, `SELECT id, date, zoo_id, animal_id FROM visits ORDER BY id`, func(rows *sql.Rows) error {
-			var v zootour.Visit
-			if err := rows.Scan(&v.ID, &v.Date, &v.ZooID, &v.AnimalID); err != nil {
-				return internal(err)
-			}
-			return dst.Visit(v)
-		})
+		return exportAll(ctx, tx, `SELECT `+visitCols+` FROM visits AS v ORDER BY v.id`, visitFields, dst.Visit)
+	})
+}
+
+// exportAll hands each row of query to put as it is read.
+func exportAll[T any](ctx context.Context, tx *sql.Tx, query string, fields func(*T) []any, put func(T) error) error {
+	return each(ctx, tx, query, func(rows *sql.Rows) error {
+		var r T
+		if err := rows.Scan(fields(&r)...); err != nil {
+			return internal(err)
+		}
+		return put(r)
 	})
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/internal/findsql"
 )
 
 // CreateVisit validates v, checks that its zoo and animal exist and that
@@ -84,20 +85,25 @@ func (s *Store) DeleteVisit(ctx context.Context, id int64) error {
 	})
 }
 
-// Visits lists every visit by ID.
-func (s *Store) Visits(ctx context.Context, p zootour.Page) ([]zootour.Visit, error) {
-	n, err := pageLimit(p)
-	if err != nil {
+// FindVisits lists the visits that f selects.
+func (s *Store) FindVisits(ctx context.Context, f zootour.VisitFilter) ([]zootour.Visit, error) {
+	if err := f.Validate(); err != nil {
 		return nil, err
 	}
+	q := findsql.Visits("?", visitCols, f)
 	var visits []zootour.Visit
-	err = s.read(ctx, func(tx *sql.Tx) error {
-		visits, err = queryVisits(ctx, tx,
-			`SELECT id, date, zoo_id, animal_id FROM visits WHERE id > ? ORDER BY id LIMIT ?`, p.After, n)
+	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+		visits, err = scanAll(ctx, tx, q, visitFields)
 		return err
 	})
 	return visits, err
 }
+
+// visitCols and visitFields are how every listing of whole visits reads
+// them.
+const visitCols = "v.id, v.date, v.zoo_id, v.animal_id"
+
+func visitFields(v *zootour.Visit) []any { return []any{&v.ID, &v.Date, &v.ZooID, &v.AnimalID} }
 
 // Counts returns how many zoos, animals and visits there are.
 func (s *Store) Counts(ctx context.Context) (zootour.Counts, error) {
@@ -153,22 +159,4 @@ func findVisit(ctx context.Context, tx *sql.Tx, id int64) (zootour.Visit, error)
 		return zootour.Visit{}, zootour.NotFound("visit", id)
 	}
 	return v, internal(err)
-}
-
-// queryVisits runs a query whose rows are (id, date, zoo_id, animal_id).
-func queryVisits(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]zootour.Visit, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, internal(err)
-	}
-	defer rows.Close()
-	var visits []zootour.Visit
-	for rows.Next() {
-		var v zootour.Visit
-		if err := rows.Scan(&v.ID, &v.Date, &v.ZooID, &v.AnimalID); err != nil {
-			return nil, internal(err)
-		}
-		visits = append(visits, v)
-	}
-	return visits, internal(rows.Err())
 }

@@ -45,11 +45,11 @@ func BenchmarkWhereWhen(b *testing.B) {
 		ask  func() error
 	}{
 		{"AnimalVisits", func() error { _, err := s.AnimalVisits(ctx, animal(), zootour.Query{}); return err }},
-		{"AnimalStays", func() error { _, err := s.AnimalStays(ctx, animal(), zootour.Date{}, 0); return err }},
+		{"AnimalStays", func() error { _, err := s.AnimalStays(ctx, animal(), zootour.StayQuery{Limit: 0}); return err }},
 		{"AnimalWhere", func() error { _, err := s.AnimalWhere(ctx, animal(), date()); return err }},
-		{"ZooPresent", func() error { _, err := s.ZooPresent(ctx, zoo(), date(), zootour.Position{}, 100); return err }},
+		{"ZooPresent", func() error { _, err := s.ZooPresent(ctx, zoo(), zootour.PresentQuery{On: date(), Limit: 100}); return err }},
 		{"ZooPresentBusy", func() error {
-			_, err := s.ZooPresent(ctx, busyZoo, date(), zootour.Position{}, 100)
+			_, err := s.ZooPresent(ctx, busyZoo, zootour.PresentQuery{On: date(), Limit: 100})
 			return err
 		}},
 		{"AnimalContacts", func() error {
@@ -60,7 +60,7 @@ func BenchmarkWhereWhen(b *testing.B) {
 			_, err := s.AnimalContacts(ctx, busyAnimal, zootour.ContactQuery{Limit: 100})
 			return err
 		}},
-		{"Census", func() error { _, err := s.Census(ctx, date(), zootour.CensusKey{}, 100); return err }},
+		{"Census", func() error { _, err := s.Census(ctx, zootour.CensusQuery{On: date(), Limit: 100}); return err }},
 	}
 	for _, q := range questions {
 		b.Run(q.name, func(b *testing.B) {

@@ -207,17 +207,17 @@ func TestWhereWhenMatchesTeaching(t *testing.T) {
 func pagedStays(t *testing.T, s *sqlite.Store, id int64) []zootour.Stay {
 	t.Helper()
 	return paged(t, 2,
-		func(after zootour.Date, limit int) ([]zootour.Stay, error) {
-			return s.AnimalStays(context.Background(), id, after, limit)
+		func(after zootour.Cursor, limit int) ([]zootour.Stay, error) {
+			return s.AnimalStays(context.Background(), id, zootour.StayQuery{After: after, Limit: limit})
 		},
-		func(st zootour.Stay) zootour.Date { return st.From })
+		zootour.Stay.Cursor)
 }
 
 func pagedPresent(t *testing.T, s *sqlite.Store, zoo int64, on zootour.Date) []zootour.Presence {
 	t.Helper()
 	return paged(t, 3,
-		func(after zootour.Position, limit int) ([]zootour.Presence, error) {
-			return s.ZooPresent(context.Background(), zoo, on, after, limit)
+		func(after zootour.Cursor, limit int) ([]zootour.Presence, error) {
+			return s.ZooPresent(context.Background(), zoo, zootour.PresentQuery{On: on, After: after, Limit: limit})
 		},
 		zootour.Presence.Position)
 }
@@ -225,38 +225,42 @@ func pagedPresent(t *testing.T, s *sqlite.Store, zoo int64, on zootour.Date) []z
 func pagedCensus(t *testing.T, s *sqlite.Store, on zootour.Date) []zootour.CensusRow {
 	t.Helper()
 	return paged(t, 3,
-		func(after zootour.CensusKey, limit int) ([]zootour.CensusRow, error) {
-			return s.Census(context.Background(), on, after, limit)
+		func(after zootour.Cursor, limit int) ([]zootour.CensusRow, error) {
+			return s.Census(context.Background(), zootour.CensusQuery{On: on, After: after, Limit: limit})
 		},
-		zootour.CensusRow.Key)
+		zootour.CensusRow.Cursor)
 }
 
 func pagedContacts(t *testing.T, s *sqlite.Store, id int64, q zootour.ContactQuery) []zootour.Contact {
 	t.Helper()
 	return paged(t, 2,
-		func(after int64, limit int) ([]zootour.Contact, error) {
+		func(after zootour.Cursor, limit int) ([]zootour.Contact, error) {
 			q := q
 			q.After, q.Limit = after, limit
 			return s.AnimalContacts(context.Background(), id, q)
 		},
-		func(c zootour.Contact) int64 { return c.ID })
+		zootour.Contact.Cursor)
 }
 
 // paged fetches a listing whole (limit 0), then in pages of n, checks that
 // both agree and returns the whole.
-func paged[T, K any](t *testing.T, n int, fetch func(after K, limit int) ([]T, error), key func(T) K) []T {
+func paged[T any](t *testing.T, n int, fetch func(after zootour.Cursor, limit int) ([]T, error), key func(T) zootour.Cursor) []T {
 	t.Helper()
-	var start K
-	whole, err := fetch(start, 0)
+	whole, err := fetch(zootour.Cursor{}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var all []T
-	for e, err := range zootour.All(n, func(after K) ([]T, error) { return fetch(after, n) }, key) {
+	for after := (zootour.Cursor{}); ; {
+		page, err := fetch(after, n)
 		if err != nil {
 			t.Fatal(err)
 		}
-		all = append(all, e)
+		all = append(all, page...)
+		if len(page) < n {
+			break
+		}
+		after = key(page[len(page)-1])
 	}
 	if diff := cmp.Diff(whole, all, dateOpt); diff != "" {
 		t.Fatalf("paged listing differs from the whole (-whole +paged):\n%s", diff)
@@ -276,11 +280,11 @@ func TestWhereWhenErrors(t *testing.T) {
 			t.Errorf("%s: error %v has code %q, want %q", name, err, got, code)
 		}
 	}
-	_, err = s.AnimalStays(ctx, 0, zootour.Date{}, 0)
+	_, err = s.AnimalStays(ctx, 0, zootour.StayQuery{Limit: 0})
 	check("AnimalStays(0)", zootour.EINVALID)
-	_, err = s.AnimalStays(ctx, 99, zootour.Date{}, 0)
+	_, err = s.AnimalStays(ctx, 99, zootour.StayQuery{Limit: 0})
 	check("AnimalStays(missing)", zootour.ENOTFOUND)
-	_, err = s.AnimalStays(ctx, 1, zootour.Date{}, -1)
+	_, err = s.AnimalStays(ctx, 1, zootour.StayQuery{Limit: -1})
 	check("AnimalStays(limit -1)", zootour.EINVALID)
 
 	_, err = s.AnimalWhere(ctx, -3, on)
@@ -290,13 +294,13 @@ func TestWhereWhenErrors(t *testing.T) {
 	_, err = s.AnimalWhere(ctx, 1, zootour.Date{})
 	check("AnimalWhere(no date)", zootour.EINVALID)
 
-	_, err = s.ZooPresent(ctx, 0, on, zootour.Position{}, 0)
+	_, err = s.ZooPresent(ctx, 0, zootour.PresentQuery{On: on, Limit: 0})
 	check("ZooPresent(0)", zootour.EINVALID)
-	_, err = s.ZooPresent(ctx, 99, on, zootour.Position{}, 0)
+	_, err = s.ZooPresent(ctx, 99, zootour.PresentQuery{On: on, Limit: 0})
 	check("ZooPresent(missing)", zootour.ENOTFOUND)
-	_, err = s.ZooPresent(ctx, 1, zootour.Date{}, zootour.Position{}, 0)
+	_, err = s.ZooPresent(ctx, 1, zootour.PresentQuery{On: zootour.Date{}, Limit: 0})
 	check("ZooPresent(no date)", zootour.EINVALID)
-	_, err = s.ZooPresent(ctx, 1, on, zootour.Position{}, -1)
+	_, err = s.ZooPresent(ctx, 1, zootour.PresentQuery{On: on, Limit: -1})
 	check("ZooPresent(limit -1)", zootour.EINVALID)
 
 	_, err = s.AnimalContacts(ctx, 0, zootour.ContactQuery{})
@@ -308,9 +312,9 @@ func TestWhereWhenErrors(t *testing.T) {
 	_, err = s.AnimalContacts(ctx, 1, zootour.ContactQuery{Limit: -1})
 	check("AnimalContacts(limit -1)", zootour.EINVALID)
 
-	_, err = s.Census(ctx, zootour.Date{}, zootour.CensusKey{}, 0)
+	_, err = s.Census(ctx, zootour.CensusQuery{On: zootour.Date{}, Limit: 0})
 	check("Census(no date)", zootour.EINVALID)
-	_, err = s.Census(ctx, on, zootour.CensusKey{}, -1)
+	_, err = s.Census(ctx, zootour.CensusQuery{On: on, Limit: -1})
 	check("Census(limit -1)", zootour.EINVALID)
 
 	// An animal that never toured is nowhere and has no stays or contacts.
@@ -318,7 +322,7 @@ func TestWhereWhenErrors(t *testing.T) {
 	if err != nil || where != nil {
 		t.Errorf("AnimalWhere(never toured) = %v, %v; want nil, nil", where, err)
 	}
-	stays, err := s.AnimalStays(ctx, 5, zootour.Date{}, 0)
+	stays, err := s.AnimalStays(ctx, 5, zootour.StayQuery{Limit: 0})
 	if err != nil || len(stays) != 0 {
 		t.Errorf("AnimalStays(never toured) = %v, %v; want none", stays, err)
 	}
@@ -351,7 +355,7 @@ func TestStaysExample(t *testing.T) {
 		t.Fatal(err)
 	}
 	ptr := func(s string) *zootour.Date { x := d(s); return &x }
-	stays, err := s.AnimalStays(ctx, 1, zootour.Date{}, 0)
+	stays, err := s.AnimalStays(ctx, 1, zootour.StayQuery{Limit: 0})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -379,7 +383,7 @@ func TestStaysExample(t *testing.T) {
 	if diff := cmp.Diff(wantC, contacts, dateOpt); diff != "" {
 		t.Fatalf("contacts (-want +got):\n%s", diff)
 	}
-	present, err := s.ZooPresent(ctx, 1, d("2024-02-01"), zootour.Position{}, 0)
+	present, err := s.ZooPresent(ctx, 1, zootour.PresentQuery{On: d("2024-02-01"), Limit: 0})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -361,7 +361,7 @@ func testExport(t *testing.T, open func(t *testing.T) zootour.Store) {
 	want := dump{
 		Zoos:    []zootour.Zoo{z1, z2},
 		Animals: []zootour.Animal{a1, a2},
-		Visits:  must(s.Visits(ctx, zootour.Page{}))(t),
+		Visits:  must(s.FindVisits(ctx, zootour.VisitFilter{}))(t),
 	}
 	if d := diff(want, got); d != "" {
 		t.Errorf("Export (-want +got):\n%s", d)

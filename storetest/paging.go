@@ -79,36 +79,40 @@ func testPageByID(t *testing.T, open func(t *testing.T) zootour.Store) {
 		noErr(t, s.DeleteAnimal(ctx, animals[i].ID, false))
 		animals = append(animals[:i], animals[i+1:]...)
 	}
-	checkPaging(t, "Zoos", zoos, func(p zootour.Page) ([]zootour.Zoo, error) { return s.Zoos(ctx, p) },
-		func(z zootour.Zoo) int64 { return z.ID }, func() zootour.Zoo { return addZoo(t, s, "new", "L") })
-	checkPaging(t, "Animals", animals, func(p zootour.Page) ([]zootour.Animal, error) { return s.Animals(ctx, p) },
-		func(a zootour.Animal) int64 { return a.ID }, func() zootour.Animal { return addAnimal(t, s, "new", "S") })
-	checkPaging(t, "Visits", visits, func(p zootour.Page) ([]zootour.Visit, error) { return s.Visits(ctx, p) },
-		func(v zootour.Visit) int64 { return v.ID }, func() zootour.Visit { return addVisit(t, s, "2023-01-01", zoos[1].ID, animals[0].ID) })
+	checkPaging(t, "Zoos", zoos, func(after zootour.Cursor, limit int) ([]zootour.Zoo, error) {
+		return s.FindZoos(ctx, zootour.ZooFilter{After: after, Limit: limit})
+	}, func(z zootour.Zoo) int64 { return z.ID }, func() zootour.Zoo { return addZoo(t, s, "new", "L") })
+	checkPaging(t, "Animals", animals, func(after zootour.Cursor, limit int) ([]zootour.Animal, error) {
+		return s.FindAnimals(ctx, zootour.AnimalFilter{After: after, Limit: limit})
+	}, func(a zootour.Animal) int64 { return a.ID }, func() zootour.Animal { return addAnimal(t, s, "new", "S") })
+	checkPaging(t, "Visits", visits, func(after zootour.Cursor, limit int) ([]zootour.Visit, error) {
+		return s.FindVisits(ctx, zootour.VisitFilter{After: after, Limit: limit})
+	}, func(v zootour.Visit) int64 { return v.ID }, func() zootour.Visit { return addVisit(t, s, "2023-01-01", zoos[1].ID, animals[0].ID) })
 }
 
 // checkPaging checks a listing by ID against all, its records in ID order,
 // and that a cursor still works after add has created a record.
-func checkPaging[T any](t *testing.T, name string, all []T, list func(zootour.Page) ([]T, error), id func(T) int64, add func() T) {
+func checkPaging[T any](t *testing.T, name string, all []T, list func(after zootour.Cursor, limit int) ([]T, error), id func(T) int64, add func() T) {
 	t.Helper()
-	_, err := list(zootour.Page{Limit: -1})
+	after := func(id int64) zootour.Cursor { return zootour.Cursor{ID: id} }
+	_, err := list(zootour.Cursor{}, -1)
 	code(t, name+" with a negative limit", err, zootour.EINVALID)
-	if d := diff(all, must(list(zootour.Page{}))(t)); d != "" {
+	if d := diff(all, must(list(zootour.Cursor{}, 0))(t)); d != "" {
 		t.Fatalf("%s (-want +got):\n%s", name, d)
 	}
 	for limit := 1; limit <= len(all)+1; limit++ {
 		var got []T
-		p := zootour.Page{Limit: limit}
+		var c zootour.Cursor
 		for {
-			page := must(list(p))(t)
+			page := must(list(c, limit))(t)
 			if len(page) > limit {
-				t.Fatalf("%s(%+v) gave %d records", name, p, len(page))
+				t.Fatalf("%s(after %+v, limit %d) gave %d records", name, c, limit, len(page))
 			}
 			got = append(got, page...)
 			if len(page) < limit {
 				break
 			}
-			p.After = id(page[len(page)-1])
+			c = after(id(page[len(page)-1]))
 		}
 		if d := diff(all, got); d != "" {
 			t.Errorf("%s walked %d at a time (-want +got):\n%s", name, limit, d)
@@ -116,27 +120,27 @@ func checkPaging[T any](t *testing.T, name string, all []T, list func(zootour.Pa
 	}
 	for i, r := range all {
 		// After the ID of a record, and after an ID in a gap before the next.
-		if d := diff(all[i+1:], must(list(zootour.Page{After: id(r)}))(t)); d != "" {
+		if d := diff(all[i+1:], must(list(after(id(r)), 0))(t)); d != "" {
 			t.Errorf("%s after %d (-want +got):\n%s", name, id(r), d)
 		}
 		if i+1 < len(all) && id(all[i+1]) > id(r)+1 {
-			if d := diff(all[i+1:], must(list(zootour.Page{After: id(r) + 1}))(t)); d != "" {
+			if d := diff(all[i+1:], must(list(after(id(r)+1), 0))(t)); d != "" {
 				t.Errorf("%s after %d, a deleted ID (-want +got):\n%s", name, id(r)+1, d)
 			}
 		}
 	}
 	last := id(all[len(all)-1])
-	if got := must(list(zootour.Page{After: last}))(t); len(got) != 0 {
+	if got := must(list(after(last), 0))(t); len(got) != 0 {
 		t.Errorf("%s after the last ID = %v, want none", name, got)
 	}
-	if got := must(list(zootour.Page{After: 1<<63 - 1}))(t); len(got) != 0 {
+	if got := must(list(after(1<<63-1), 0))(t); len(got) != 0 {
 		t.Errorf("%s after the largest ID = %v, want none", name, got)
 	}
 	// A cursor taken before a record is created still leads to the rest.
-	first := must(list(zootour.Page{Limit: 2}))(t)
+	first := must(list(zootour.Cursor{}, 2))(t)
 	added := add()
 	want := append(append([]T{}, all[2:]...), added)
-	if d := diff(want, must(list(zootour.Page{After: id(first[1])}))(t)); d != "" {
+	if d := diff(want, must(list(after(id(first[1])), 0))(t)); d != "" {
 		t.Errorf("%s after a create (-want +got):\n%s", name, d)
 	}
 }

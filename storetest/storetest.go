@@ -209,13 +209,13 @@ func testZooCRUD(t *testing.T, open func(t *testing.T) zootour.Store) {
 		t.Fatalf("the other zoo changed: %+v, want %+v", got, z2)
 	}
 
-	if d := diff([]zootour.Zoo{z, z2}, must(s.Zoos(ctx, zootour.Page{}))(t)); d != "" {
+	if d := diff([]zootour.Zoo{z, z2}, must(s.FindZoos(ctx, zootour.ZooFilter{}))(t)); d != "" {
 		t.Fatalf("Zoos (-want +got):\n%s", d)
 	}
 	noErr(t, s.DeleteZoo(ctx, z.ID, false))
 	_, err := s.Zoo(ctx, z.ID)
 	code(t, "Zoo after delete", err, zootour.ENOTFOUND)
-	if d := diff([]zootour.Zoo{z2}, must(s.Zoos(ctx, zootour.Page{}))(t)); d != "" {
+	if d := diff([]zootour.Zoo{z2}, must(s.FindZoos(ctx, zootour.ZooFilter{}))(t)); d != "" {
 		t.Fatalf("Zoos after delete (-want +got):\n%s", d)
 	}
 	code(t, "second delete", s.DeleteZoo(ctx, z.ID, false), zootour.ENOTFOUND)
@@ -255,13 +255,13 @@ func testAnimalCRUD(t *testing.T, open func(t *testing.T) zootour.Store) {
 		t.Fatalf("the other animal changed: %+v, want %+v", got, a2)
 	}
 
-	if d := diff([]zootour.Animal{a, a2}, must(s.Animals(ctx, zootour.Page{}))(t)); d != "" {
+	if d := diff([]zootour.Animal{a, a2}, must(s.FindAnimals(ctx, zootour.AnimalFilter{}))(t)); d != "" {
 		t.Fatalf("Animals (-want +got):\n%s", d)
 	}
 	noErr(t, s.DeleteAnimal(ctx, a.ID, false))
 	_, err := s.Animal(ctx, a.ID)
 	code(t, "Animal after delete", err, zootour.ENOTFOUND)
-	if d := diff([]zootour.Animal{a2}, must(s.Animals(ctx, zootour.Page{}))(t)); d != "" {
+	if d := diff([]zootour.Animal{a2}, must(s.FindAnimals(ctx, zootour.AnimalFilter{}))(t)); d != "" {
 		t.Fatalf("Animals after delete (-want +got):\n%s", d)
 	}
 	code(t, "second delete", s.DeleteAnimal(ctx, a.ID, true), zootour.ENOTFOUND)
@@ -315,14 +315,14 @@ func testVisitCRUD(t *testing.T, open func(t *testing.T) zootour.Store) {
 		t.Errorf("AnimalVisits(a2) (-want +got):\n%s", d)
 	}
 
-	if d := diff([]zootour.Visit{v, v2, v3}, must(s.Visits(ctx, zootour.Page{}))(t)); d != "" {
+	if d := diff([]zootour.Visit{v, v2, v3}, must(s.FindVisits(ctx, zootour.VisitFilter{}))(t)); d != "" {
 		t.Fatalf("Visits (-want +got):\n%s", d)
 	}
 	noErr(t, s.DeleteVisit(ctx, v.ID))
 	_, err := s.Visit(ctx, v.ID)
 	code(t, "Visit after delete", err, zootour.ENOTFOUND)
 	code(t, "second delete", s.DeleteVisit(ctx, v.ID), zootour.ENOTFOUND)
-	if d := diff([]zootour.Visit{v2, v3}, must(s.Visits(ctx, zootour.Page{}))(t)); d != "" {
+	if d := diff([]zootour.Visit{v2, v3}, must(s.FindVisits(ctx, zootour.VisitFilter{}))(t)); d != "" {
 		t.Fatalf("Visits after delete (-want +got):\n%s", d)
 	}
 	if d := diff([]zootour.Visit{}, must(s.ZooVisits(ctx, z1.ID, zootour.Query{}))(t)); d != "" {
@@ -638,7 +638,7 @@ func testOrder(t *testing.T, open func(t *testing.T) zootour.Store) {
 	if d := diff([]zootour.Visit{v1, v3, v4, v5, v2}, must(s.ZooVisits(ctx, z.ID, zootour.Query{}))(t)); d != "" {
 		t.Errorf("ZooVisits after moving %d to 2024-01-02 (-want +got):\n%s", v2.ID, d)
 	}
-	if d := diff([]zootour.Visit{v1, v2, v3, v4, v5, v6, v7, v8}, must(s.Visits(ctx, zootour.Page{}))(t)); d != "" {
+	if d := diff([]zootour.Visit{v1, v2, v3, v4, v5, v6, v7, v8}, must(s.FindVisits(ctx, zootour.VisitFilter{}))(t)); d != "" {
 		t.Errorf("Visits is by ID (-want +got):\n%s", d)
 	}
 }

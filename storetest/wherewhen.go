@@ -157,7 +157,7 @@ func (w *world) checkAllWhereWhen(dates []zootour.Date) {
 		}
 	}
 	for _, on := range dates {
-		w.checkCensus(on, zootour.CensusKey{}, 0)
+		w.checkCensus(on, zootour.Cursor{}, 0)
 	}
 }
 
@@ -175,7 +175,7 @@ func testStays(t *testing.T, open func(t *testing.T) zootour.Store) {
 		{tr.cleo, []zootour.Stay{stay(tr.y, "01-05", "02-01", 1), stay(tr.z, "02-01", "", 1)}},
 		{tr.finn, nil},
 	} {
-		got, err := tr.ww.AnimalStays(ctx, tt.a.ID, zootour.Date{}, 0)
+		got, err := tr.ww.AnimalStays(ctx, tt.a.ID, zootour.StayQuery{Limit: 0})
 		if err != nil {
 			t.Fatalf("AnimalStays(%s): %v", tt.a.Name, err)
 		}
@@ -196,14 +196,14 @@ func testStays(t *testing.T, open func(t *testing.T) zootour.Store) {
 		{"02-01", []zootour.Stay{stay(tr.x, "03-01", "", 1)}},
 		{"03-01", nil},
 	} {
-		got := must(tr.ww.AnimalStays(ctx, tr.alma.ID, day(tt.after), 0))(t)
+		got := must(tr.ww.AnimalStays(ctx, tr.alma.ID, zootour.StayQuery{After: zootour.Cursor{Date: day(tt.after)}}))(t)
 		if d := diff(tt.want, got); d != "" {
 			t.Errorf("AnimalStays(alma, after %s) (-want +got):\n%s", tt.after, d)
 		}
 		tr.checkStays(tr.alma.ID, day(tt.after), 0)
 		tr.checkStays(tr.alma.ID, day(tt.after), 1)
 	}
-	got := must(tr.ww.AnimalStays(ctx, tr.alma.ID, zootour.Date{}, 2))(t)
+	got := must(tr.ww.AnimalStays(ctx, tr.alma.ID, zootour.StayQuery{Limit: 2}))(t)
 	if d := diff([]zootour.Stay{stay(tr.x, "01-10", "02-01", 2), stay(tr.y, "02-01", "03-01", 1)}, got); d != "" {
 		t.Errorf("AnimalStays(alma, limit 2) (-want +got):\n%s", d)
 	}
@@ -277,7 +277,7 @@ func testPresent(t *testing.T, open func(t *testing.T) zootour.Store) {
 		if len(tt.on) == 5 {
 			on = day(tt.on)
 		}
-		got, err := tr.ww.ZooPresent(t.Context(), tt.zoo.ID, on, zootour.Position{}, 0)
+		got, err := tr.ww.ZooPresent(t.Context(), tt.zoo.ID, zootour.PresentQuery{On: on, Limit: 0})
 		if err != nil {
 			t.Fatalf("ZooPresent(%s, %s): %v", tt.zoo.Name, on, err)
 		}
@@ -421,7 +421,7 @@ func testCensus(t *testing.T, open func(t *testing.T) zootour.Store) {
 		{"9999-12-31", []zootour.CensusRow{censusRow(tr.x, "Zebra", 1), censusRow(tr.x, "ant", 2), censusRow(tr.x, "zebra", 1), censusRow(tr.x, "Äffchen", 1),
 			censusRow(tr.z, "zebra", 1), censusRow(tr.z, "Äffchen", 1)}},
 	} {
-		got, err := tr.ww.Census(t.Context(), d(tt.on), zootour.CensusKey{}, 0)
+		got, err := tr.ww.Census(t.Context(), zootour.CensusQuery{On: d(tt.on), Limit: 0})
 		if err != nil {
 			t.Fatalf("Census(%s): %v", tt.on, err)
 		}
@@ -430,17 +430,17 @@ func testCensus(t *testing.T, open func(t *testing.T) zootour.Store) {
 		}
 	}
 	// after, between keys and on them.
-	got := must(tr.ww.Census(t.Context(), day("03-01"), zootour.CensusKey{ZooID: tr.x.ID, Species: "Zz"}, 0))(t)
+	got := must(tr.ww.Census(t.Context(), zootour.CensusQuery{On: day("03-01"), After: zootour.Cursor{ID: tr.x.ID, Text: "Zz"}, Limit: 0}))(t)
 	want := []zootour.CensusRow{censusRow(tr.x, "ant", 2), censusRow(tr.x, "zebra", 1), censusRow(tr.x, "Äffchen", 1), censusRow(tr.z, "zebra", 1), censusRow(tr.z, "Äffchen", 1)}
 	if d := diff(want, got); d != "" {
 		t.Errorf("Census(03-01, after X Zz) (-want +got):\n%s", d)
 	}
-	got = must(tr.ww.Census(t.Context(), day("03-01"), zootour.CensusKey{ZooID: tr.x.ID, Species: "Äffchen"}, 1))(t)
+	got = must(tr.ww.Census(t.Context(), zootour.CensusQuery{On: day("03-01"), After: zootour.Cursor{ID: tr.x.ID, Text: "Äffchen"}, Limit: 1}))(t)
 	if d := diff(want[3:4], got); d != "" {
 		t.Errorf("Census(03-01, after X Äffchen, limit 1) (-want +got):\n%s", d)
 	}
 	for _, on := range tr.dates() {
-		tr.checkCensus(on, zootour.CensusKey{}, 0)
+		tr.checkCensus(on, zootour.Cursor{}, 0)
 	}
 }
 
@@ -470,8 +470,8 @@ func testWherePaging(t *testing.T, open func(t *testing.T) zootour.Store) {
 		tr.checkPresent(tr.x.ID, day("03-01"), after, 1)
 	}
 	for _, after := range []int64{0, tr.emu.ID, tr.cleo.ID, tr.finn.ID} {
-		tr.checkContacts(tr.alma.ID, zootour.ContactQuery{After: after})
-		tr.checkContacts(tr.alma.ID, zootour.ContactQuery{After: after, Limit: 2})
+		tr.checkContacts(tr.alma.ID, zootour.ContactQuery{After: zootour.Cursor{ID: after}})
+		tr.checkContacts(tr.alma.ID, zootour.ContactQuery{After: zootour.Cursor{ID: after}, Limit: 2})
 	}
 }
 
@@ -485,17 +485,17 @@ func testWhereNotFound(t *testing.T, open func(t *testing.T) zootour.Store) {
 	noErr(t, s.DeleteAnimal(ctx, da.ID, false))
 	on := d("2024-01-01")
 	for _, id := range []int64{da.ID, da.ID + 100, 1<<63 - 1} {
-		code(t, fmt.Sprint("AnimalStays of missing animal ", id), second(ww.AnimalStays(ctx, id, zootour.Date{}, 0)), zootour.ENOTFOUND)
+		code(t, fmt.Sprint("AnimalStays of missing animal ", id), second(ww.AnimalStays(ctx, id, zootour.StayQuery{Limit: 0})), zootour.ENOTFOUND)
 		code(t, fmt.Sprint("AnimalWhere of missing animal ", id), second(ww.AnimalWhere(ctx, id, on)), zootour.ENOTFOUND)
 		code(t, fmt.Sprint("AnimalContacts of missing animal ", id), second(ww.AnimalContacts(ctx, id, zootour.ContactQuery{})), zootour.ENOTFOUND)
 	}
 	for _, id := range []int64{dz.ID, dz.ID + 100, 1<<63 - 1} {
-		code(t, fmt.Sprint("ZooPresent of missing zoo ", id), second(ww.ZooPresent(ctx, id, on, zootour.Position{}, 0)), zootour.ENOTFOUND)
+		code(t, fmt.Sprint("ZooPresent of missing zoo ", id), second(ww.ZooPresent(ctx, id, zootour.PresentQuery{On: on, Limit: 0})), zootour.ENOTFOUND)
 	}
 	// Existing records with nothing to show are not missing.
 	noErr(t, second(ww.AnimalWhere(ctx, a.ID, d("2023-01-01"))))
-	noErr(t, second(ww.ZooPresent(ctx, z.ID, d("2023-01-01"), zootour.Position{}, 0)))
-	if got := must(ww.Census(ctx, d("2023-01-01"), zootour.CensusKey{}, 0))(t); len(got) != 0 {
+	noErr(t, second(ww.ZooPresent(ctx, z.ID, zootour.PresentQuery{On: d("2023-01-01"), Limit: 0})))
+	if got := must(ww.Census(ctx, zootour.CensusQuery{On: d("2023-01-01"), Limit: 0}))(t); len(got) != 0 {
 		t.Errorf("Census before any visit = %+v, want none", got)
 	}
 }
@@ -507,18 +507,18 @@ func testWhereInvalid(t *testing.T, open func(t *testing.T) zootour.Store) {
 	addVisit(t, s, "2024-01-01", z.ID, a.ID)
 	on, none := d("2024-01-01"), zootour.Date{}
 	for _, id := range []int64{0, -1, -1 << 63} {
-		code(t, fmt.Sprint("AnimalStays ", id), second(ww.AnimalStays(ctx, id, none, 0)), zootour.EINVALID)
+		code(t, fmt.Sprint("AnimalStays ", id), second(ww.AnimalStays(ctx, id, zootour.StayQuery{})), zootour.EINVALID)
 		code(t, fmt.Sprint("AnimalWhere ", id), second(ww.AnimalWhere(ctx, id, on)), zootour.EINVALID)
-		code(t, fmt.Sprint("ZooPresent ", id), second(ww.ZooPresent(ctx, id, on, zootour.Position{}, 0)), zootour.EINVALID)
+		code(t, fmt.Sprint("ZooPresent ", id), second(ww.ZooPresent(ctx, id, zootour.PresentQuery{On: on, Limit: 0})), zootour.EINVALID)
 		code(t, fmt.Sprint("AnimalContacts ", id), second(ww.AnimalContacts(ctx, id, zootour.ContactQuery{})), zootour.EINVALID)
 	}
 	code(t, "AnimalWhere without a date", second(ww.AnimalWhere(ctx, a.ID, none)), zootour.EINVALID)
-	code(t, "ZooPresent without a date", second(ww.ZooPresent(ctx, z.ID, none, zootour.Position{}, 0)), zootour.EINVALID)
-	code(t, "Census without a date", second(ww.Census(ctx, none, zootour.CensusKey{}, 0)), zootour.EINVALID)
-	code(t, "AnimalStays with a negative limit", second(ww.AnimalStays(ctx, a.ID, none, -1)), zootour.EINVALID)
-	code(t, "ZooPresent with a negative limit", second(ww.ZooPresent(ctx, z.ID, on, zootour.Position{}, -1)), zootour.EINVALID)
+	code(t, "ZooPresent without a date", second(ww.ZooPresent(ctx, z.ID, zootour.PresentQuery{On: none, Limit: 0})), zootour.EINVALID)
+	code(t, "Census without a date", second(ww.Census(ctx, zootour.CensusQuery{On: none, Limit: 0})), zootour.EINVALID)
+	code(t, "AnimalStays with a negative limit", second(ww.AnimalStays(ctx, a.ID, zootour.StayQuery{Limit: -1})), zootour.EINVALID)
+	code(t, "ZooPresent with a negative limit", second(ww.ZooPresent(ctx, z.ID, zootour.PresentQuery{On: on, Limit: -1})), zootour.EINVALID)
 	code(t, "AnimalContacts with a negative limit", second(ww.AnimalContacts(ctx, a.ID, zootour.ContactQuery{Limit: -1})), zootour.EINVALID)
-	code(t, "Census with a negative limit", second(ww.Census(ctx, on, zootour.CensusKey{}, -1)), zootour.EINVALID)
+	code(t, "Census with a negative limit", second(ww.Census(ctx, zootour.CensusQuery{On: on, Limit: -1})), zootour.EINVALID)
 	code(t, "AnimalContacts with from after to",
 		second(ww.AnimalContacts(ctx, a.ID, zootour.ContactQuery{From: d("2024-01-02"), To: d("2024-01-01")})), zootour.EINVALID)
 	// A one-day window is not inverted.
@@ -534,7 +534,7 @@ func testWhereWrites(t *testing.T, open func(t *testing.T) zootour.Store) {
 	tr.checkAllWhereWhen(tr.dates())
 	stays := func(a zootour.Animal, want ...zootour.Stay) {
 		t.Helper()
-		if d := diff(want, must(tr.ww.AnimalStays(ctx, a.ID, zootour.Date{}, 0))(t)); d != "" {
+		if d := diff(want, must(tr.ww.AnimalStays(ctx, a.ID, zootour.StayQuery{Limit: 0}))(t)); d != "" {
 			t.Errorf("AnimalStays(%s) (-want +got):\n%s", a.Name, d)
 		}
 	}
@@ -550,7 +550,7 @@ func testWhereWrites(t *testing.T, open func(t *testing.T) zootour.Store) {
 	tr.deleteVisit(yv.ID)
 	stays(tr.alma, stay(tr.x, "01-10", "", 3))
 	where(tr.alma, "02-01", &tr.x)
-	if d := diff([]zootour.Presence{presence(tr.bela, "02-01", "02-20")}, must(tr.ww.ZooPresent(ctx, tr.y.ID, day("02-01"), zootour.Position{}, 0))(t)); d != "" {
+	if d := diff([]zootour.Presence{presence(tr.bela, "02-01", "02-20")}, must(tr.ww.ZooPresent(ctx, tr.y.ID, zootour.PresentQuery{On: day("02-01"), Limit: 0}))(t)); d != "" {
 		t.Errorf("ZooPresent(Y, 02-01) after a delete (-want +got):\n%s", d)
 	}
 	tr.checkAllWhereWhen(tr.dates())
@@ -582,7 +582,7 @@ func testWhereWrites(t *testing.T, open func(t *testing.T) zootour.Store) {
 	z := must(tr.s.UpdateZoo(ctx, tr.x.ID, zootour.ZooUpdate{Name: ptr("X renamed")}))(t)
 	tr.m.Zoos[z.ID] = z
 	where(tr.emu, "01-01", &z)
-	if d := diff([]zootour.CensusRow{censusRow(tr.x, "Zebra", 1)}, must(tr.ww.Census(ctx, day("01-01"), zootour.CensusKey{}, 0))(t)); d != "" {
+	if d := diff([]zootour.CensusRow{censusRow(tr.x, "Zebra", 1)}, must(tr.ww.Census(ctx, zootour.CensusQuery{On: day("01-01"), Limit: 0}))(t)); d != "" {
 		t.Errorf("Census(01-01) after a new species (-want +got):\n%s", d)
 	}
 	tr.checkAllWhereWhen(tr.dates())
@@ -596,7 +596,7 @@ func testWhereWrites(t *testing.T, open func(t *testing.T) zootour.Store) {
 	tr.m.DeleteAnimal(tr.emu.ID)
 	tr.checkAllWhereWhen(tr.dates())
 	code(t, "AnimalWhere of a deleted animal", second(tr.ww.AnimalWhere(ctx, tr.emu.ID, day("01-01"))), zootour.ENOTFOUND)
-	code(t, "ZooPresent of a deleted zoo", second(tr.ww.ZooPresent(ctx, tr.z.ID, day("01-01"), zootour.Position{}, 0)), zootour.ENOTFOUND)
+	code(t, "ZooPresent of a deleted zoo", second(tr.ww.ZooPresent(ctx, tr.z.ID, zootour.PresentQuery{On: day("01-01"), Limit: 0})), zootour.ENOTFOUND)
 }
 
 // testWhereConcurrent asks questions while visits are written, checking
@@ -662,7 +662,7 @@ func testWhereConcurrent(t *testing.T, open func(t *testing.T) zootour.Store) {
 // call from any goroutine.
 func checkWhereAnswers(t *testing.T, ww zootour.WhereWhen, zooID, animalID int64, on zootour.Date) {
 	ctx := t.Context()
-	stays, err := ww.AnimalStays(ctx, animalID, zootour.Date{}, 0)
+	stays, err := ww.AnimalStays(ctx, animalID, zootour.StayQuery{Limit: 0})
 	if err != nil {
 		t.Errorf("AnimalStays: %v", err)
 		return
@@ -674,7 +674,7 @@ func checkWhereAnswers(t *testing.T, ww zootour.WhereWhen, zooID, animalID int64
 			break
 		}
 	}
-	ps, err := ww.ZooPresent(ctx, zooID, on, zootour.Position{}, 0)
+	ps, err := ww.ZooPresent(ctx, zooID, zootour.PresentQuery{On: on, Limit: 0})
 	if err != nil {
 		t.Errorf("ZooPresent: %v", err)
 		return
@@ -696,13 +696,13 @@ func checkWhereAnswers(t *testing.T, ww zootour.WhereWhen, zooID, animalID int64
 			break
 		}
 	}
-	rows, err := ww.Census(ctx, on, zootour.CensusKey{}, 0)
+	rows, err := ww.Census(ctx, zootour.CensusQuery{On: on, Limit: 0})
 	if err != nil {
 		t.Errorf("Census: %v", err)
 		return
 	}
 	for i, r := range rows {
-		if r.Count < 1 || (i > 0 && !rows[i-1].Key().Less(r.Key())) {
+		if r.Count < 1 || (i > 0 && !zootour.CensusLess(rows[i-1].Cursor(), r.Cursor())) {
 			t.Errorf("Census(%s) out of order or with an empty row: %+v", on, rows)
 			break
 		}
@@ -839,7 +839,7 @@ func (w *world) checkRandomWhereWhen(r *rand.Rand, start zootour.Date, days int)
 		fail(w.checkContacts(pick(r, as), w.randomContactQuery(r, start, days)))
 	}
 	for range 6 {
-		fail(w.checkCensus(w.randomDate(r, start, days), zootour.CensusKey{}, 0))
+		fail(w.checkCensus(w.randomDate(r, start, days), zootour.Cursor{}, 0))
 	}
 	for range 2 {
 		w.walkStays(pick(r, as), 1+r.IntN(3))
@@ -868,7 +868,7 @@ func pageOf[T any](all []T, keep func(T) bool, limit int) []T {
 
 func (w *world) checkStays(id int64, after zootour.Date, limit int) bool {
 	w.t.Helper()
-	got, err := whereWhen(w.t, w.s).AnimalStays(w.t.Context(), id, after, limit)
+	got, err := whereWhen(w.t, w.s).AnimalStays(w.t.Context(), id, zootour.StayQuery{After: zootour.Cursor{Date: after}, Limit: limit})
 	want := pageOf(w.m.Stays(id), func(s zootour.Stay) bool { return s.From.After(after) }, limit)
 	return w.agree(fmt.Sprintf("AnimalStays(%d, %s, %d)", id, after, limit), want, got, err)
 }
@@ -881,15 +881,15 @@ func (w *world) checkWhere(id int64, on zootour.Date) bool {
 
 func (w *world) checkPresent(zooID int64, on zootour.Date, after zootour.Position, limit int) bool {
 	w.t.Helper()
-	got, err := whereWhen(w.t, w.s).ZooPresent(w.t.Context(), zooID, on, after, limit)
+	got, err := whereWhen(w.t, w.s).ZooPresent(w.t.Context(), zooID, zootour.PresentQuery{On: on, After: after, Limit: limit})
 	want := pageOf(w.m.Present(zooID, on), func(p zootour.Presence) bool { return after.Less(p.Position()) }, limit)
 	return w.agree(fmt.Sprintf("ZooPresent(%d, %s, %+v, %d)", zooID, on, after, limit), want, got, err)
 }
 
 func (w *world) wantContacts(id int64, q zootour.ContactQuery) []zootour.Contact {
 	after, limit := q.After, q.Limit
-	q.After, q.Limit = 0, 0
-	return pageOf(w.near(id).Contacts(id, q), func(c zootour.Contact) bool { return c.ID > after }, limit)
+	q.After, q.Limit = zootour.Cursor{}, 0
+	return pageOf(w.near(id).Contacts(id, q), func(c zootour.Contact) bool { return c.ID > after.ID }, limit)
 }
 
 // near returns the model cut down to the animal and the animals with a
@@ -928,10 +928,10 @@ func (w *world) checkContacts(id int64, q zootour.ContactQuery) bool {
 	return w.agree(fmt.Sprintf("AnimalContacts(%d, %+v)", id, q), w.wantContacts(id, q), got, err)
 }
 
-func (w *world) checkCensus(on zootour.Date, after zootour.CensusKey, limit int) bool {
+func (w *world) checkCensus(on zootour.Date, after zootour.Cursor, limit int) bool {
 	w.t.Helper()
-	got, err := whereWhen(w.t, w.s).Census(w.t.Context(), on, after, limit)
-	want := pageOf(w.m.Census(on), func(r zootour.CensusRow) bool { return after.Less(r.Key()) }, limit)
+	got, err := whereWhen(w.t, w.s).Census(w.t.Context(), zootour.CensusQuery{On: on, After: after, Limit: limit})
+	want := pageOf(w.m.Census(on), func(r zootour.CensusRow) bool { return zootour.CensusLess(after, r.Cursor()) }, limit)
 	return w.agree(fmt.Sprintf("Census(%s, %+v, %d)", on, after, limit), want, got, err)
 }
 
@@ -954,10 +954,10 @@ func (w *world) agree(what string, want, got any, err error) bool {
 func (w *world) walkStays(id int64, limit int) {
 	w.t.Helper()
 	got := walkPages(w.t, fmt.Sprint("AnimalStays of ", id), limit,
-		func(after zootour.Date) ([]zootour.Stay, error) {
-			return whereWhen(w.t, w.s).AnimalStays(w.t.Context(), id, after, limit)
+		func(after zootour.Cursor) ([]zootour.Stay, error) {
+			return whereWhen(w.t, w.s).AnimalStays(w.t.Context(), id, zootour.StayQuery{After: after, Limit: limit})
 		},
-		func(s zootour.Stay) zootour.Date { return s.From })
+		zootour.Stay.Cursor)
 	w.agree(fmt.Sprintf("AnimalStays(%d) walked %d at a time", id, limit), w.m.Stays(id), got, nil)
 }
 
@@ -965,7 +965,7 @@ func (w *world) walkPresent(zooID int64, on zootour.Date, limit int) {
 	w.t.Helper()
 	got := walkPages(w.t, fmt.Sprintf("ZooPresent of %d on %s", zooID, on), limit,
 		func(after zootour.Position) ([]zootour.Presence, error) {
-			return whereWhen(w.t, w.s).ZooPresent(w.t.Context(), zooID, on, after, limit)
+			return whereWhen(w.t, w.s).ZooPresent(w.t.Context(), zooID, zootour.PresentQuery{On: on, After: after, Limit: limit})
 		},
 		zootour.Presence.Position)
 	w.agree(fmt.Sprintf("ZooPresent(%d, %s) walked %d at a time", zooID, on, limit), w.m.Present(zooID, on), got, nil)
@@ -974,22 +974,22 @@ func (w *world) walkPresent(zooID int64, on zootour.Date, limit int) {
 func (w *world) walkContacts(id int64, q zootour.ContactQuery, limit int) {
 	w.t.Helper()
 	got := walkPages(w.t, fmt.Sprintf("AnimalContacts of %d, %+v", id, q), limit,
-		func(after int64) ([]zootour.Contact, error) {
+		func(after zootour.Cursor) ([]zootour.Contact, error) {
 			q := q
 			q.After, q.Limit = after, limit
 			return whereWhen(w.t, w.s).AnimalContacts(w.t.Context(), id, q)
 		},
-		func(c zootour.Contact) int64 { return c.ID })
+		zootour.Contact.Cursor)
 	w.agree(fmt.Sprintf("AnimalContacts(%d, %+v) walked %d at a time", id, q, limit), w.wantContacts(id, q), got, nil)
 }
 
 func (w *world) walkCensus(on zootour.Date, limit int) {
 	w.t.Helper()
 	got := walkPages(w.t, fmt.Sprint("Census on ", on), limit,
-		func(after zootour.CensusKey) ([]zootour.CensusRow, error) {
-			return whereWhen(w.t, w.s).Census(w.t.Context(), on, after, limit)
+		func(after zootour.Cursor) ([]zootour.CensusRow, error) {
+			return whereWhen(w.t, w.s).Census(w.t.Context(), zootour.CensusQuery{On: on, After: after, Limit: limit})
 		},
-		zootour.CensusRow.Key)
+		zootour.CensusRow.Cursor)
 	w.agree(fmt.Sprintf("Census(%s) walked %d at a time", on, limit), w.m.Census(on), got, nil)
 }
 

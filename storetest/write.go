@@ -32,7 +32,7 @@ func testDeleteZoo(t *testing.T, open func(t *testing.T) zootour.Store) {
 		_, err := s.Visit(ctx, v.ID)
 		code(t, "Visit of a deleted zoo", err, zootour.ENOTFOUND)
 	}
-	if d := diff([]zootour.Visit{v2}, must(s.Visits(ctx, zootour.Page{}))(t)); d != "" {
+	if d := diff([]zootour.Visit{v2}, must(s.FindVisits(ctx, zootour.VisitFilter{}))(t)); d != "" {
 		t.Errorf("Visits after cascade (-want +got):\n%s", d)
 	}
 	if d := diff([]zootour.Visit{v2}, must(s.AnimalVisits(ctx, a.ID, zootour.Query{}))(t)); d != "" {

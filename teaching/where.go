@@ -38,10 +38,16 @@ func (m *Model) Where(animalID int64, on zootour.Date) *zootour.Zoo {
 
 // Present scans every animal for a stay at the zoo covering the date on.
 func (m *Model) Present(zooID int64, on zootour.Date) []zootour.Presence {
+	return m.PresentDuring(zooID, on, on)
+}
+
+// PresentDuring scans every animal for stays at the zoo that overlap the
+// days from..to by at least one day: one entry per stay.
+func (m *Model) PresentDuring(zooID int64, from, to zootour.Date) []zootour.Presence {
 	var out []zootour.Presence
 	for _, a := range m.Animals {
 		for _, s := range m.Stays(a.ID) {
-			if s.ZooID == zooID && s.Covers(on) {
+			if s.ZooID == zooID && !s.From.After(to) && (s.To == nil || s.To.After(from)) {
 				out = append(out, zootour.Presence{Animal: a, From: s.From, To: s.To})
 			}
 		}
@@ -130,21 +136,21 @@ func earlier(a, b *zootour.Date) *zootour.Date {
 
 // Census counts the animals present on the date on, by zoo and species.
 func (m *Model) Census(on zootour.Date) []zootour.CensusRow {
-	counts := map[zootour.CensusKey]int{}
+	counts := map[zootour.Cursor]int{}
 	for _, a := range m.Animals {
 		if z := m.Where(a.ID, on); z != nil {
-			counts[zootour.CensusKey{ZooID: z.ID, Species: a.Species}]++
+			counts[zootour.Cursor{ID: z.ID, Text: a.Species}]++
 		}
 	}
 	var out []zootour.CensusRow
 	for k, n := range counts {
-		out = append(out, zootour.CensusRow{ZooID: k.ZooID, Species: k.Species, Count: n})
+		out = append(out, zootour.CensusRow{ZooID: k.ID, Species: k.Text, Count: n})
 	}
 	slices.SortFunc(out, func(a, b zootour.CensusRow) int {
 		switch {
-		case a.Key().Less(b.Key()):
+		case zootour.CensusLess(a.Cursor(), b.Cursor()):
 			return -1
-		case b.Key().Less(a.Key()):
+		case zootour.CensusLess(b.Cursor(), a.Cursor()):
 			return 1
 		}
 		return 0

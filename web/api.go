@@ -20,11 +20,11 @@ type listing[T any] struct {
 
 // writePage answers the first limit of items (fetched as limit+1) and a
 // cursor after the last of them if there were more.
-func writePage[T any](w http.ResponseWriter, items []T, limit int, cursor func(T) string) error {
+func writePage[T any](w http.ResponseWriter, items []T, limit int, cursor func(T) zootour.Cursor) error {
 	l := listing[T]{Items: items}
 	if len(items) > limit {
 		l.Items = items[:limit]
-		c := cursor(items[limit-1])
+		c := cursor(items[limit-1]).String()
 		l.Next = &c
 	}
 	if l.Items == nil {
@@ -41,19 +41,107 @@ func visitPos(v zootour.Visit) zootour.Position         { return v.Position() }
 func zooAnimalPos(e zootour.ZooAnimal) zootour.Position { return e.Position() }
 func animalZooPos(e zootour.AnimalZoo) zootour.Position { return e.Position() }
 
-// list answers a listing by ID: GET /api/zoos.
-func list[T any](fetch func(context.Context, zootour.Page) ([]T, error), key func(T) int64) apiFunc {
+// The listings of records take the filters of docs/finding.md.
+
+// findZoos answers GET /api/zoos?q=&sort=.
+func findZoos(s zootour.ZooReader) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		p, limit, err := pageParams(r)
+		f, limit, err := zooFilter(r)
 		if err != nil {
 			return err
 		}
-		items, err := fetch(r.Context(), p)
+		items, err := s.FindZoos(r.Context(), f)
 		if err != nil {
 			return err
 		}
-		return writePage(w, items, limit, func(t T) string { return idCursor(key(t)) })
+		return writePage(w, items, limit, func(z zootour.Zoo) zootour.Cursor { return zootour.ZooCursor(z, f.Order()) })
 	}
+}
+
+func zooFilter(r *http.Request) (f zootour.ZooFilter, limit int, err error) {
+	if f.Search, err = searchParam(r); err != nil {
+		return f, 0, err
+	}
+	if f.Sort, err = sortParam(r, "zoo"); err != nil {
+		return f, 0, err
+	}
+	if f.After, limit, err = pageParams(r); err != nil {
+		return f, 0, err
+	}
+	f.Limit = limit + 1
+	return f, limit, nil
+}
+
+// findAnimals answers GET /api/animals?q=&species=&sort=.
+func findAnimals(s zootour.AnimalReader) apiFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		f, limit, err := animalFilter(r)
+		if err != nil {
+			return err
+		}
+		items, err := s.FindAnimals(r.Context(), f)
+		if err != nil {
+			return err
+		}
+		return writePage(w, items, limit, func(a zootour.Animal) zootour.Cursor { return zootour.AnimalCursor(a, f.Order()) })
+	}
+}
+
+func animalFilter(r *http.Request) (f zootour.AnimalFilter, limit int, err error) {
+	if f.Search, err = searchParam(r); err != nil {
+		return f, 0, err
+	}
+	if r.URL.Query().Has("species") {
+		if f.Species, err = zootour.CleanText("species", r.URL.Query().Get("species")); err != nil {
+			return f, 0, err
+		}
+	}
+	if f.Sort, err = sortParam(r, "animal"); err != nil {
+		return f, 0, err
+	}
+	if f.After, limit, err = pageParams(r); err != nil {
+		return f, 0, err
+	}
+	f.Limit = limit + 1
+	return f, limit, nil
+}
+
+// findVisits answers GET /api/visits?zoo_id=&animal_id=&from=&to=&sort=.
+func findVisits(s zootour.VisitReader) apiFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		f, limit, err := visitFilter(r)
+		if err != nil {
+			return err
+		}
+		items, err := s.FindVisits(r.Context(), f)
+		if err != nil {
+			return err
+		}
+		return writePage(w, items, limit, func(v zootour.Visit) zootour.Cursor { return zootour.VisitCursor(v, f.Order()) })
+	}
+}
+
+func visitFilter(r *http.Request) (f zootour.VisitFilter, limit int, err error) {
+	if f.ZooID, err = idParam(r, "zoo_id"); err != nil {
+		return f, 0, err
+	}
+	if f.AnimalID, err = idParam(r, "animal_id"); err != nil {
+		return f, 0, err
+	}
+	if f.From, err = dateParam(r, "from"); err != nil {
+		return f, 0, err
+	}
+	if f.To, err = dateParam(r, "to"); err != nil {
+		return f, 0, err
+	}
+	if f.Sort, err = sortParam(r, "visit"); err != nil {
+		return f, 0, err
+	}
+	if f.After, limit, err = pageParams(r); err != nil {
+		return f, 0, err
+	}
+	f.Limit = limit + 1
+	return f, limit, f.Validate()
 }
 
 // get answers one record: GET /api/zoos/{id}.
@@ -155,7 +243,7 @@ func related[T any](fetch func(context.Context, int64, zootour.Query) ([]T, erro
 		if err != nil {
 			return err
 		}
-		return writePage(w, items, limit, func(t T) string { return posCursor(pos(t)) })
+		return writePage(w, items, limit, pos)
 	}
 }
 

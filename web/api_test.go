@@ -287,7 +287,7 @@ func TestWriteAuth(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, closing(t, memoryStore(), nil), Config{Token: tt.token})
+			e := newEnv(t, closing(t, memoryStore(t), nil), Config{Token: tt.token})
 			seed(t, e.store)
 			before := snap(t, e.store)
 			path, reqBody := "/api/zoos", body
@@ -331,7 +331,7 @@ func TestWriteAuth(t *testing.T) {
 
 // TestLoopbackWriteOverSocket checks the same rules on a real connection.
 func TestLoopbackWriteOverSocket(t *testing.T) {
-	e := newEnv(t, closing(t, memoryStore(), nil), Config{Token: "s3cret"})
+	e := newEnv(t, closing(t, memoryStore(t), nil), Config{Token: "s3cret"})
 	must(t, e.do("POST", "/api/zoos", `{"name":"A","location":"B"}`), 201)
 	must(t, e.do("POST", "/api/zoos", `{"name":"A","location":"B"}`, "Authorization", "Bearer s3cret"), 201)
 	must(t, e.do("POST", "/api/zoos", `{"name":"A","location":"B"}`, "Authorization", "Bearer wrong"), 403)

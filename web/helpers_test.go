@@ -19,7 +19,6 @@ import (
 
 	"github.com/zootour/zootour"
 	"github.com/zootour/zootour/internal/pgtest"
-	"github.com/zootour/zootour/memory"
 	"github.com/zootour/zootour/postgres"
 	"github.com/zootour/zootour/sqlite"
 )
@@ -34,7 +33,7 @@ func forEachStore(t *testing.T, test func(t *testing.T, open opener)) {
 		name string
 		open opener
 	}{
-		{"memory", func(t *testing.T) zootour.Store { return closing(t, memory.New(), nil) }},
+		{"memory", func(t *testing.T) zootour.Store { return memoryStore(t) }},
 		{"sqlite", func(t *testing.T) zootour.Store {
 			s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "zootour.db"))
 			return closing(t, s, err)
@@ -199,13 +198,13 @@ func snap(t *testing.T, s zootour.Store) snapshot {
 	if sn.Counts, err = s.Counts(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if sn.Zoos, err = s.Zoos(ctx, zootour.Page{}); err != nil {
+	if sn.Zoos, err = s.FindZoos(ctx, zootour.ZooFilter{}); err != nil {
 		t.Fatal(err)
 	}
-	if sn.Animals, err = s.Animals(ctx, zootour.Page{}); err != nil {
+	if sn.Animals, err = s.FindAnimals(ctx, zootour.AnimalFilter{}); err != nil {
 		t.Fatal(err)
 	}
-	if sn.Visits, err = s.Visits(ctx, zootour.Page{}); err != nil {
+	if sn.Visits, err = s.FindVisits(ctx, zootour.VisitFilter{}); err != nil {
 		t.Fatal(err)
 	}
 	return sn
@@ -251,10 +250,10 @@ func newBlockingStore(s zootour.Store) *blockingStore {
 	return &blockingStore{Store: s, entered: make(chan struct{}, 16), release: make(chan struct{})}
 }
 
-func (b *blockingStore) Zoos(ctx context.Context, p zootour.Page) ([]zootour.Zoo, error) {
+func (b *blockingStore) FindZoos(ctx context.Context, f zootour.ZooFilter) ([]zootour.Zoo, error) {
 	b.entered <- struct{}{}
 	<-b.release
-	return b.Store.Zoos(ctx, p)
+	return b.Store.FindZoos(ctx, f)
 }
 
 // failingStore fails Counts, as a store whose database is gone would.
@@ -295,12 +294,20 @@ func seqOf[T any](vs ...T) iter.Seq2[T, error] {
 	}
 }
 
-func memoryStore() zootour.Store { return memory.New() }
+// memoryStore is an in-memory SQLite store, closed when the test ends.
+func memoryStore(t testing.TB) zootour.Store {
+	s, err := sqlite.Open(context.Background(), sqlite.Memory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
 
 // brokenStore fails every listing of visits with an internal error.
 type brokenStore struct{ zootour.Store }
 
-func (brokenStore) Visits(context.Context, zootour.Page) ([]zootour.Visit, error) {
+func (brokenStore) FindVisits(context.Context, zootour.VisitFilter) ([]zootour.Visit, error) {
 	return nil, errors.New("disk on fire")
 }
 

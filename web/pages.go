@@ -40,7 +40,8 @@ const (
 	timelineMax    = 500  // visits drawn in an animal's timeline
 	recentVisits   = 10   // visits on the home page
 	searchMax      = 50   // matches shown per kind of record
-	chooserMax     = 500  // zoos or animals offered in a <select>
+	chooserMax     = 500  // zoos or animals offered in a <datalist>
+	pickMax        = 20   // records a search field offers to choose from
 	maxFormBytes   = 64 << 10
 	summaryPerPage = 100 // animals summed up per page of a zoo
 	htmlType       = "text/html; charset=utf-8"

@@ -3,7 +3,6 @@ package web
 import (
 	"cmp"
 	"context"
-	"encoding/base64"
 	"fmt"
 	"net/http"
 	"slices"
@@ -60,20 +59,15 @@ func (u *ui) census(w http.ResponseWriter, r *http.Request) error {
 		p.Title = "Census on " + p.On.Date.String()
 	}
 	ps := readPageState(r, "on")
-	var after zootour.CensusKey
-	if ps.after != "" {
-		b, err := base64.RawURLEncoding.DecodeString(ps.after)
-		key, ok := parseCensusCursor(string(b))
-		if err != nil || !ok {
-			return errPageLink
-		}
-		after = key
-	}
-	rows, err := u.store.Census(ctx, p.On.Date, after, censusPerPage+1)
+	after, err := ps.afterCursor()
 	if err != nil {
 		return err
 	}
-	rows, next := cut(rows, censusPerPage, censusCursor)
+	rows, err := u.store.Census(ctx, zootour.CensusQuery{On: p.On.Date, After: after, Limit: censusPerPage + 1})
+	if err != nil {
+		return err
+	}
+	rows, next := cut(rows, censusPerPage, func(r zootour.CensusRow) string { return r.Cursor().String() })
 	p.Pager = ps.links("Pages of the census", next)
 	p.Later = ps.after != ""
 	n := newNamer(ctx, u.store)
@@ -83,13 +77,13 @@ func (u *ui) census(w http.ResponseWriter, r *http.Request) error {
 			if err != nil {
 				return err
 			}
-			p.Groups = append(p.Groups, censusGroup{Zoo: z, URL: onURL(z.ID, p.On.Date), Continued: k == 0 && row.ZooID == after.ZooID})
+			p.Groups = append(p.Groups, censusGroup{Zoo: z, URL: onURL(z.ID, p.On.Date), Continued: k == 0 && row.ZooID == after.ID})
 		}
 		g := &p.Groups[len(p.Groups)-1]
 		g.Rows = append(g.Rows, row)
 	}
 	if !p.Later {
-		all, err := u.store.Census(ctx, p.On.Date, zootour.CensusKey{}, censusChartMax+1)
+		all, err := u.store.Census(ctx, zootour.CensusQuery{On: p.On.Date, Limit: censusChartMax + 1})
 		if err != nil {
 			return err
 		}

@@ -75,12 +75,14 @@ const summaryDates = 6
 
 // The parameters of a zoo's page: the window, the date of the question
 // who was there, and where each of its listings stands.
-var zooParams = []string{"from", "to", "on", "a", "after", "prev", "present", "present_prev"}
+var zooParams = []string{"from", "to", "on", "a", "after", "prev", "present", "present_prev", "during", "during_prev"}
 
 // zooPage is the data of /zoos/{id}.
 type zooPage struct {
 	layout
 	Zoo          zootour.Zoo
+	During       []zootour.Presence // every stay here that overlaps the window
+	DuringPager  pager
 	Present      *dateForm
 	Presences    []zootour.Presence
 	PresentPager pager
@@ -117,7 +119,7 @@ func (u *ui) zoo(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		here, err := u.store.ZooPresent(ctx, id, p.Present.Date, after, presentPerPage+1)
+		here, err := u.store.ZooPresent(ctx, id, zootour.PresentQuery{On: p.Present.Date, After: after, Limit: presentPerPage + 1})
 		if err != nil {
 			return err
 		}
@@ -130,6 +132,28 @@ func (u *ui) zoo(w http.ResponseWriter, r *http.Request) error {
 	if !p.Window.OK() {
 		u.render(w, r, http.StatusBadRequest, "zoo.html", p)
 		return nil
+	}
+	if p.Window.Set() {
+		// Who was here during the window: every stay that overlaps it, an
+		// open end reaching to the first or last date.
+		ps := readPageStateAs(r, "during", "during_prev", without(zooParams, "during", "during_prev")...)
+		q := zootour.PresentQuery{From: p.Window.query.From, To: p.Window.query.To, Limit: presentPerPage + 1}
+		if q.From.IsZero() {
+			q.From = zootour.MinDate
+		}
+		if q.To.IsZero() {
+			q.To = zootour.MaxDate
+		}
+		if q.After, err = ps.afterCursor(); err != nil {
+			return err
+		}
+		during, err := u.store.ZooPresent(ctx, id, q)
+		if err != nil {
+			return err
+		}
+		var next string
+		p.During, next = cut(during, presentPerPage, func(e zootour.Presence) string { return e.Position().String() })
+		p.DuringPager = ps.links("Pages of the animals here during the window", next)
 	}
 	ps := readPageState(r, without(zooParams, "after", "prev")...)
 	q := p.Window.query

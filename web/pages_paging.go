@@ -129,6 +129,15 @@ func offsetLinks(r *http.Request, param, label string, start, end, total, per in
 	return p
 }
 
+// afterCursor reads the key of a listing paged by a zootour.Cursor.
+func (ps pageState) afterCursor() (zootour.Cursor, error) {
+	c, err := zootour.ParseCursor(ps.after)
+	if err != nil {
+		return c, errPageLink
+	}
+	return c, nil
+}
+
 // afterID reads the key of a listing by ID.
 func (ps pageState) afterID() (int64, error) {
 	if ps.after == "" {

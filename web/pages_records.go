@@ -1,11 +1,8 @@
 package web
 
 import (
-	"cmp"
 	"context"
-	"encoding/base64"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -30,7 +27,7 @@ type kind struct {
 	DetailLabel string // "Location"
 
 	get    func(context.Context, int64) (rec, error)
-	list   func(context.Context, zootour.Page) ([]rec, error)
+	find   func(context.Context, recFilter) ([]rec, error)
 	create func(context.Context, rec) (rec, error)
 	update func(context.Context, int64, rec) (rec, error)
 	remove func(context.Context, int64, bool) error
@@ -57,8 +54,8 @@ func zooKind(s zootour.Store) *kind {
 			z, err := s.Zoo(ctx, id)
 			return zooRec(z), err
 		},
-		list: func(ctx context.Context, p zootour.Page) ([]rec, error) {
-			zs, err := s.Zoos(ctx, p)
+		find: func(ctx context.Context, f recFilter) ([]rec, error) {
+			zs, err := s.FindZoos(ctx, zootour.ZooFilter{Search: f.Search, Sort: f.Sort, After: f.After, Limit: f.Limit})
 			return recs(zs, zooRec), err
 		},
 		create: func(ctx context.Context, r rec) (rec, error) {
@@ -82,8 +79,8 @@ func animalKind(s zootour.Store) *kind {
 			a, err := s.Animal(ctx, id)
 			return animalRec(a), err
 		},
-		list: func(ctx context.Context, p zootour.Page) ([]rec, error) {
-			as, err := s.Animals(ctx, p)
+		find: func(ctx context.Context, f recFilter) ([]rec, error) {
+			as, err := s.FindAnimals(ctx, zootour.AnimalFilter{Search: f.Search, Species: f.Species, Sort: f.Sort, After: f.After, Limit: f.Limit})
 			return recs(as, animalRec), err
 		},
 		create: func(ctx context.Context, r rec) (rec, error) {
@@ -100,25 +97,40 @@ func animalKind(s zootour.Store) *kind {
 	}
 }
 
+// recFilter is what a list of zoos or animals asks the store for.
+type recFilter struct {
+	Search  zootour.Search
+	Species string // animals only
+	Sort    zootour.Sort
+	After   zootour.Cursor
+	Limit   int
+}
+
 // listPage is the data of /zoos and /animals.
 type listPage struct {
 	layout
-	Kind      *kind
-	Rows      []rec
-	Total     int64
-	ByName    bool
-	ByNameURL string // "" when sorting by name is not offered
-	ByIDURL   string
-	Pager     pager
-	Notice    string
+	Kind    *kind
+	Rows    []rec
+	Total   int64
+	Search  string // the search box, as typed
+	Species string // the species box (animals)
+	Sort    zootour.Sort
+	Heads   sortHeads
+	Pager   pager
+	Error   string
+	Found   bool // a search or filter is in force
 }
 
-// list answers /zoos or /animals: a page of records, by name or by ID.
-//
-// Sorting by name needs every record, since the store lists by ID only: it
-// is offered, and the default, for up to nameSortMax records; beyond that
-// the listing is by ID, paged by the store. (Sorting only within a page
-// of IDs would look sorted and not be.)
+// sortHeads are the links of the sortable column headers: each sorts by
+// its column, or reverses the order when it already does.
+type sortHeads struct {
+	Name, ID   string
+	NameSorted string // "ascending", "descending" or "" (aria-sort)
+	IDSorted   string
+}
+
+// list answers /zoos or /animals: a page of records in name order (or
+// the order asked for), found by ?q= and, for animals, ?species=.
 func (u *ui) list(k *kind) pageFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
@@ -126,94 +138,76 @@ func (u *ui) list(k *kind) pageFunc {
 		if err != nil {
 			return err
 		}
+		q := r.URL.Query()
 		p := &listPage{layout: layout{Title: strings.ToUpper(k.Many[:1]) + k.Many[1:], Section: k.Many},
-			Kind: k, Total: k.count(counts)}
-		sortable := p.Total <= nameSortMax
-		switch r.URL.Query().Get("sort") {
-		case "id":
-		case "name":
-			if !sortable {
-				p.Notice = "There are more than " + formatCount(nameSortMax) + " " + k.Many + ", too many to sort by name here: they are listed by ID."
+			Kind: k, Total: k.count(counts), Search: q.Get("q"), Species: q.Get("species")}
+		var f recFilter
+		status := http.StatusOK
+		if strings.TrimSpace(p.Search) != "" {
+			if f.Search, err = zootour.ParseSearch(p.Search); err != nil {
+				p.Error, status = sentence(err.Error()), http.StatusBadRequest
 			}
-			p.ByName = sortable
-		default:
-			p.ByName = sortable
 		}
-		if sortable {
-			p.ByNameURL = k.Path + "?sort=name"
+		if k.One == "animal" && strings.TrimSpace(p.Species) != "" {
+			if f.Species, err = zootour.CleanText("species", p.Species); err != nil {
+				p.Error, status = sentence(err.Error()), http.StatusBadRequest
+			}
 		}
-		p.ByIDURL = k.Path + "?sort=id"
-		ps := readPageState(r, "sort")
-		var next string
-		if p.ByName {
-			p.Rows, next, err = u.pageByName(ctx, k, ps.after)
-		} else {
-			p.Rows, next, err = u.pageByID(ctx, k, ps)
+		p.Found = !f.Search.IsZero() || f.Species != ""
+		if f.Sort, err = zootour.ParseSort(q.Get("sort"), zootour.Sorts(k.One)); err != nil {
+			return &httpError{http.StatusBadRequest, sentence(err.Error())}
 		}
-		if err != nil {
+		if f.Sort == "" {
+			// People read lists by name; the store lists by ID unless asked.
+			f.Sort = zootour.SortName
+		}
+		p.Sort = f.Sort
+		p.Heads = sortLinks(r, f.Sort)
+		ps := readPageState(r, "q", "species", "sort")
+		if f.After, err = ps.afterCursor(); err != nil {
 			return err
 		}
+		var next string
+		if p.Error == "" {
+			f.Limit = recordsPerPage + 1
+			if p.Rows, err = k.find(ctx, f); err != nil {
+				return err
+			}
+			p.Rows, next = cut(p.Rows, recordsPerPage, func(r rec) string {
+				return recordCursor(r, f.Sort).String()
+			})
+		}
 		p.Pager = ps.links("Pages of "+k.Many, next)
-		u.render(w, r, http.StatusOK, "list.html", p)
+		u.render(w, r, status, "list.html", p)
 		return nil
 	}
 }
 
-func (u *ui) pageByID(ctx context.Context, k *kind, ps pageState) ([]rec, string, error) {
-	after, err := ps.afterID()
-	if err != nil {
-		return nil, "", err
-	}
-	rows, err := k.list(ctx, zootour.Page{After: after, Limit: recordsPerPage + 1})
-	if err != nil {
-		return nil, "", err
-	}
-	rows, next := cut(rows, recordsPerPage, func(r rec) string { return strconv.FormatInt(r.ID, 10) })
-	return rows, next, nil
+// recordCursor is the cursor after r in a list in order s.
+func recordCursor(r rec, s zootour.Sort) zootour.Cursor {
+	return zootour.ZooCursor(zootour.Zoo{ID: r.ID, Name: r.Name}, s)
 }
 
-// pageByName reads every record (at most nameSortMax+1 of them), sorts
-// them by name and returns the page after the key: base64 of "ID:name"
-// of the last record of the previous page, so a page still follows on
-// when that record has since been renamed or deleted.
-func (u *ui) pageByName(ctx context.Context, k *kind, after string) ([]rec, string, error) {
-	var all []rec
-	for r, err := range zootour.All(1000, func(after int64) ([]rec, error) {
-		return k.list(ctx, zootour.Page{After: after, Limit: 1000})
-	}, func(r rec) int64 { return r.ID }) {
-		if err != nil {
-			return nil, "", err
-		}
-		if all = append(all, r); len(all) > nameSortMax {
-			break
-		}
+// sortLinks builds the column headers' links of a list in order s,
+// keeping its filters and starting again at the first page.
+func sortLinks(r *http.Request, s zootour.Sort) sortHeads {
+	link := func(to zootour.Sort) string {
+		q := r.URL.Query()
+		q.Del("after")
+		q.Del("prev")
+		q.Set("sort", string(to))
+		return r.URL.Path + "?" + q.Encode()
 	}
-	order := func(a, b rec) int {
-		return cmp.Or(cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), cmp.Compare(a.ID, b.ID))
+	h := sortHeads{Name: link(zootour.SortName), ID: link(zootour.SortID)}
+	switch s {
+	case zootour.SortName:
+		h.Name, h.NameSorted = link(zootour.SortNameDesc), "ascending"
+	case zootour.SortNameDesc:
+		h.NameSorted = "descending"
+	case zootour.SortID:
+		h.IDSorted = "ascending"
 	}
-	slices.SortFunc(all, order)
-	start := 0
-	if after != "" {
-		b, err := base64.RawURLEncoding.DecodeString(after)
-		ids, name, ok := strings.Cut(string(b), ":")
-		id, err2 := strconv.ParseInt(ids, 10, 64)
-		if err != nil || err2 != nil || !ok {
-			return nil, "", errPageLink
-		}
-		key := rec{ID: id, Name: name}
-		start, _ = slices.BinarySearchFunc(all, key, order)
-		if start < len(all) && all[start].ID == id {
-			start++
-		}
-	}
-	page := all[start:]
-	var next string
-	if len(page) > recordsPerPage {
-		page = page[:recordsPerPage]
-		last := page[len(page)-1]
-		next = base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(last.ID, 10) + ":" + last.Name))
-	}
-	return page, next, nil
+	return h
 }
 
 // formPage is the data of every form: a record's, a visit's.
@@ -234,7 +228,9 @@ type field struct {
 	Name, Label, Type string
 	Value             string
 	Error, Hint       string
-	Options           []option // for Type "select"
+	Options           []option // for Type "select", and the datalist of List
+	List              string   // the id of a <datalist> of Options
+	Choices           []choice // records to choose from (the field's name + "-pick")
 	Required          bool
 	MaxLength         int
 	Autocomplete      string
@@ -244,6 +240,14 @@ type field struct {
 type option struct {
 	Value, Label string
 	Selected     bool
+}
+
+// choice is a record a search field matched, when it matched several.
+type choice struct {
+	ID           int64
+	Name, Detail string
+	Now          string // for an animal, the zoo it is at today
+	URL          string
 }
 
 // ID is the field's element id.
@@ -399,8 +403,8 @@ type deletePage struct {
 // time: the store has no count per record.
 func countVisits(ctx context.Context, k *kind, id int64) (int, error) {
 	n := 0
-	for _, err := range zootour.All(1000, func(after zootour.Position) ([]zootour.Visit, error) {
-		return k.visits(ctx, id, zootour.Query{After: after, Limit: 1000})
+	for _, err := range zootour.All(func(after zootour.Cursor, limit int) ([]zootour.Visit, error) {
+		return k.visits(ctx, id, zootour.Query{After: after, Limit: limit})
 	}, zootour.Visit.Position) {
 		if err != nil {
 			return 0, err

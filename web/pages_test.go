@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/zootour/zootour"
 )
@@ -161,8 +162,9 @@ func TestPages(t *testing.T) {
 			want []string
 		}{
 			{"/", []string{"Find a zoo or an animal", `<strong>2</strong> zoos`, `<strong>3</strong> visits`, "Latest visits recorded", `href="/visits/3"`, "Add a zoo", `href="/api/openapi.json"`}},
-			{"/zoos", []string{"<h1>Zoos</h1>", `href="/zoos/1">Artis</a>`, "Amsterdam", `href="/zoos/2">Blijdorp</a>`, "Sorted by\n<strong>name</strong>"}},
-			{"/zoos?sort=id", []string{`href="/zoos/1">Artis</a>`, "<strong>ID</strong>"}},
+			{"/zoos", []string{"<h1>Zoos</h1>", `href="/zoos/1">Artis</a>`, "Amsterdam", `href="/zoos/2">Blijdorp</a>`, "Sorted by name."}},
+			{"/zoos?sort=id", []string{`href="/zoos/1">Artis</a>`, "Sorted by ID."}},
+			{"/zoos?q=amster", []string{`href="/zoos/1">Artis</a>`, "Found among"}},
 			{"/animals", []string{"<h1>Animals</h1>", `href="/animals/2">Bram</a>`, "flamingo"}},
 			{"/visits", []string{"<h1>Visits</h1>", "3 visits", `href="/visits/1"`, "2024-02-01"}},
 			{"/zoos/1", []string{"<h1>Artis</h1>", "Amsterdam", "2 animals came in 2 visits", `href="/animals/1">Rosa</a>`, `href="/animals/2">Bram</a>`, "2024-01-01", "2024-01-02", `href="/visits/new?zoo=1&amp;back=%2Fzoos%2F1"`}},
@@ -173,7 +175,7 @@ func TestPages(t *testing.T) {
 				"made 2 visits to 2 zoos between 2024-01-01 and 2024-02-01", `class="mark"`}},
 			{"/animals/1?from=2024-01-15&to=2024-12-31", []string{"made 1 visit to 1 zoo on 2024-02-01"}},
 			{"/visits/2", []string{"Bram at Artis", "2024-01-02", `href="/zoos/1">Artis</a>`, `href="/animals/2">Bram</a>`}},
-			{"/search?q=ROT", []string{`href="/zoos/2">Blijdorp</a>`, "No animal's name or species holds"}},
+			{"/search?q=ROT", []string{`href="/zoos/2">Blijdorp</a>`, "No animal matches"}},
 			{"/search?q=bear", []string{`href="/animals/2">Bram</a>`}},
 			{"/search", []string{"<h1>Search</h1>"}},
 			{"/zoos/new", []string{"Add a zoo", `<label for="f-name">Name</label>`, `<label for="f-location">Location</label>`, `name="csrf"`}},
@@ -181,8 +183,8 @@ func TestPages(t *testing.T) {
 			{"/animals/2/edit", []string{"Edit Bram", `value="bear"`}},
 			{"/zoos/1/delete", []string{"Delete Artis?", "This deletes 2 visits too", `name="cascade" value="yes"`, "Delete it and its 2 visits"}},
 			{"/animals/2/delete", []string{"This deletes 1 visit too"}},
-			{"/visits/new?zoo=2&animal=1", []string{`<input id="f-date" name="date" type="date"`, `<option value="2" selected>Blijdorp — Rotterdam (zoo 2)</option>`, `<option value="1" selected>Rosa — flamingo (animal 1)</option>`}},
-			{"/visits/3/edit", []string{"Edit visit 3", `value="2024-02-01"`, `<option value="2" selected>`}},
+			{"/visits/new?zoo=2&animal=1", []string{`<input id="f-date" name="date" type="date"`, "Zoo 2 is Blijdorp (Rotterdam).", "Animal 1 is Rosa (flamingo).", `<option value="Blijdorp (Rotterdam) #2">`}},
+			{"/visits/3/edit", []string{"Edit visit 3", `value="2024-02-01"`, "Zoo 2 is Blijdorp"}},
 			{"/visits/3/delete", []string{"the visit of Rosa to Blijdorp on 2024-02-01"}},
 			{"/signin", []string{"This server has no token", "which is where you are"}},
 		}
@@ -195,7 +197,7 @@ func TestPages(t *testing.T) {
 
 // TestPagesNotFound checks the HTML 404 (and 405) pages.
 func TestPagesNotFound(t *testing.T) {
-	e := newEnv(t, memoryStore(), Config{})
+	e := newEnv(t, memoryStore(t), Config{})
 	seed(t, e.store)
 	c := newPageClient(t, e.url)
 	for path, want := range map[string]string{
@@ -256,7 +258,7 @@ func TestPagesEscape(t *testing.T) {
 		}
 		c := newPageClient(t, e.url)
 		for _, path := range []string{"/", "/zoos", "/animals", "/visits", "/zoos/1", "/animals/1", "/visits/1",
-			"/search?q=script", "/zoos/1/edit", "/zoos/1/delete", "/animals/1/edit", "/visits/new", "/visits/1/edit", "/visits/1/delete",
+			"/search?q=%3Cscript", "/zoos/1/edit", "/zoos/1/delete", "/animals/1/edit", "/visits/new", "/visits/1/edit", "/visits/1/delete",
 			"/animals/1?on=2024-01-05", "/animals/2?on=2023-01-01", "/zoos/1?on=2024-01-05", "/census", "/census?on=2024-01-05"} {
 			p := c.must(path, http.StatusOK)
 			has(t, path, p, "&lt;script&gt;alert(1)&lt;/script&gt;")
@@ -332,9 +334,9 @@ func TestPagesForms(t *testing.T) {
 		checkPage(t, "bad visit", p, http.StatusBadRequest)
 		has(t, "bad visit", p, "There are 3 problems",
 			`Date &#34;2024-02-30&#34; is not a calendar date between 0001-01-01 and 9999-12-31.`, `value="2024-02-30"`,
-			"There is no zoo 99.", "Choose an animal.")
+			"There is no zoo 99.", "Choose an animal: type its name or ID.")
 		p = c.submit("/visits/new", "/visits", url.Values{"date": {"1.1.2024"}, "zoo": {"x"}, "animal": {"1"}})
-		has(t, "bad visit", p, "is not written YYYY-MM-DD", "&#34;x&#34; is not the ID of a zoo", `<option value="1" selected>Rosa`)
+		has(t, "bad visit", p, "is not written YYYY-MM-DD", "No zoo matches &#34;x&#34;", "Animal 1 is Rosa (flamingo).")
 		// A conflict names the visit in the way, next to the date.
 		p = c.submit("/visits/new", "/visits", url.Values{"date": {"2024-01-01"}, "zoo": {"2"}, "animal": {"1"}})
 		checkPage(t, "conflicting visit", p, http.StatusBadRequest)
@@ -461,7 +463,7 @@ func sessionCookieOf(t *testing.T, rec *httptest.ResponseRecorder) *http.Cookie 
 // write only when signed in with the server's token.
 func TestPagesSignIn(t *testing.T) {
 	const secret = "correct horse battery staple"
-	s := memoryStore()
+	s := memoryStore(t)
 	t.Cleanup(func() { s.Close() })
 	seed(t, s)
 	srv := New(s, Config{Token: secret, Logger: testLogger(t)})
@@ -570,7 +572,7 @@ func TestPagesSignIn(t *testing.T) {
 // TestPagesCrossOrigin checks that forms posted from another site are
 // refused, by the browser's headers and by the form token.
 func TestPagesCrossOrigin(t *testing.T) {
-	e := newEnv(t, memoryStore(), Config{})
+	e := newEnv(t, memoryStore(t), Config{})
 	seed(t, e.store)
 	c := newPageClient(t, e.url)
 	tok := token(t, c.must("/zoos/new", http.StatusOK))
@@ -688,7 +690,7 @@ func TestPagesLong(t *testing.T) {
 // TestPagesBadWindow checks that bad dates in a window are shown as
 // messages, not an error page.
 func TestPagesBadWindow(t *testing.T) {
-	e := newEnv(t, memoryStore(), Config{})
+	e := newEnv(t, memoryStore(t), Config{})
 	seed(t, e.store)
 	c := newPageClient(t, e.url)
 	for path, want := range map[string]string{
@@ -709,7 +711,7 @@ func TestPagesBadWindow(t *testing.T) {
 // TestPagesSort checks that lists sort by name across pages, and by ID
 // when there are too many to sort.
 func TestPagesSort(t *testing.T) {
-	e := newEnv(t, memoryStore(), Config{})
+	e := newEnv(t, memoryStore(t), Config{})
 	var zs []zootour.Zoo
 	for i := range 120 {
 		// Names in an order unlike the IDs, some differing only in case.
@@ -736,64 +738,45 @@ func TestPagesSort(t *testing.T) {
 		t.Fatalf("by name: %d names, sorted %v: %q", len(names), slices.IsSorted(names), names)
 	}
 
-	// Past nameSortMax the list is by ID, and says so.
+	// Name order is the collation order at any size: "Málaga" before
+	// "Mumbai", and the last page as right as the first.
 	zs = zs[:0]
-	for i := range nameSortMax {
-		zs = append(zs, zootour.Zoo{ID: int64(1000 + i), Name: "Z", Location: "L"})
+	for i := range 6000 {
+		zs = append(zs, zootour.Zoo{ID: int64(1000 + i), Name: fmt.Sprintf("Zz %04d", 5999-i), Location: "L"})
 	}
+	zs = append(zs, zootour.Zoo{ID: 9001, Name: "Mumbai", Location: "IN"}, zootour.Zoo{ID: 9002, Name: "Málaga", Location: "ES"})
 	if err := e.store.Import(t.Context(), zootour.Source{Zoos: seqOf(zs...)}); err != nil {
 		t.Fatal(err)
 	}
-	p := c.must("/zoos?sort=name", http.StatusOK)
-	has(t, "many zoos", p, "too many to sort by name here", "Sorted by ID.", `href="/zoos/1">`)
-}
-
-// TestLastVisits checks the search for the visits with the highest IDs,
-// which the store does not list in that order, on IDs dense and sparse.
-func TestLastVisits(t *testing.T) {
-	for _, ids := range [][]int64{
-		{},
-		{1},
-		{1, 2, 3},
-		{3, 9, 27, 81, 243, 729, 2187, 6561, 19683, 59049, 177147, 531441},
-		{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 1 << 40, 1<<62 + 5},
-		{100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111},
-	} {
-		s := memoryStore()
-		var vs []zootour.Visit
-		for i, id := range ids {
-			vs = append(vs, zootour.Visit{ID: id, Date: zootour.MustDate("2024-01-01").AddDays(i), ZooID: 1, AnimalID: 1})
+	p := c.must("/zoos?q=m", http.StatusOK)
+	if i, j := strings.Index(p.body, ">Málaga<"), strings.Index(p.body, ">Mumbai<"); i < 0 || j < i {
+		t.Errorf("Málaga (%d) does not come before Mumbai (%d)", i, j)
+	}
+	p = c.must("/zoos?sort=-name", http.StatusOK)
+	has(t, "by name, Z to A", p, `href="/zoos/1000">Zz 5999</a>`, "Sorted by name, Z to A.", `aria-sort="descending"`)
+	names = names[:0]
+	for path := "/zoos?sort=-name"; path != ""; {
+		p := c.must(path, http.StatusOK)
+		for _, m := range row.FindAllStringSubmatch(p.body, -1) {
+			names = append(names, m[1])
 		}
-		err := s.Import(t.Context(), zootour.Source{
-			Zoos:    seqOf(zootour.Zoo{ID: 1, Name: "Z", Location: "L"}),
-			Animals: seqOf(zootour.Animal{ID: 1, Name: "A", Species: "S"}),
-			Visits:  seqOf(vs...),
-		})
-		if err != nil {
-			t.Fatal(err)
+		path = ""
+		if m := next.FindStringSubmatch(p.body); m != nil {
+			path = html.UnescapeString(m[1])
 		}
-		for _, n := range []int{1, 10} {
-			got, err := lastVisits(t.Context(), s, n, int64(len(ids)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			var gotIDs []int64
-			for _, v := range got {
-				gotIDs = append(gotIDs, v.ID)
-			}
-			want := slices.Clone(ids[max(0, len(ids)-n):])
-			slices.Reverse(want)
-			if !slices.Equal(gotIDs, want) {
-				t.Errorf("last %d of %v: %v, want %v", n, ids, gotIDs, want)
-			}
-		}
+	}
+	if got, want := len(names), 6122; got != want {
+		t.Fatalf("walked %d zoos by -name, want %d", got, want)
+	}
+	if names[len(names)-1] != "A zoo 002" {
+		t.Errorf("the last zoo by -name is %q", names[len(names)-1])
 	}
 }
 
 // TestPagesSearchAndChoosers covers the bounds of search and of the
 // visit form's lists of zoos and animals.
 func TestPagesSearchAndChoosers(t *testing.T) {
-	e := newEnv(t, memoryStore(), Config{})
+	e := newEnv(t, memoryStore(t), Config{})
 	var zs []zootour.Zoo
 	for i := range chooserMax + 1 {
 		zs = append(zs, zootour.Zoo{ID: int64(i + 1), Name: fmt.Sprintf("Park %d", i+1), Location: "Utrecht"})
@@ -807,21 +790,58 @@ func TestPagesSearchAndChoosers(t *testing.T) {
 	if got := strings.Count(p.body, `<li><a href="/zoos/`); got != searchMax {
 		t.Errorf("the search shows %d zoos, want %d", got, searchMax)
 	}
-	has(t, "search", p, "Only the first 50 zoos found are shown", "No animal's name or species holds")
+	has(t, "search", p, "The first 50 zoos found are shown", `href="/zoos?q=utrecht">see every zoo that matches`, "No animal matches")
 	c.must("/search?q="+strings.Repeat("x", 201), http.StatusBadRequest)
 
-	// Too many zoos for a list: the zoo is typed by ID, its name shown.
+	// Too many zoos for a datalist: the zoo is typed, by ID or by name.
 	p = c.must("/visits/new?zoo=7&animal=1", http.StatusOK)
-	has(t, "visit form", p, `<input id="f-zoo" name="zoo" type="number" value="7" required min="1"`, "Zoo 7 is Park 7 (Utrecht).",
-		`<option value="1" selected>Rosa — flamingo (animal 1)</option>`)
+	has(t, "visit form", p, `<input id="f-zoo" name="zoo" type="text" value="7" required`, "Zoo 7 is Park 7 (Utrecht).",
+		`<option value="Rosa (flamingo) #1">`, `value="`+zootour.DateOf(time.Now()).String()+`"`)
+	hasNot(t, "visit form", p, `id="f-zoo-list"`)
 	p = c.submit("/visits/new", "/visits", url.Values{"date": {"2024-01-01"}, "zoo": {"999"}, "animal": {"1"}})
 	has(t, "visit form", p, "There is no zoo 999.", `value="999"`)
 	hasNot(t, "visit form", p, "Zoo 999 is")
+
+	// Found by name: words that match several records offer them to
+	// choose from, with what tells them apart; the choice then records it.
+	suki1, err := e.store.CreateAnimal(t.Context(), zootour.Animal{Name: "Suki", Species: "Axolotl"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	suki2, err := e.store.CreateAnimal(t.Context(), zootour.Animal{Name: "Suki", Species: "Green anaconda"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.store.CreateVisit(t.Context(), zootour.Visit{Date: zootour.MustDate("2020-01-01"), ZooID: 3, AnimalID: suki2.ID}); err != nil {
+		t.Fatal(err)
+	}
+	p = c.submit("/visits/new", "/visits", url.Values{"date": {"2024-01-01"}, "zoo": {"park 12"}, "animal": {"suki"}})
+	checkPage(t, "two Sukis", p, http.StatusBadRequest)
+	has(t, "two Sukis", p, "2 animals match &#34;suki&#34;: choose one below.", `name="animal-pick" value="`+fmt.Sprint(suki1.ID)+`"`,
+		"Axolotl", "Green anaconda", "at Park 3 today", `name="zoo-pick" value="12"`, `name="zoo-pick" value="120"`)
+	p = c.submit("/visits/new", "/visits", url.Values{"date": {"2024-01-01"}, "zoo": {"park 12"}, "zoo-pick": {"12"},
+		"animal": {"suki"}, "animal-pick": {fmt.Sprint(suki1.ID)}})
+	if p.status != http.StatusSeeOther {
+		t.Fatalf("a visit chosen by name: %d\n%s", p.status, p.body)
+	}
+	vs, err := e.store.AnimalVisits(t.Context(), suki1.ID, zootour.Query{})
+	if err != nil || len(vs) != 1 || vs[0].ZooID != 12 {
+		t.Fatalf("Suki the axolotl's visits = %v, %v; want one to zoo 12", vs, err)
+	}
+	// Words that match one record only need no choice; accents and case
+	// do not matter.
+	if _, err := e.store.CreateZoo(t.Context(), zootour.Zoo{Name: "Zoo Zürich", Location: "Zürich"}); err != nil {
+		t.Fatal(err)
+	}
+	p = c.submit("/visits/new", "/visits", url.Values{"date": {"2024-01-02"}, "zoo": {"zurich"}, "animal": {"axolotl"}})
+	if p.status != http.StatusSeeOther {
+		t.Fatalf("a visit found by unique words: %d\n%s", p.status, p.body)
+	}
 }
 
 // TestPagesStatic checks the embedded assets and their caching.
 func TestPagesStatic(t *testing.T) {
-	e := newEnv(t, memoryStore(), Config{})
+	e := newEnv(t, memoryStore(t), Config{})
 	c := newPageClient(t, e.url)
 	home := c.must("/", http.StatusOK)
 	css := regexp.MustCompile(`<link rel="stylesheet" href="(/static/style\.css\?v=[0-9a-f]+)">`).FindStringSubmatch(home.body)
@@ -849,7 +869,7 @@ func TestPagesStatic(t *testing.T) {
 // TestPagesZooAnimalsPaged checks the pages of a zoo's animal summary,
 // which go by offset, and that both pagers of the page keep each other.
 func TestPagesZooAnimalsPaged(t *testing.T) {
-	e := newEnv(t, memoryStore(), Config{})
+	e := newEnv(t, memoryStore(t), Config{})
 	var as []zootour.Animal
 	var vs []zootour.Visit
 	for i := 1; i <= 250; i++ {

@@ -1,13 +1,13 @@
 package web
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"net/http"
-	"slices"
+	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/zootour/zootour"
 )
@@ -81,29 +81,105 @@ func (n *namer) animal(id int64) (zootour.Animal, error) {
 // visitsPage is the data of /visits.
 type visitsPage struct {
 	layout
-	Rows  []visitRow
-	Total int64
-	Pager pager
+	Rows    []visitRow
+	Total   int64
+	Pager   pager
+	Filters []*field // zoo, animal, from, to
+	Sort    zootour.Sort
+	DateURL string // the link of the date column's header
+	Found   bool   // a filter is in force
+	Error   string
 }
 
-// visits answers /visits: every visit by ID, recordsPerPage at a time.
+// visits answers /visits: the visits newest first (or as ?sort= says),
+// of a zoo, of an animal and in a window if the filters say so,
+// recordsPerPage at a time. A zoo or animal filter takes an ID or words
+// of the name, as the visit form does.
 func (u *ui) visits(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	counts, err := u.store.Counts(ctx)
 	if err != nil {
 		return err
 	}
-	ps := readPageState(r)
-	after, err := ps.afterID()
+	q := r.URL.Query()
+	p := &visitsPage{layout: layout{Title: "Visits", Section: "visits"}, Total: counts.Visits}
+	zoo := &field{Name: "zoo", Label: "Zoo", Type: "search", Value: q.Get("zoo"), Autocomplete: "off", MaxLength: zootour.MaxTextLen}
+	animal := &field{Name: "animal", Label: "Animal", Type: "search", Value: q.Get("animal"), Autocomplete: "off", MaxLength: zootour.MaxTextLen}
+	from := &field{Name: "from", Label: "From", Type: "date", Value: q.Get("from"), Min: "0001-01-01", Max: "9999-12-31"}
+	to := &field{Name: "to", Label: "To", Type: "date", Value: q.Get("to"), Min: "0001-01-01", Max: "9999-12-31"}
+	p.Filters = []*field{zoo, animal, from, to}
+	var f zootour.VisitFilter
+	if f.Sort, err = zootour.ParseSort(q.Get("sort"), zootour.Sorts("visit")); err != nil {
+		return &httpError{http.StatusBadRequest, sentence(err.Error())}
+	}
+	if f.Sort == "" {
+		// The latest visits are what people look for first.
+		f.Sort = zootour.SortDateDesc
+	}
+	p.Sort = f.Sort
+	pick := func(fl *field, k *kind) (int64, error) {
+		if strings.TrimSpace(fl.Value) == "" {
+			return 0, nil
+		}
+		p.Found = true
+		id, choices, problem, err := u.resolve(ctx, k, strings.TrimSpace(fl.Value))
+		fl.Error = problem
+		for _, c := range choices {
+			fl.Choices = append(fl.Choices, choice{ID: c.ID, Name: c.Name, Detail: c.Detail, URL: k.url(c.ID)})
+		}
+		return id, err
+	}
+	if f.ZooID, err = pick(zoo, u.zoos); err != nil {
+		return err
+	}
+	if f.AnimalID, err = pick(animal, u.animals); err != nil {
+		return err
+	}
+	for _, d := range []struct {
+		fl  *field
+		out *zootour.Date
+	}{{from, &f.From}, {to, &f.To}} {
+		if d.fl.Value == "" {
+			continue
+		}
+		p.Found = true
+		if *d.out, err = zootour.ParseDate(d.fl.Value); err != nil {
+			d.fl.Error = sentence(err.Error())
+		}
+	}
+	if from.Error == "" && to.Error == "" && f.Validate() != nil {
+		to.Error = "The to date comes before the from date."
+	}
+	dateSort := zootour.SortDate
+	if f.Sort == zootour.SortDate {
+		dateSort = zootour.SortDateDesc
+	}
+	link := url.Values{}
+	for _, k := range []string{"zoo", "animal", "from", "to"} {
+		if v := q.Get(k); v != "" {
+			link.Set(k, v)
+		}
+	}
+	link.Set("sort", string(dateSort))
+	p.DateURL = "/visits?" + link.Encode()
+	for _, fl := range p.Filters {
+		if fl.Error != "" {
+			p.Error = fl.Error
+			u.render(w, r, http.StatusBadRequest, "visits.html", p)
+			return nil
+		}
+	}
+	ps := readPageState(r, "zoo", "animal", "from", "to", "sort")
+	if f.After, err = ps.afterCursor(); err != nil {
+		return err
+	}
+	f.Limit = recordsPerPage + 1
+	vs, err := u.store.FindVisits(ctx, f)
 	if err != nil {
 		return err
 	}
-	vs, err := u.store.Visits(ctx, zootour.Page{After: after, Limit: recordsPerPage + 1})
-	if err != nil {
-		return err
-	}
-	vs, next := cut(vs, recordsPerPage, func(v zootour.Visit) string { return strconv.FormatInt(v.ID, 10) })
-	p := &visitsPage{layout: layout{Title: "Visits", Section: "visits"}, Total: counts.Visits, Pager: ps.links("Pages of visits", next)}
+	vs, next := cut(vs, recordsPerPage, func(v zootour.Visit) string { return zootour.VisitCursor(v, f.Order()).String() })
+	p.Pager = ps.links("Pages of visits", next)
 	if p.Rows, err = newNamer(ctx, u.store).rows(vs); err != nil {
 		return err
 	}
@@ -132,8 +208,8 @@ func (u *ui) visit(w http.ResponseWriter, r *http.Request) error {
 }
 
 // visitForm builds the form of a visit with the values given (as typed).
-// The zoo and the animal are chosen by ID: from a list of names when there
-// are at most chooserMax of them, else typed, with the name shown below.
+// The zoo and the animal are found as a person knows them, by name: see
+// chooser and resolve.
 func (u *ui) visitForm(title, action, date, zooID, animalID string) *formPage {
 	return &formPage{
 		layout: layout{Title: title, Section: "visits"},
@@ -159,41 +235,84 @@ func (u *ui) choosers(ctx context.Context, p *formPage) error {
 	return u.chooser(ctx, u.animals, p.Fields[2], counts.Animals)
 }
 
+// chooser makes the zoo or animal field a search field: a person types
+// the name, a few words of it, or the ID, and resolve finds the record. A
+// <datalist> offers every name when there are at most chooserMax, so the
+// browser completes it; the field names the record it stands for.
 func (u *ui) chooser(ctx context.Context, k *kind, f *field, total int64) error {
-	if total > chooserMax {
-		f.Type, f.Min = "number", "1"
-		f.Hint = "The " + k.One + "'s ID, shown on its page and in searches."
-		if id, err := strconv.ParseInt(f.Value, 10, 64); err == nil && id > 0 && f.Error == "" {
-			if rec, err := k.get(ctx, id); err == nil {
-				f.Hint = strings.ToUpper(k.One[:1]) + k.One[1:] + " " + f.Value + " is " + rec.Name + " (" + rec.Detail + ")."
-			}
+	f.Type, f.Autocomplete, f.MaxLength = "text", "off", zootour.MaxTextLen
+	if f.Hint == "" {
+		f.Hint = "Type the " + k.One + "'s name, a few words of it, or its ID."
+	}
+	if id, ok := zootour.SearchID(f.Value); ok && f.Error == "" {
+		if r, err := k.get(ctx, id); err == nil {
+			f.Hint = strings.ToUpper(k.One[:1]) + k.One[1:] + " " + f.Value + " is " + r.Name + " (" + r.Detail + ")."
 		}
+	}
+	if total > chooserMax {
 		return nil
 	}
-	all, err := k.list(ctx, zootour.Page{Limit: chooserMax + 1})
+	all, err := k.find(ctx, recFilter{Sort: zootour.SortName, Limit: chooserMax})
 	if err != nil {
 		return err
 	}
-	slices.SortFunc(all, func(a, b rec) int {
-		return cmp.Or(cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), cmp.Compare(a.ID, b.ID))
-	})
-	f.Type = "select"
-	f.Options = []option{{Value: "", Label: "Choose a " + k.One}}
+	f.List = f.ID() + "-list"
 	for _, r := range all {
-		id := strconv.FormatInt(r.ID, 10)
-		f.Options = append(f.Options, option{Value: id, Label: r.Name + " — " + r.Detail + " (" + k.One + " " + id + ")", Selected: id == f.Value})
+		f.Options = append(f.Options, option{Value: choiceText(r), Label: k.One + " " + strconv.FormatInt(r.ID, 10)})
 	}
 	return nil
 }
 
+// choiceText is how the datalist writes a record into the field: its name,
+// its detail and its ID, which resolve reads back.
+func choiceText(r rec) string {
+	return r.Name + " (" + r.Detail + ") #" + strconv.FormatInt(r.ID, 10)
+}
+
+// resolve finds the record a person typed into a zoo or animal field: an
+// ID, a datalist entry (ending in #ID), or words of its name or detail.
+// When the words match several records it returns them (at most pickMax)
+// for the person to choose from, and a problem to show.
+func (u *ui) resolve(ctx context.Context, k *kind, text string) (int64, []rec, string, error) {
+	if text == "" {
+		return 0, nil, "Choose " + article(k.One) + ": type its name or ID.", nil
+	}
+	id, ok := zootour.SearchID(text)
+	if i := strings.LastIndex(text, " #"); !ok && i >= 0 {
+		id, ok = zootour.SearchID(text[i+2:])
+	}
+	if ok {
+		if _, err := k.get(ctx, id); zootour.ErrorCode(err) == zootour.ENOTFOUND {
+			return 0, nil, fmt.Sprintf("There is no %s %d.", k.One, id), nil
+		} else if err != nil {
+			return 0, nil, "", err
+		}
+		return id, nil, "", nil
+	}
+	q, err := zootour.ParseSearch(text)
+	if err != nil {
+		return 0, nil, sentence(err.Error()), nil
+	}
+	found, err := k.find(ctx, recFilter{Search: q, Sort: zootour.SortName, Limit: pickMax + 1})
+	switch {
+	case err != nil:
+		return 0, nil, "", err
+	case len(found) == 0:
+		return 0, nil, fmt.Sprintf("No %s matches %q: check the spelling, or add the %s first.", k.One, text, k.One), nil
+	case len(found) == 1:
+		return found[0].ID, nil, "", nil
+	case len(found) > pickMax:
+		return 0, found[:pickMax], fmt.Sprintf("More than %d %s match %q: choose one below, or type more of the name.", pickMax, k.Many, text), nil
+	}
+	return 0, found, fmt.Sprintf("%d %s match %q: choose one below.", len(found), k.Many, text), nil
+}
+
 // readVisit reads and checks a visit from a posted form, marking each
 // field's problem on p.
-func (u *ui) readVisit(r *http.Request, p *formPage) (zootour.Visit, bool) {
+func (u *ui) readVisit(r *http.Request, p *formPage) (zootour.Visit, bool, error) {
 	var v zootour.Visit
 	date, zoo, animal := p.Fields[0], p.Fields[1], p.Fields[2]
 	date.Value = strings.TrimSpace(r.PostForm.Get("date"))
-	zoo.Value = strings.TrimSpace(r.PostForm.Get("zoo"))
-	animal.Value = strings.TrimSpace(r.PostForm.Get("animal"))
 	if date.Value == "" {
 		date.Error = "Enter the date of the visit."
 	} else if d, err := zootour.ParseDate(date.Value); err != nil {
@@ -201,25 +320,50 @@ func (u *ui) readVisit(r *http.Request, p *formPage) (zootour.Visit, bool) {
 	} else {
 		v.Date = d
 	}
-	readID := func(f *field, k *kind) int64 {
-		if f.Value == "" {
-			f.Error = "Choose " + article(k.One) + "."
-			return 0
+	readRec := func(f *field, k *kind) (int64, error) {
+		f.Value = strings.TrimSpace(r.PostForm.Get(f.Name))
+		if pick := r.PostForm.Get(f.Name + "-pick"); pick != "" {
+			f.Value = pick
 		}
-		id, err := strconv.ParseInt(f.Value, 10, 64)
-		if err != nil || id <= 0 {
-			f.Error = fmt.Sprintf("%q is not the ID of %s: IDs are whole numbers from 1.", f.Value, article(k.One))
-			return 0
+		id, choices, problem, err := u.resolve(r.Context(), k, f.Value)
+		f.Error = problem
+		if id != 0 {
+			f.Value = strconv.FormatInt(id, 10)
 		}
-		if _, err := k.get(r.Context(), id); err != nil {
-			f.Error = fmt.Sprintf("There is no %s %d.", k.One, id)
-			return 0
+		for _, c := range choices {
+			f.Choices = append(f.Choices, choice{ID: c.ID, Name: c.Name, Detail: c.Detail, URL: k.url(c.ID)})
 		}
-		return id
+		return id, err
 	}
-	v.ZooID = readID(zoo, u.zoos)
-	v.AnimalID = readID(animal, u.animals)
-	return v, date.Error == "" && zoo.Error == "" && animal.Error == ""
+	var err error
+	if v.ZooID, err = readRec(zoo, u.zoos); err != nil {
+		return v, false, err
+	}
+	if v.AnimalID, err = readRec(animal, u.animals); err != nil {
+		return v, false, err
+	}
+	if len(animal.Choices) > 0 {
+		if err := u.whereNow(r.Context(), animal.Choices); err != nil {
+			return v, false, err
+		}
+	}
+	return v, date.Error == "" && zoo.Error == "" && animal.Error == "", nil
+}
+
+// whereNow notes on each animal of a choice where it is today, which is
+// what tells two animals of one name apart.
+func (u *ui) whereNow(ctx context.Context, cs []choice) error {
+	today := zootour.DateOf(time.Now())
+	for i := range cs {
+		z, err := u.store.AnimalWhere(ctx, cs[i].ID, today)
+		if err != nil {
+			return err
+		}
+		if z != nil {
+			cs[i].Now = z.Name
+		}
+	}
+	return nil
 }
 
 func article(noun string) string {
@@ -252,7 +396,12 @@ func (u *ui) writeFailed(ctx context.Context, p *formPage, v zootour.Visit, self
 
 func (u *ui) newVisit(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	p := u.visitForm("Add a visit", "/visits", q.Get("date"), q.Get("zoo"), q.Get("animal"))
+	date := q.Get("date")
+	if date == "" {
+		// Most visits are recorded the day the animal arrives.
+		date = zootour.DateOf(time.Now()).String()
+	}
+	p := u.visitForm("Add a visit", "/visits", date, q.Get("zoo"), q.Get("animal"))
 	p.Submit, p.Cancel = "Add the visit", "/visits"
 	if back := q.Get("back"); back != "" {
 		p.Cancel = safeNext(back)
@@ -274,7 +423,10 @@ func (u *ui) createVisit(w http.ResponseWriter, r *http.Request) error {
 		p.Cancel = safeNext(back)
 		p.Hidden = append(p.Hidden, hidden{"back", p.Cancel})
 	}
-	v, ok := u.readVisit(r, p)
+	v, ok, err := u.readVisit(r, p)
+	if err != nil {
+		return err
+	}
 	if ok {
 		created, err := u.store.CreateVisit(ctx, v)
 		if err == nil {
@@ -320,7 +472,10 @@ func (u *ui) updateVisit(w http.ResponseWriter, r *http.Request) error {
 	url := "/visits/" + strconv.FormatInt(id, 10)
 	p := u.visitForm(fmt.Sprintf("Edit visit %d", id), url+"/edit", "", "", "")
 	p.Submit, p.Cancel = "Save", url
-	v, ok := u.readVisit(r, p)
+	v, ok, err := u.readVisit(r, p)
+	if err != nil {
+		return err
+	}
 	if ok {
 		_, err := u.store.UpdateVisit(ctx, id, zootour.VisitUpdate{Date: &v.Date, ZooID: &v.ZooID, AnimalID: &v.AnimalID})
 		if err == nil {

@@ -126,7 +126,7 @@ func (u *ui) stayOn(ctx context.Context, animalID int64, d zootour.Date, known [
 		if k <= zootour.MinDate.DaysUntil(d) {
 			after = d.AddDays(-k)
 		}
-		stays, err := u.store.AnimalStays(ctx, animalID, after, 1)
+		stays, err := u.store.AnimalStays(ctx, animalID, zootour.StayQuery{After: zootour.Cursor{Date: after}, Limit: 1})
 		if err != nil || len(stays) == 0 || stays[0].From.After(d) {
 			return nil, err
 		}
@@ -191,7 +191,7 @@ func (u *ui) animalStays(ctx context.Context, animalID int64, win zootour.Query,
 			after = dayBefore(win.From)
 		}
 	}
-	stays, err := u.store.AnimalStays(ctx, animalID, after, staysPerPage+1)
+	stays, err := u.store.AnimalStays(ctx, animalID, zootour.StayQuery{After: zootour.Cursor{Date: after}, Limit: staysPerPage + 1})
 	if err != nil {
 		return nil, "", err
 	}
@@ -227,7 +227,7 @@ func (u *ui) animalContacts(ctx context.Context, n *namer, animalID int64, win z
 	if err != nil {
 		return nil, "", err
 	}
-	cs, err := u.store.AnimalContacts(ctx, animalID, zootour.ContactQuery{From: win.From, To: win.To, After: after, Limit: contactsPerPage + 1})
+	cs, err := u.store.AnimalContacts(ctx, animalID, zootour.ContactQuery{From: win.From, To: win.To, After: zootour.Cursor{ID: after}, Limit: contactsPerPage + 1})
 	if err != nil {
 		return nil, "", err
 	}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -82,58 +81,31 @@ func dateParam(r *http.Request, name string) (zootour.Date, error) {
 	return d, nil
 }
 
-// Cursors are opaque to clients: base64url of "ID" for listings by ID and
-// of "YYYY-MM-DD:ID" (the date and ID of the last entry's visit) for
-// relationship listings. Both are keys, not offsets, so a cursor stays
+// Cursors are opaque to clients: the text form of a zootour.Cursor, the
+// key of the last entry of the page (never an offset), so a cursor stays
 // valid while records are added.
-
-func idCursor(id int64) string {
-	return base64.RawURLEncoding.EncodeToString(strconv.AppendInt(nil, id, 10))
-}
-
-func posCursor(p zootour.Position) string {
-	return base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "%s:%d", p.Date, p.ID))
-}
 
 var errCursor = invalid("cursor is not one this API gave out; start again without it")
 
-func cursorText(r *http.Request) (string, bool, error) {
-	s := r.URL.Query().Get("cursor")
-	if s == "" {
-		return "", false, nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(s)
+// cursorParam reads ?cursor=, the start of the listing if absent.
+func cursorParam(r *http.Request) (zootour.Cursor, error) {
+	c, err := zootour.ParseCursor(r.URL.Query().Get("cursor"))
 	if err != nil {
-		return "", false, errCursor
+		return c, errCursor
 	}
-	return string(b), true, nil
+	return c, nil
 }
 
-func parseCursorID(s string) (int64, error) {
-	id, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || id <= 0 {
-		return 0, errCursor
-	}
-	return id, nil
-}
-
-// pageParams reads ?limit= and ?cursor= of a listing by ID.
-func pageParams(r *http.Request) (zootour.Page, int, error) {
+// pageParams reads ?limit= and ?cursor= of a listing. The limit it
+// returns is the one asked for; ask the store for one more, which tells
+// whether there is a next page.
+func pageParams(r *http.Request) (zootour.Cursor, int, error) {
 	limit, err := limitParam(r)
 	if err != nil {
-		return zootour.Page{}, 0, err
+		return zootour.Cursor{}, 0, err
 	}
-	var p zootour.Page
-	if s, ok, err := cursorText(r); err != nil {
-		return p, 0, err
-	} else if ok {
-		if p.After, err = parseCursorID(s); err != nil {
-			return p, 0, err
-		}
-	}
-	// One more than asked tells whether there is a next page.
-	p.Limit = limit + 1
-	return p, limit, nil
+	after, err := cursorParam(r)
+	return after, limit, err
 }
 
 // queryParams reads ?from=, ?to=, ?limit=, ?cursor= and, where the
@@ -152,26 +124,40 @@ func queryParams(r *http.Request, distinct bool) (zootour.Query, int, error) {
 			return q, 0, err
 		}
 	}
-	limit, err := limitParam(r)
+	after, limit, err := pageParams(r)
 	if err != nil {
 		return q, 0, err
 	}
-	if s, ok, err := cursorText(r); err != nil {
-		return q, 0, err
-	} else if ok {
-		ds, is, found := strings.Cut(s, ":")
-		if !found {
-			return q, 0, errCursor
-		}
-		if q.After.Date, err = zootour.ParseDate(ds); err != nil {
-			return q, 0, errCursor
-		}
-		if q.After.ID, err = parseCursorID(is); err != nil {
-			return q, 0, err
-		}
-	}
-	q.Limit = limit + 1
+	q.After, q.Limit = after, limit+1
 	return q, limit, q.Validate()
+}
+
+// searchParam reads ?q=: absent is no search, present and blank is bad
+// input (a client that asks to search must say for what).
+func searchParam(r *http.Request) (zootour.Search, error) {
+	if !r.URL.Query().Has("q") {
+		return zootour.Search{}, nil
+	}
+	return zootour.ParseSearch(r.URL.Query().Get("q"))
+}
+
+// sortParam reads ?sort= for a listing of kind.
+func sortParam(r *http.Request, kind string) (zootour.Sort, error) {
+	return zootour.ParseSort(r.URL.Query().Get("sort"), zootour.Sorts(kind))
+}
+
+// idParam reads an optional ?name= that names a record by ID.
+func idParam(r *http.Request, name string) (int64, error) {
+	q := r.URL.Query()
+	if !q.Has(name) {
+		return 0, nil
+	}
+	s := q.Get(name)
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 || strconv.FormatInt(id, 10) != s {
+		return 0, invalid("%s %.40q is not a positive integer below 2^63", name, s)
+	}
+	return id, nil
 }
 
 // readJSON decodes the request body, one JSON object of at most

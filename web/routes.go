@@ -19,7 +19,7 @@ func (srv *Server) routes() []route {
 	read := func(h apiFunc) http.Handler { return srv.limit(srv.api(h)) }
 	write := func(h apiFunc) http.Handler { return srv.limit(srv.api(srv.authorized(h))) }
 	return []route{
-		{"GET", "/api/zoos", read(list(s.Zoos, zooKey))},
+		{"GET", "/api/zoos", read(findZoos(s))},
 		{"POST", "/api/zoos", write(create("/api/zoos/", s.CreateZoo, zooKey))},
 		{"GET", "/api/zoos/{id}", read(get(s.Zoo))},
 		{"PATCH", "/api/zoos/{id}", write(update(s.UpdateZoo))},
@@ -28,7 +28,7 @@ func (srv *Server) routes() []route {
 		{"GET", "/api/zoos/{id}/animals", read(related(s.ZooAnimals, zooAnimalPos, true))},
 		{"GET", "/api/zoos/{id}/present", read(present(s))},
 
-		{"GET", "/api/animals", read(list(s.Animals, animalKey))},
+		{"GET", "/api/animals", read(findAnimals(s))},
 		{"POST", "/api/animals", write(create("/api/animals/", s.CreateAnimal, animalKey))},
 		{"GET", "/api/animals/{id}", read(get(s.Animal))},
 		{"PATCH", "/api/animals/{id}", write(update(s.UpdateAnimal))},
@@ -39,7 +39,7 @@ func (srv *Server) routes() []route {
 		{"GET", "/api/animals/{id}/where", read(where(s))},
 		{"GET", "/api/animals/{id}/contacts", read(contacts(s))},
 
-		{"GET", "/api/visits", read(list(s.Visits, visitKey))},
+		{"GET", "/api/visits", read(findVisits(s))},
 		{"POST", "/api/visits", write(create("/api/visits/", s.CreateVisit, visitKey))},
 		{"GET", "/api/visits/{id}", read(get(s.Visit))},
 		{"PATCH", "/api/visits/{id}", write(update(s.UpdateVisit))},

@@ -65,7 +65,7 @@ func httpGet(t *testing.T, url string) reply {
 }
 
 func TestRunServesAndStops(t *testing.T) {
-	url, _, cancel, done := startRun(t, memoryStore(), Config{})
+	url, _, cancel, done := startRun(t, memoryStore(t), Config{})
 	if r := httpGet(t, url+"/healthz"); r.status != 200 || string(r.body) != "ok\n" {
 		t.Fatalf("healthz: %d %q", r.status, r.body)
 	}
@@ -81,7 +81,7 @@ func TestRunServesAndStops(t *testing.T) {
 func TestRunRefusesOpenAddressWithoutToken(t *testing.T) {
 	for _, addr := range []string{":0", "0.0.0.0:0", "[::]:0", "192.0.2.1:0", "example.com:0", "no-port"} {
 		t.Run(addr, func(t *testing.T) {
-			srv := New(memoryStore(), Config{Addr: addr, Stdout: io.Discard, Logger: testLogger(t)})
+			srv := New(memoryStore(t), Config{Addr: addr, Stdout: io.Discard, Logger: testLogger(t)})
 			err := srv.Run(t.Context())
 			if zootour.ErrorCode(err) != zootour.EINVALID {
 				t.Fatalf("Run(%q) = %v, want an invalid error", addr, err)
@@ -90,7 +90,7 @@ func TestRunRefusesOpenAddressWithoutToken(t *testing.T) {
 	}
 	// With a token an open address is allowed; localhost never needs one.
 	for _, cfg := range []Config{{Addr: "0.0.0.0:0", Token: "t"}, {Addr: "localhost:0"}, {Addr: "[::1]:0"}} {
-		srv := New(memoryStore(), Config{Addr: cfg.Addr, Token: cfg.Token, Stdout: io.Discard, Logger: testLogger(t)})
+		srv := New(memoryStore(t), Config{Addr: cfg.Addr, Token: cfg.Token, Stdout: io.Discard, Logger: testLogger(t)})
 		ln, err := srv.Listen()
 		if err != nil {
 			if cfg.Addr == "[::1]:0" && !errors.Is(err, zootour.ErrInvalid) {
@@ -105,7 +105,7 @@ func TestRunRefusesOpenAddressWithoutToken(t *testing.T) {
 // TestGracefulShutdown keeps a request in flight while Run's context is
 // cancelled: the request still gets its whole answer, and then Run returns.
 func TestGracefulShutdown(t *testing.T) {
-	bs := newBlockingStore(memoryStore())
+	bs := newBlockingStore(memoryStore(t))
 	lines := make(lineWriter, 1)
 	srv := New(bs, Config{Addr: "127.0.0.1:0", Stdout: lines, Logger: testLogger(t)})
 	shutdown := make(chan struct{})
@@ -144,7 +144,7 @@ func TestGracefulShutdown(t *testing.T) {
 // TestBusy fills the in-flight limit and checks that one more request is
 // answered 503 with Retry-After, while health checks still answer.
 func TestBusy(t *testing.T) {
-	bs := newBlockingStore(memoryStore())
+	bs := newBlockingStore(memoryStore(t))
 	e := newEnv(t, bs, Config{MaxInFlight: 1})
 	first := make(chan reply, 1)
 	go func() {
@@ -172,14 +172,14 @@ func TestBusy(t *testing.T) {
 }
 
 func TestOperations(t *testing.T) {
-	e := newEnv(t, memoryStore(), Config{})
+	e := newEnv(t, memoryStore(t), Config{})
 	if r := e.do("GET", "/healthz", ""); r.status != 200 || string(r.body) != "ok\n" {
 		t.Errorf("healthz: %d %q", r.status, r.body)
 	}
 	if r := e.do("GET", "/readyz", ""); r.status != 200 || string(r.body) != "ok\n" {
 		t.Errorf("readyz: %d %q", r.status, r.body)
 	}
-	sick := newEnv(t, failingStore{memoryStore()}, Config{})
+	sick := newEnv(t, failingStore{memoryStore(t)}, Config{})
 	if r := sick.do("GET", "/readyz", ""); r.status != 503 {
 		t.Errorf("readyz on a failing store: %d %q", r.status, r.body)
 	}
@@ -221,7 +221,7 @@ func TestOperations(t *testing.T) {
 // "internal error" and its detail goes only to the log.
 func TestInternalErrorHidden(t *testing.T) {
 	var log lockedBuffer
-	s := brokenStore{memoryStore()}
+	s := brokenStore{memoryStore(t)}
 	srv := New(s, Config{Logger: slog.New(slog.NewTextHandler(&log, nil))})
 	e := &env{t: t, store: s, srv: srv, url: serveHandler(t, srv.Handler())}
 	r := must(t, e.do("GET", "/api/visits", ""), 500)
@@ -236,7 +236,7 @@ func TestInternalErrorHidden(t *testing.T) {
 // TestRoutesMatchOpenAPI holds the route table, the mux and the OpenAPI
 // document to the same set of (method, path) pairs.
 func TestRoutesMatchOpenAPI(t *testing.T) {
-	srv := New(memoryStore(), Config{Logger: testLogger(t)})
+	srv := New(memoryStore(t), Config{Logger: testLogger(t)})
 	var doc struct {
 		OpenAPI string                                `json:"openapi"`
 		Paths   map[string]map[string]json.RawMessage `json:"paths"`
@@ -289,7 +289,7 @@ func TestRoutesMatchOpenAPI(t *testing.T) {
 			node = m[part]
 		}
 	}
-	e := newEnv(t, memoryStore(), Config{})
+	e := newEnv(t, memoryStore(t), Config{})
 	if r := must(t, e.do("GET", "/api/openapi.json", ""), 200); string(r.body) != string(openAPI) {
 		t.Error("/api/openapi.json is not the embedded document")
 	}

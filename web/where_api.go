@@ -1,10 +1,7 @@
 package web
 
 import (
-	"encoding/base64"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/zootour/zootour"
@@ -22,53 +19,6 @@ func onParam(r *http.Request) (zootour.Date, error) {
 	return d, err
 }
 
-// keyPage reads ?limit= and ?cursor= of a listing whose cursor parse
-// decodes (reporting a bad one as false); after is the zero K without one.
-func keyPage[K any](r *http.Request, parse func(string) (K, bool)) (after K, limit int, err error) {
-	if limit, err = limitParam(r); err != nil {
-		return after, 0, err
-	}
-	s, found, err := cursorText(r)
-	if err != nil || !found {
-		return after, limit, err
-	}
-	after, ok := parse(s)
-	if !ok {
-		return after, 0, errCursor
-	}
-	return after, limit, nil
-}
-
-func textCursor(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
-
-func parseDateCursor(s string) (zootour.Date, bool) {
-	d, err := zootour.ParseDate(s)
-	return d, err == nil
-}
-
-func parsePosCursor(s string) (zootour.Position, bool) {
-	ds, is, found := strings.Cut(s, ":")
-	d, err1 := zootour.ParseDate(ds)
-	id, err2 := parseCursorID(is)
-	return zootour.Position{Date: d, ID: id}, found && err1 == nil && err2 == nil
-}
-
-func parseIDCursor(s string) (int64, bool) {
-	id, err := parseCursorID(s)
-	return id, err == nil
-}
-
-// A census cursor is "zooID:species"; the species may itself hold colons.
-func censusCursor(r zootour.CensusRow) string {
-	return textCursor(strconv.FormatInt(r.ZooID, 10) + ":" + r.Species)
-}
-
-func parseCensusCursor(s string) (zootour.CensusKey, bool) {
-	is, species, found := strings.Cut(s, ":")
-	id, err := parseCursorID(is)
-	return zootour.CensusKey{ZooID: id, Species: species}, found && err == nil
-}
-
 // itinerary answers an animal's stays: GET /api/animals/{id}/itinerary.
 func itinerary(s zootour.Store) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
@@ -76,15 +26,15 @@ func itinerary(s zootour.Store) apiFunc {
 		if err != nil {
 			return err
 		}
-		after, limit, err := keyPage(r, parseDateCursor)
+		after, limit, err := pageParams(r)
 		if err != nil {
 			return err
 		}
-		stays, err := s.AnimalStays(r.Context(), id, after, limit+1)
+		stays, err := s.AnimalStays(r.Context(), id, zootour.StayQuery{After: after, Limit: limit + 1})
 		if err != nil {
 			return err
 		}
-		return writePage(w, stays, limit, func(st zootour.Stay) string { return textCursor(st.From.String()) })
+		return writePage(w, stays, limit, zootour.Stay.Cursor)
 	}
 }
 
@@ -108,27 +58,49 @@ func where(s zootour.Store) apiFunc {
 	}
 }
 
-// present answers the animals at a zoo on a date: GET /api/zoos/{id}/present?on=.
+// present answers the animals at a zoo on a date, or every stay there
+// during a window: GET /api/zoos/{id}/present?on= or ?from=&to=.
 func present(s zootour.Store) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		id, err := pathID(r)
 		if err != nil {
 			return err
 		}
-		on, err := onParam(r)
+		q, err := presentParams(r)
 		if err != nil {
 			return err
 		}
-		after, limit, err := keyPage(r, parsePosCursor)
+		after, limit, err := pageParams(r)
 		if err != nil {
 			return err
 		}
-		items, err := s.ZooPresent(r.Context(), id, on, after, limit+1)
+		q.After, q.Limit = after, limit+1
+		items, err := s.ZooPresent(r.Context(), id, q)
 		if err != nil {
 			return err
 		}
-		return writePage(w, items, limit, func(p zootour.Presence) string { return posCursor(p.Position()) })
+		return writePage(w, items, limit, zootour.Presence.Position)
 	}
+}
+
+// presentParams reads ?on= or a window ?from=&to=; with neither the
+// question is about today. Both is bad input.
+func presentParams(r *http.Request) (zootour.PresentQuery, error) {
+	var q zootour.PresentQuery
+	var err error
+	if q.From, err = dateParam(r, "from"); err != nil {
+		return q, err
+	}
+	if q.To, err = dateParam(r, "to"); err != nil {
+		return q, err
+	}
+	if q.On, err = dateParam(r, "on"); err != nil {
+		return q, err
+	}
+	if q.On.IsZero() && q.From.IsZero() && q.To.IsZero() {
+		q.On = zootour.DateOf(time.Now())
+	}
+	return q, q.Validate()
 }
 
 // contacts answers the animals that shared a zoo with an animal:
@@ -146,7 +118,7 @@ func contacts(s zootour.Store) apiFunc {
 		if q.To, err = dateParam(r, "to"); err != nil {
 			return err
 		}
-		after, limit, err := keyPage(r, parseIDCursor)
+		after, limit, err := pageParams(r)
 		if err != nil {
 			return err
 		}
@@ -156,7 +128,7 @@ func contacts(s zootour.Store) apiFunc {
 		if err != nil {
 			return err
 		}
-		return writePage(w, items, limit, func(c zootour.Contact) string { return idCursor(c.ID) })
+		return writePage(w, items, limit, zootour.Contact.Cursor)
 	}
 }
 
@@ -168,14 +140,14 @@ func census(s zootour.Store) apiFunc {
 		if err != nil {
 			return err
 		}
-		after, limit, err := keyPage(r, parseCensusCursor)
+		after, limit, err := pageParams(r)
 		if err != nil {
 			return err
 		}
-		rows, err := s.Census(r.Context(), on, after, limit+1)
+		rows, err := s.Census(r.Context(), zootour.CensusQuery{On: on, After: after, Limit: limit + 1})
 		if err != nil {
 			return err
 		}
-		return writePage(w, rows, limit, censusCursor)
+		return writePage(w, rows, limit, zootour.CensusRow.Cursor)
 	}
 }

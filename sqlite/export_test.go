@@ -1,0 +1,5 @@
+package sqlite
+
+// ImportOneByOne makes s import visits one at a time, never in bulk, so
+// that tests can hold the fast way to the plain one.
+func ImportOneByOne(s *Store) { s.oneByOne = true }

@@ -1,0 +1,302 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/internal/findsql"
+	"github.com/zootour/zootour/textkey"
+)
+
+// Zoos and animals are the same shape to the store: an ID, a name, one
+// more text field, the name's collation key, and the folded words of their
+// text in a table of their own, all written by the transaction that writes
+// the record (docs/finding.md). A kind holds what differs, so that every
+// statement and rule below exists once for both.
+type kind[T any] struct {
+	name  string // "zoo", in messages
+	table findsql.Table
+	// insert adds a record; its ID is NULL for a new one (AUTOINCREMENT
+	// then gives the next) or the imported ID.
+	insert string
+	update string
+	// values are the columns of insert and update after the ID: the
+	// fields and their derived keys.
+	values func(T) []any
+	// fields are the scan targets of table.Cols.
+	fields func(*T) []any
+	// texts are what a search reads.
+	texts    func(T) []string
+	id       func(T) int64
+	validate func(*T) error
+}
+
+var zoos = kind[zootour.Zoo]{
+	name: "zoo",
+	table: findsql.Table{Name: "zoos", Cols: "r.id, r.name, r.location",
+		Words: "zoo_words", Owner: "zoo_id"},
+	insert: `INSERT INTO zoos (id, name, location, name_key) VALUES (?, ?, ?, ?) RETURNING id`,
+	update: `UPDATE zoos SET name = ?, location = ?, name_key = ? WHERE id = ?`,
+	values: func(z zootour.Zoo) []any { return []any{z.Name, z.Location, textkey.Name(z.Name)} },
+	fields: func(z *zootour.Zoo) []any { return []any{&z.ID, &z.Name, &z.Location} },
+	texts:  func(z zootour.Zoo) []string { return []string{z.Name, z.Location} },
+	id:     func(z zootour.Zoo) int64 { return z.ID },
+	validate: func(z *zootour.Zoo) error { return z.Validate() },
+}
+
+var animals = kind[zootour.Animal]{
+	name: "animal",
+	table: findsql.Table{Name: "animals", Cols: "r.id, r.name, r.species",
+		Words: "animal_words", Owner: "animal_id"},
+	insert: `INSERT INTO animals (id, name, species, name_key, species_key) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+	update: `UPDATE animals SET name = ?, species = ?, name_key = ?, species_key = ? WHERE id = ?`,
+	values: func(a zootour.Animal) []any {
+		return []any{a.Name, a.Species, textkey.Name(a.Name), textkey.Species(a.Species)}
+	},
+	fields:   func(a *zootour.Animal) []any { return []any{&a.ID, &a.Name, &a.Species} },
+	texts:    func(a zootour.Animal) []string { return []string{a.Name, a.Species} },
+	id:       func(a zootour.Animal) int64 { return a.ID },
+	validate: func(a *zootour.Animal) error { return a.Validate() },
+}
+
+// add inserts r, with a new ID if id is 0, and its words.
+func (k kind[T]) add(ctx context.Context, tx *sql.Tx, id int64, r T) (int64, error) {
+	var idArg any
+	if id != 0 {
+		idArg = id
+	}
+	if err := tx.QueryRowContext(ctx, k.insert, append([]any{idArg}, k.values(r)...)...).Scan(&id); err != nil {
+		return 0, err
+	}
+	return id, k.index(ctx, tx, id, r)
+}
+
+// index writes the words of record id, replacing any it had.
+func (k kind[T]) index(ctx context.Context, tx *sql.Tx, id int64, r T) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM `+k.table.Words+` WHERE `+k.table.Owner+` = ?`, id); err != nil {
+		return internal(err)
+	}
+	words := textkey.Words(k.texts(r)...)
+	args := make([]any, 0, 2*len(words))
+	for _, w := range words {
+		args = append(args, []byte(w), id)
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO `+k.table.Words+` (word, `+k.table.Owner+`) VALUES `+
+		strings.TrimSuffix(strings.Repeat("(?, ?), ", len(words)), ", "), args...)
+	return internal(err)
+}
+
+func (k kind[T]) create(ctx context.Context, s *Store, r T) (T, error) {
+	var zero T
+	if err := k.validate(&r); err != nil {
+		return zero, err
+	}
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		id, err := k.add(ctx, tx, 0, r)
+		if err != nil {
+			return constraintError(err)
+		}
+		*k.fields(&r)[0].(*int64) = id
+		return nil
+	})
+	if err != nil {
+		return zero, err
+	}
+	return r, nil
+}
+
+func (k kind[T]) get(ctx context.Context, s *Store, id int64) (T, error) {
+	var r T
+	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+		r, err = k.find(ctx, tx, id)
+		return err
+	})
+	return r, err
+}
+
+func (k kind[T]) change(ctx context.Context, s *Store, id int64, apply func(T) (T, error)) (T, error) {
+	var r T
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		old, err := k.find(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if r, err = apply(old); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, k.update, append(k.values(r), id)...); err != nil {
+			return constraintError(err)
+		}
+		return k.index(ctx, tx, id, r)
+	})
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return r, nil
+}
+
+// remove deletes a record and, with cascade, its visits; without, a
+// record that has visits is a conflict.
+func (k kind[T]) remove(ctx context.Context, s *Store, id int64, cascade bool) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := k.find(ctx, tx, id); err != nil {
+			return err
+		}
+		has, err := exists(ctx, tx, `SELECT EXISTS (SELECT 1 FROM visits WHERE `+k.table.Owner+` = ?)`, id)
+		if err != nil {
+			return err
+		}
+		if has && !cascade {
+			return zootour.HasVisits(k.name, id)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM visits WHERE `+k.table.Owner+` = ?`, id); err != nil {
+			return internal(err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+k.table.Words+` WHERE `+k.table.Owner+` = ?`, id); err != nil {
+			return internal(err)
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM `+k.table.Name+` WHERE id = ?`, id)
+		return deleteError(err)
+	})
+}
+
+// list runs a listing built by findsql.
+func (k kind[T]) list(ctx context.Context, s *Store, f findsql.RecordFilter) ([]T, error) {
+	q := findsql.Records("?", k.table, f)
+	var out []T
+	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+		out, err = scanAll(ctx, tx, q, k.fields)
+		return err
+	})
+	return out, err
+}
+
+// find returns the record with the given ID: an invalid error for an ID
+// that cannot be one, a not-found error if there is none.
+func (k kind[T]) find(ctx context.Context, tx *sql.Tx, id int64) (T, error) {
+	var r T
+	if err := zootour.CheckID(k.name+" ID", id); err != nil {
+		return r, err
+	}
+	err := tx.QueryRowContext(ctx, `SELECT `+k.table.Cols+` FROM `+k.table.Name+` AS r WHERE r.id = ?`, id).
+		Scan(k.fields(&r)...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, zootour.NotFound(k.name, id)
+	}
+	return r, internal(err)
+}
+
+// scanAll runs q and scans every row with the targets fields gives.
+func scanAll[T any](ctx context.Context, tx *sql.Tx, q findsql.Query, fields func(*T) []any) ([]T, error) {
+	rows, err := tx.QueryContext(ctx, q.SQL, q.Args...)
+	if err != nil {
+		return nil, internal(err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		var r T
+		if err := rows.Scan(fields(&r)...); err != nil {
+			return nil, internal(err)
+		}
+		out = append(out, r)
+	}
+	return out, internal(rows.Err())
+}
+
+// CreateZoo validates z, stores it with a new ID and returns it.
+func (s *Store) CreateZoo(ctx context.Context, z zootour.Zoo) (zootour.Zoo, error) {
+	return zoos.create(ctx, s, z)
+}
+
+// Zoo returns the zoo with the given ID.
+func (s *Store) Zoo(ctx context.Context, id int64) (zootour.Zoo, error) { return zoos.get(ctx, s, id) }
+
+// UpdateZoo changes the fields set in u and returns the zoo.
+func (s *Store) UpdateZoo(ctx context.Context, id int64, u zootour.ZooUpdate) (zootour.Zoo, error) {
+	return zoos.change(ctx, s, id, u.Apply)
+}
+
+// DeleteZoo removes a zoo, and with cascade its visits.
+func (s *Store) DeleteZoo(ctx context.Context, id int64, cascade bool) error {
+	return zoos.remove(ctx, s, id, cascade)
+}
+
+// FindZoos lists the zoos that f selects.
+func (s *Store) FindZoos(ctx context.Context, f zootour.ZooFilter) ([]zootour.Zoo, error) {
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	return zoos.list(ctx, s, findsql.RecordFilter{Search: f.Search, Sort: f.Order(), After: f.After, Limit: f.Limit})
+}
+
+// CreateAnimal validates a, stores it with a new ID and returns it.
+func (s *Store) CreateAnimal(ctx context.Context, a zootour.Animal) (zootour.Animal, error) {
+	return animals.create(ctx, s, a)
+}
+
+// Animal returns the animal with the given ID.
+func (s *Store) Animal(ctx context.Context, id int64) (zootour.Animal, error) {
+	return animals.get(ctx, s, id)
+}
+
+// UpdateAnimal changes the fields set in u and returns the animal.
+func (s *Store) UpdateAnimal(ctx context.Context, id int64, u zootour.AnimalUpdate) (zootour.Animal, error) {
+	return animals.change(ctx, s, id, u.Apply)
+}
+
+// DeleteAnimal removes an animal, and with cascade its visits.
+func (s *Store) DeleteAnimal(ctx context.Context, id int64, cascade bool) error {
+	return animals.remove(ctx, s, id, cascade)
+}
+
+// FindAnimals lists the animals that f selects.
+func (s *Store) FindAnimals(ctx context.Context, f zootour.AnimalFilter) ([]zootour.Animal, error) {
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	return animals.list(ctx, s, findsql.RecordFilter{Search: f.Search, Species: f.Species,
+		Sort: f.Order(), After: f.After, Limit: f.Limit})
+}
+
+// findZoo and findAnimal are the lookups other statements of the store
+// build on.
+func findZoo(ctx context.Context, tx *sql.Tx, id int64) (zootour.Zoo, error) {
+	return zoos.find(ctx, tx, id)
+}
+
+func findAnimal(ctx context.Context, tx *sql.Tx, id int64) (zootour.Animal, error) {
+	return animals.find(ctx, tx, id)
+}
+
+// exists runs a SELECT EXISTS query.
+func exists(ctx context.Context, tx *sql.Tx, query string, args ...any) (bool, error) {
+	var ok bool
+	err := tx.QueryRowContext(ctx, query, args...).Scan(&ok)
+	return ok, internal(err)
+}
+
+// limitOf returns the LIMIT for a listing: -1, no limit, for 0.
+func limitOf(limit int) (int, error) {
+	switch {
+	case limit < 0:
+		return 0, zootour.Errorf(zootour.EINVALID, "limit must not be negative")
+	case limit == 0:
+		return -1, nil
+	}
+	return limit, nil
+}
+
+// deleteError maps a failed DELETE of a zoo or animal: a foreign key still
+// pointing at it means visits remain, a conflict. The store checks for
+// visits first; this catches what that check could miss.
+func deleteError(err error) error {
+	if sqliteCode(err) == codeForeignKey {
+		return zootour.Errorf(zootour.ECONFLICT, "the record still has visits")
+	}
+	return internal(err)
+}
