@@ -19,7 +19,7 @@ import (
 // word their complaints about a record differently, so the tests check only
 // what csvio adds: the file, the line and the code.
 var stores = map[string]func(testing.TB) zootour.Store{
-	"fake":   func(testing.TB) zootour.Store { return newFake() },
+	"fake": func(testing.TB) zootour.Store { return newFake() },
 	"sqlite": func(tb testing.TB) zootour.Store {
 		s, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "zootour.db"))
 		if err != nil {

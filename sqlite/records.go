@@ -38,12 +38,12 @@ var zoos = kind[zootour.Zoo]{
 	name: "zoo",
 	table: findsql.Table{Name: "zoos", Cols: "r.id, r.name, r.location",
 		Words: "zoo_words", Owner: "zoo_id"},
-	insert: `INSERT INTO zoos (id, name, location, name_key) VALUES (?, ?, ?, ?) RETURNING id`,
-	update: `UPDATE zoos SET name = ?, location = ?, name_key = ? WHERE id = ?`,
-	values: func(z zootour.Zoo) []any { return []any{z.Name, z.Location, textkey.Name(z.Name)} },
-	fields: func(z *zootour.Zoo) []any { return []any{&z.ID, &z.Name, &z.Location} },
-	texts:  func(z zootour.Zoo) []string { return []string{z.Name, z.Location} },
-	id:     func(z zootour.Zoo) int64 { return z.ID },
+	insert:   `INSERT INTO zoos (id, name, location, name_key) VALUES (?, ?, ?, ?) RETURNING id`,
+	update:   `UPDATE zoos SET name = ?, location = ?, name_key = ? WHERE id = ?`,
+	values:   func(z zootour.Zoo) []any { return []any{z.Name, z.Location, textkey.Name(z.Name)} },
+	fields:   func(z *zootour.Zoo) []any { return []any{&z.ID, &z.Name, &z.Location} },
+	texts:    func(z zootour.Zoo) []string { return []string{z.Name, z.Location} },
+	id:       func(z zootour.Zoo) int64 { return z.ID },
 	validate: func(z *zootour.Zoo) error { return z.Validate() },
 }
 

@@ -47,7 +47,10 @@ func BenchmarkWhereWhen(b *testing.B) {
 		{"AnimalVisits", func() error { _, err := s.AnimalVisits(ctx, animal(), zootour.Query{}); return err }},
 		{"AnimalStays", func() error { _, err := s.AnimalStays(ctx, animal(), zootour.StayQuery{Limit: 0}); return err }},
 		{"AnimalWhere", func() error { _, err := s.AnimalWhere(ctx, animal(), date()); return err }},
-		{"ZooPresent", func() error { _, err := s.ZooPresent(ctx, zoo(), zootour.PresentQuery{On: date(), Limit: 100}); return err }},
+		{"ZooPresent", func() error {
+			_, err := s.ZooPresent(ctx, zoo(), zootour.PresentQuery{On: date(), Limit: 100})
+			return err
+		}},
 		{"ZooPresentBusy", func() error {
 			_, err := s.ZooPresent(ctx, busyZoo, zootour.PresentQuery{On: date(), Limit: 100})
 			return err
