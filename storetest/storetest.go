@@ -62,6 +62,7 @@ func Run(t *testing.T, open func(t *testing.T) zootour.Store) {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })
 	}
 	t.Run("WhereWhen", func(t *testing.T) { RunWhereWhen(t, open) })
+	t.Run("Find", func(t *testing.T) { RunFind(t, open) })
 }
 
 // cmpOpts compare records: Date has an unexported field, and an empty

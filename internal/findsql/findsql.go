@@ -89,7 +89,7 @@ func Records(mark string, t Table, f RecordFilter) Query {
 				lead = i
 			}
 		}
-		pick := fmt.Sprintf("SELECT %s FROM %s WHERE word >= %s AND word < %s",
+		pick := fmt.Sprintf("SELECT DISTINCT %s FROM %s WHERE word >= %s AND word < %s",
 			t.Owner, t.Words, b.arg([]byte(words[lead])), b.arg(textkey.Upper(words[lead])))
 		if id, ok := zootour.SearchID(words[lead]); ok {
 			pick += " UNION SELECT " + b.arg(id)
@@ -111,7 +111,7 @@ func Records(mark string, t Table, f RecordFilter) Query {
 		}
 	}
 	if f.Species != "" {
-		b.cond("r.species_key = %s", textkey.Species(f.Species))
+		b.cond("r.species_key = %s", textkey.Species(strings.TrimSpace(f.Species)))
 	}
 	var order string
 	switch f.Sort {
