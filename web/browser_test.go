@@ -380,6 +380,64 @@ func TestBrowser(t *testing.T) {
 	b.shoot("animal-dark")
 	b.dark(false)
 
+	// Finding records. Two animals called Suki: the search tells them
+	// apart by ID, species and where each is today.
+	suki, err := s.CreateAnimal(ctx, zootour.Animal{Name: "Suki", Species: "Axolotl"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherSuki, err := s.CreateAnimal(ctx, zootour.Animal{Name: "Suki", Species: "Green anaconda"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateVisit(ctx, zootour.Visit{Date: zootour.MustDate("2025-01-01"), ZooID: blijdorp.ID, AnimalID: otherSuki.ID}); err != nil {
+		t.Fatal(err)
+	}
+	b.open("/")
+	b.do(chromedp.SendKeys(chromedp.ID("q"), "SUKI"))
+	b.submit("form.searchbox")
+	b.contains("main", "Axolotl", "Green anaconda", fmt.Sprintf("animal %d", suki.ID), "at Diergaarde Blijdorp today", "at no zoo today")
+	b.shoot("search-suki")
+	// The task: record that this Suki arrived at Artis today, found by
+	// name; no ID to remember, the date already today.
+	b.open("/zoos/1")
+	b.follow(`a[href^="/visits/new?zoo=1"]`)
+	today := zootour.DateOf(time.Now()).String()
+	if got := b.value("#f-date"); got != today {
+		t.Fatalf("the date of a new visit is %q, want today %s", got, today)
+	}
+	b.do(chromedp.SendKeys(chromedp.ID("f-animal"), "suki"))
+	b.submit("form.record")
+	b.contains("#f-animal-error", "2 animals match")
+	b.contains("fieldset.choices", "Axolotl", "Green anaconda", "at Diergaarde Blijdorp today")
+	b.shoot("visit-form-choose")
+	b.do(chromedp.Click(chromedp.CSS(fmt.Sprintf(`input[name="animal-pick"][value="%d"]`, suki.ID))))
+	b.submit("form.record")
+	if got, want := b.path(), "/zoos/1"; got != want {
+		t.Fatalf("after choosing Suki the browser is at %s, want %s", got, want)
+	}
+	b.contains("table.present", "Suki", "Axolotl", today)
+	// Lists in name order with sortable headers, and the visits newest
+	// first.
+	b.open("/animals")
+	b.contains("table tbody tr:first-child", "Bram")
+	b.follow(`th a[href*="sort=-name"]`)
+	b.contains("table tbody tr:first-child", "Suki")
+	b.open("/visits")
+	b.contains("table tbody tr:first-child", today, "Suki", "Artis")
+	b.do(chromedp.SendKeys(chromedp.ID("f-animal"), "bram"))
+	b.submit("form.filters")
+	if got, want := b.eval(`document.querySelectorAll("table tbody tr").length`), 1; got != want {
+		t.Fatalf("Bram's visits: %d rows, want %d", got, want)
+	}
+	b.shoot("visits-filtered")
+	// Present during a window, on the zoo's page.
+	b.open("/zoos/1?from=2024-01-01&to=2024-12-31")
+	b.contains("#during-h", "Here during this window")
+	if got, want := b.eval(`document.querySelectorAll("section[aria-labelledby='during-h'] tbody tr").length`), 3; got != want {
+		t.Fatalf("%d stays at Artis during 2024, want %d", got, want)
+	}
+
 	// The census, from the header: a table by zoo and species, and a chart.
 	b.follow(`header a[href="/census"]`)
 	b.do(chromedp.SetValue(chromedp.ID("f-on"), "2024-06-01"))
@@ -427,7 +485,7 @@ func TestBrowser(t *testing.T) {
 	// does the cascade take them.
 	b.open("/zoos/1")
 	b.follow(`a[href="/zoos/1/delete"]`)
-	b.contains("main", "This deletes 3 visits too")
+	b.contains("main", "This deletes 4 visits too")
 	b.shoot("zoo-delete")
 	b.submit("form.confirm")
 	if got, want := b.path(), "/zoos"; got != want {
@@ -438,7 +496,7 @@ func TestBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := counts, (zootour.Counts{Zoos: 1, Animals: 2, Visits: 2}); got != want {
+	if got, want := counts, (zootour.Counts{Zoos: 1, Animals: 4, Visits: 3}); got != want {
 		t.Fatalf("after the cascade the store holds %+v, want %+v", got, want)
 	}
 	b.open("/animals/1")
