@@ -53,7 +53,7 @@ func testAPIFind(t *testing.T, open opener) {
 			}
 			l := decode[struct {
 				Items []json.RawMessage `json:"items"`
-				Next  *string  `json:"next"`
+				Next  *string           `json:"next"`
 			}](t, must(t, e.do("GET", u, ""), 200))
 			for _, it := range l.Items {
 				all = append(all, string(it))
