@@ -9,6 +9,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/generate"
+	"github.com/zootour/zootour/internal/findsql"
 	"github.com/zootour/zootour/internal/pgtest"
 )
 
@@ -59,19 +61,38 @@ func TestQueryPlans(t *testing.T) {
 
 // planStore returns a store in a fresh schema with the statistics of a
 // filled table: 200 zoos, 1,000 animals, 100,000 visits, each animal
-// visiting 100 times, one day apart, a zoo chosen at random-looking.
+// visiting 100 times, one day apart, a zoo chosen at random-looking. The
+// zoos and animals go in through Import, which writes their keys and
+// words.
 func planStore(t *testing.T) *Store {
 	s, err := Open(t.Context(), pgtest.URL(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
+	err = s.Import(t.Context(), zootour.Source{
+		Zoos: func(yield func(zootour.Zoo, error) bool) {
+			for i := int64(1); i <= 200; i++ {
+				if !yield(zootour.Zoo{ID: i, Name: fmt.Sprint("Zoo ", i), Location: fmt.Sprint("Town ", i)}, nil) {
+					return
+				}
+			}
+		},
+		Animals: func(yield func(zootour.Animal, error) bool) {
+			for i := int64(1); i <= 1000; i++ {
+				if !yield(zootour.Animal{ID: i, Name: fmt.Sprint("Animal ", i), Species: fmt.Sprint("species ", i%37)}, nil) {
+					return
+				}
+			}
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, sql := range []string{
-		`INSERT INTO zoos (name, location) SELECT 'Zoo ' || i, 'Town ' || i FROM generate_series(1, 200) i`,
-		`INSERT INTO animals (name, species) SELECT 'Animal ' || i, 'species ' || (i % 37) FROM generate_series(1, 1000) i`,
 		`INSERT INTO visits (date, zoo_id, animal_id)
 		 SELECT date '2000-01-01' + i / 1000, 1 + (i * 7919) % 200, 1 + i % 1000 FROM generate_series(0, 99999) i`,
-		`ANALYZE zoos, animals, visits`,
+		`ANALYZE zoos, animals, visits, zoo_words, animal_words`,
 	} {
 		if _, err := s.pool.Exec(t.Context(), sql); err != nil {
 			t.Fatalf("%s: %v", sql, err)
@@ -83,9 +104,36 @@ func planStore(t *testing.T) *Store {
 // listTypes are the parameter types of a relationship listing.
 const listTypes = "bigint, date, date, date, bigint, bigint"
 
-// checkPlan explains sql with args, logs the plan and checks it. types
-// are the parameter types, for the generic plan of a prepared statement.
+// checkPlan explains sql with args, logs the plan and checks that every
+// read of visits is for one zoo or one animal. types are the parameter
+// types, for the generic plan of a prepared statement.
 func checkPlan(t *testing.T, pool *pgxpool.Pool, sql, types string, args []any, generic bool) planNode {
+	plan := explain(t, pool, sql, types, args, generic)
+	// Every read of visits goes through an index, for one zoo or one
+	// animal; so a sort, where the planner finds one cheaper than reading
+	// in index order, sorts that zoo's or animal's visits, never the table.
+	plan.walk(func(n planNode) {
+		if n.RelationName != "visits" && !strings.HasPrefix(n.IndexName, "visits_") {
+			return
+		}
+		switch n.NodeType {
+		case "Index Scan", "Index Only Scan", "Bitmap Index Scan":
+			if !strings.Contains(n.IndexCond, "zoo_id =") && !strings.Contains(n.IndexCond, "animal_id =") {
+				t.Errorf("%s on %s reads visits of every zoo and animal: %s", n.NodeType, n.IndexName, n.IndexCond)
+			}
+		case "Bitmap Heap Scan":
+			// checked at its Bitmap Index Scan
+		default:
+			t.Errorf("the plan reads visits with a %s", n.NodeType)
+		}
+	})
+	return plan
+}
+
+// explain explains sql with args, as the store runs it (generic false) or
+// as a prepared statement's generic plan, logs the plan and returns it.
+func explain(t *testing.T, pool *pgxpool.Pool, sql, types string, args []any, generic bool) planNode {
+	t.Helper()
 	ctx := t.Context()
 	tx, err := pool.Begin(ctx)
 	if err != nil {
@@ -127,25 +175,6 @@ func checkPlan(t *testing.T, pool *pgxpool.Pool, sql, types string, args []any, 
 			t.Fatal(err)
 		}
 	}
-
-	// Every read of visits goes through an index, for one zoo or one
-	// animal; so a sort, where the planner finds one cheaper than reading
-	// in index order, sorts that zoo's or animal's visits, never the table.
-	plans[0].Plan.walk(func(n planNode) {
-		if n.RelationName != "visits" && !strings.HasPrefix(n.IndexName, "visits_") {
-			return
-		}
-		switch n.NodeType {
-		case "Index Scan", "Index Only Scan", "Bitmap Index Scan":
-			if !strings.Contains(n.IndexCond, "zoo_id =") && !strings.Contains(n.IndexCond, "animal_id =") {
-				t.Errorf("%s on %s reads visits of every zoo and animal: %s", n.NodeType, n.IndexName, n.IndexCond)
-			}
-		case "Bitmap Heap Scan":
-			// checked at its Bitmap Index Scan
-		default:
-			t.Errorf("the plan reads visits with a %s", n.NodeType)
-		}
-	})
 	return plans[0].Plan
 }
 
@@ -155,6 +184,7 @@ type planNode struct {
 	IndexName    string     `json:"Index Name"`
 	IndexCond    string     `json:"Index Cond"`
 	Direction    string     `json:"Scan Direction"`
+	Filter       string     `json:"Filter"`
 	Plans        []planNode `json:"Plans"`
 }
 
@@ -177,6 +207,8 @@ func literals(args []any) string {
 			b.WriteString("NULL")
 		case zootour.Date:
 			fmt.Fprintf(&b, "'%s'", a)
+		case []byte:
+			fmt.Fprintf(&b, "'\\x%x'", a)
 		case string:
 			b.WriteString("'" + strings.ReplaceAll(a, "'", "''") + "'")
 		default:
@@ -210,7 +242,12 @@ func TestQueryPlansWhereWhen(t *testing.T) {
 	}{
 		{"AnimalStays", staysSQL, "bigint, date, bigint", [][]any{{7, nil, nil}, {7, mid, 2}}, false},
 		{"AnimalWhere", whereSQL, "bigint, date", [][]any{{7, on}}, true},
-		{"ZooPresent", presentSQL, "bigint, date, date, bigint, bigint", [][]any{{7, on, nil, 0, nil}, {7, on, mid, 24500, 10}}, false},
+		{"ZooPresent", presentSQL, "bigint, date, date, date, bigint, bigint", [][]any{
+			{7, on, on, nil, 0, nil},
+			{7, on, on, mid, 24500, 10},
+			{7, mid, on, nil, 0, nil},
+			{7, mid, on, mid, 24500, 10},
+		}, false},
 		{"AnimalContacts", contactsSQL, "bigint, date, date, bigint, bigint", [][]any{
 			{7, zootour.MinDate, zootour.MaxDate, 0, nil},
 			{7, mid, on, 500, 10},
@@ -240,4 +277,138 @@ func TestQueryPlansWhereWhen(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestQueryPlansFind checks that the listings that find records read no
+// whole table, on generated data of a realistic size (10,000 zoos, 50,000
+// animals, 200,000 visits): searches, pages in name order at the start
+// and near the end, and the newest visits. No plan reads the records,
+// their words or the visits with a sequential scan; an index is read
+// without a condition only in the listing's order, under the page's LIMIT,
+// and such a page is not sorted. A search sorts its matches, which the
+// words' keys found.
+//
+// The plans are those the store gets, made with the values (custom); the
+// pages without a search are checked in the generic plan of a prepared
+// statement too. A search's generic plan cannot know how rare its words
+// are, and may walk the names in order until a page of them matches; the
+// server would not choose it under plan_cache_mode=auto either, since it
+// costs it well above the custom plans. go test -v prints the plans.
+func TestQueryPlansFind(t *testing.T) {
+	ctx := t.Context()
+	s, err := Open(ctx, pgtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.Import(ctx, generate.Source(generate.Config{Zoos: 10_000, Animals: 50_000, Visits: 200_000, Seed: 1})); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.pool.Exec(ctx, "ANALYZE zoos, animals, visits, zoo_words, animal_words"); err != nil {
+		t.Fatal(err)
+	}
+
+	// The cursors of later pages: the 30th record from the end of name
+	// order, the 1,000th newest visit.
+	lastZoos, err := s.FindZoos(ctx, zootour.ZooFilter{Sort: zootour.SortNameDesc, Limit: 30})
+	if err != nil || len(lastZoos) != 30 {
+		t.Fatalf("FindZoos: %d zoos, %v", len(lastZoos), err)
+	}
+	lastAnimals, err := s.FindAnimals(ctx, zootour.AnimalFilter{Sort: zootour.SortNameDesc, Limit: 30})
+	if err != nil || len(lastAnimals) != 30 {
+		t.Fatalf("FindAnimals: %d animals, %v", len(lastAnimals), err)
+	}
+	newest, err := s.FindVisits(ctx, zootour.VisitFilter{Sort: zootour.SortDateDesc, Limit: 1000})
+	if err != nil || len(newest) != 1000 {
+		t.Fatalf("FindVisits: %d visits, %v", len(newest), err)
+	}
+	zooNearEnd := zootour.ZooCursor(lastZoos[29], zootour.SortName)
+	animalNearEnd := zootour.AnimalCursor(lastAnimals[29], zootour.SortName)
+	visitLater := zootour.VisitCursor(newest[999], zootour.SortDateDesc)
+
+	zoo := func(f findsql.RecordFilter) findsql.Query { return findsql.Records("$", zoos.table, f) }
+	animal := func(f findsql.RecordFilter) findsql.Query { return findsql.Records("$", animals.table, f) }
+	visit := func(f zootour.VisitFilter) findsql.Query { return findsql.Visits("$", visitCols, f) }
+	search := zootour.MustSearch
+	name := zootour.SortName
+	queries := []struct {
+		name    string
+		q       findsql.Query
+		ordered bool // the page walks the order's index, no search
+	}{
+		{"zoos, search", zoo(findsql.RecordFilter{Search: search("berl zoo"), Sort: name, Limit: 20}), false},
+		{"zoos, search after a cursor", zoo(findsql.RecordFilter{Search: search("berl zoo"), Sort: name,
+			After: zootour.Cursor{ID: 5000, Text: "Berlin Zoo 9"}, Limit: 20}), false},
+		{"animals, search", animal(findsql.RecordFilter{Search: search("simba lion"), Sort: name, Limit: 20}), false},
+		{"animals, search for an ID", animal(findsql.RecordFilter{Search: search("lion 12345"), Sort: name, Limit: 20}), false},
+		{"animals, search by ID order", animal(findsql.RecordFilter{Search: search("simba"), Sort: zootour.SortID, Limit: 20}), false},
+		{"zoos by name", zoo(findsql.RecordFilter{Sort: name, Limit: 20}), true},
+		{"zoos by name near the end", zoo(findsql.RecordFilter{Sort: name, After: zooNearEnd, Limit: 20}), true},
+		{"zoos by name descending", zoo(findsql.RecordFilter{Sort: zootour.SortNameDesc, Limit: 20}), true},
+		{"animals by name", animal(findsql.RecordFilter{Sort: name, Limit: 20}), true},
+		{"animals by name near the end", animal(findsql.RecordFilter{Sort: name, After: animalNearEnd, Limit: 20}), true},
+		{"animals of a species by name", animal(findsql.RecordFilter{Species: "lion", Sort: name, Limit: 20}), true},
+		{"visits newest first", visit(zootour.VisitFilter{Sort: zootour.SortDateDesc, Limit: 20}), true},
+		{"visits newest first after a cursor", visit(zootour.VisitFilter{Sort: zootour.SortDateDesc, After: visitLater, Limit: 20}), true},
+	}
+	for _, q := range queries {
+		for _, generic := range []bool{false, true} {
+			if generic && !q.ordered {
+				continue
+			}
+			t.Run(fmt.Sprintf("%s, generic=%v", q.name, generic), func(t *testing.T) {
+				plan := explain(t, s.pool, q.q.SQL, typesOf(q.q.Args), q.q.Args, generic)
+				checkFindPlan(t, plan, q.ordered, false)
+			})
+		}
+	}
+}
+
+// findTables are the tables a listing that finds records must not read
+// whole.
+var findTables = map[string]bool{"zoos": true, "animals": true, "visits": true, "zoo_words": true, "animal_words": true}
+
+// checkFindPlan checks the plan n of a listing that finds records, as
+// TestQueryPlansFind says; limited tells whether a Limit node is above n.
+func checkFindPlan(t *testing.T, n planNode, ordered, limited bool) {
+	t.Helper()
+	limited = limited || n.NodeType == "Limit"
+	table := n.RelationName
+	if table == "" {
+		for name := range findTables {
+			if strings.HasPrefix(n.IndexName, name+"_") {
+				table = name
+			}
+		}
+	}
+	switch {
+	case n.NodeType == "Sort" && ordered:
+		t.Errorf("the page is sorted, not read in the order of an index")
+	case !findTables[table]:
+	case n.NodeType == "Seq Scan":
+		t.Errorf("the plan reads all of %s with a Seq Scan", table)
+	case strings.HasSuffix(n.NodeType, "Index Scan") && n.IndexCond == "" && !(ordered && limited):
+		t.Errorf("%s on %s reads the whole index", n.NodeType, n.IndexName)
+	}
+	for _, c := range n.Plans {
+		checkFindPlan(t, c, ordered, limited)
+	}
+}
+
+// typesOf returns the SQL types of args, for PREPARE.
+func typesOf(args []any) string {
+	types := make([]string, len(args))
+	for i, a := range args {
+		switch a.(type) {
+		case []byte:
+			types[i] = "bytea"
+		case string:
+			types[i] = "text"
+		case zootour.Date:
+			types[i] = "date"
+		default:
+			types[i] = "bigint"
+		}
+	}
+	return strings.Join(types, ", ")
 }

@@ -3,205 +3,269 @@ package postgres
 import (
 	"context"
 	"errors"
+	"strconv"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/internal/findsql"
+	"github.com/zootour/zootour/textkey"
 )
 
 // A public method is one transaction: a single statement is one by itself;
 // methods of several statements use pgx.BeginFunc.
 
+// Zoos and animals are the same shape to the store: an ID, a name, one
+// more text field, the name's collation key (and an animal's species
+// key), and the folded words of their text in a table of their own, all
+// written by the transaction that writes the record. A kind holds what
+// differs, so that every statement and rule below exists once for both.
+type kind[T any] struct {
+	name   string // "zoo", in messages
+	plural string // "zoos", the Kind of a RecordError
+	table  findsql.Table
+	// columns are the columns after id that values fills, in its order:
+	// the fields, then the keys derived from them.
+	columns []string
+	values  func(T) []any
+	// fields are the scan targets of table.Cols; the first is the ID.
+	fields   func(*T) []any
+	texts    func(T) []string // what a search reads
+	validate func(*T) error
+}
+
+var zoos = kind[zootour.Zoo]{
+	name:   "zoo",
+	plural: "zoos",
+	table: findsql.Table{Name: "zoos", Cols: "r.id, r.name, r.location",
+		Words: "zoo_words", Owner: "zoo_id"},
+	columns:  []string{"name", "location", "name_key"},
+	values:   func(z zootour.Zoo) []any { return []any{z.Name, z.Location, textkey.Name(z.Name)} },
+	fields:   func(z *zootour.Zoo) []any { return []any{&z.ID, &z.Name, &z.Location} },
+	texts:    func(z zootour.Zoo) []string { return []string{z.Name, z.Location} },
+	validate: (*zootour.Zoo).Validate,
+}
+
+var animals = kind[zootour.Animal]{
+	name:   "animal",
+	plural: "animals",
+	table: findsql.Table{Name: "animals", Cols: "r.id, r.name, r.species",
+		Words: "animal_words", Owner: "animal_id"},
+	columns: []string{"name", "species", "name_key", "species_key"},
+	values: func(a zootour.Animal) []any {
+		return []any{a.Name, a.Species, textkey.Name(a.Name), textkey.Species(a.Species)}
+	},
+	fields:   func(a *zootour.Animal) []any { return []any{&a.ID, &a.Name, &a.Species} },
+	texts:    func(a zootour.Animal) []string { return []string{a.Name, a.Species} },
+	validate: (*zootour.Animal).Validate,
+}
+
+// id returns a pointer to the ID of r.
+func (k kind[T]) id(r *T) *int64 { return k.fields(r)[0].(*int64) }
+
+// scan reads a row of table.Cols.
+func (k kind[T]) scan(row pgx.CollectableRow) (T, error) {
+	var r T
+	err := row.Scan(k.fields(&r)...)
+	return r, err
+}
+
+// words returns the folded words of r, as the words table holds them.
+func (k kind[T]) words(r T) [][]byte {
+	words := textkey.Words(k.texts(r)...)
+	out := make([][]byte, len(words))
+	for i, w := range words {
+		out[i] = []byte(w)
+	}
+	return out
+}
+
+// placeholders returns "$from, ..., $(from+n-1)".
+func placeholders(from, n int) string {
+	ps := make([]string, n)
+	for i := range ps {
+		ps[i] = "$" + strconv.Itoa(from+i)
+	}
+	return strings.Join(ps, ", ")
+}
+
+// insertSQL adds a record with the next ID of its sequence and its words
+// in one statement: the words' foreign key is checked at the end of the
+// statement, when the record is there. $1... are the values, then the
+// words as an array.
+func (k kind[T]) insertSQL() string {
+	n := len(k.columns)
+	return `WITH r AS (INSERT INTO ` + k.table.Name + ` (` + strings.Join(k.columns, ", ") + `) VALUES (` +
+		placeholders(1, n) + `) RETURNING id),
+w AS (INSERT INTO ` + k.table.Words + ` (word, ` + k.table.Owner + `) SELECT unnest($` + strconv.Itoa(n+1) + `::bytea[]), id FROM r)
+SELECT id FROM r`
+}
+
+// updateSQL writes the values of record $1 from $2 on.
+func (k kind[T]) updateSQL() string {
+	return `UPDATE ` + k.table.Name + ` SET (` + strings.Join(k.columns, ", ") + `) = ROW(` +
+		placeholders(2, len(k.columns)) + `) WHERE id = $1`
+}
+
+// index writes the words of record id, replacing any it had.
+func (k kind[T]) index(ctx context.Context, tx pgx.Tx, id int64, r T) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM `+k.table.Words+` WHERE `+k.table.Owner+` = $1`, id); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO `+k.table.Words+` (word, `+k.table.Owner+`) SELECT unnest($2::bytea[]), $1`,
+		id, k.words(r))
+	return err
+}
+
+func (k kind[T]) create(ctx context.Context, s *Store, r T) (T, error) {
+	var zero T
+	if err := k.validate(&r); err != nil {
+		return zero, err
+	}
+	args := append(k.values(r), k.words(r))
+	if err := s.pool.QueryRow(ctx, k.insertSQL(), args...).Scan(k.id(&r)); err != nil {
+		return zero, internal(ctx, "create "+k.name, err)
+	}
+	return r, nil
+}
+
+// find reads a record; lock, if not empty, is a locking clause (FOR UPDATE).
+func (k kind[T]) find(ctx context.Context, q querier, id int64, lock string) (T, error) {
+	var r T
+	if err := zootour.CheckID(k.name+" ID", id); err != nil {
+		return r, err
+	}
+	err := q.QueryRow(ctx, `SELECT `+k.table.Cols+` FROM `+k.table.Name+` AS r WHERE r.id = $1 `+lock, id).
+		Scan(k.fields(&r)...)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return r, zootour.NotFound(k.name, id)
+	}
+	if err != nil {
+		return r, internal(ctx, "read "+k.name, err)
+	}
+	return r, nil
+}
+
+// change reads the record under a row lock, applies apply and writes it
+// back with its keys and words.
+func (k kind[T]) change(ctx context.Context, s *Store, id int64, apply func(T) (T, error)) (T, error) {
+	var r T
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		old, err := k.find(ctx, tx, id, "FOR UPDATE")
+		if err != nil {
+			return err
+		}
+		if r, err = apply(old); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, k.updateSQL(), append([]any{id}, k.values(r)...)...); err != nil {
+			return err
+		}
+		return k.index(ctx, tx, id, r)
+	})
+	if err != nil {
+		var zero T
+		return zero, internal(ctx, "update "+k.name, err)
+	}
+	return r, nil
+}
+
+// remove deletes a record, its words and, with cascade, its visits;
+// without, a record that has visits is a conflict, which the foreign key of
+// visits tells. The record is locked first, as change locks it, so that
+// the two take their locks in one order, and so that no new visit can
+// refer to it meanwhile.
+func (k kind[T]) remove(ctx context.Context, s *Store, id int64, cascade bool) error {
+	if err := zootour.CheckID(k.name+" ID", id); err != nil {
+		return err
+	}
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := k.find(ctx, tx, id, "FOR UPDATE"); err != nil {
+			return err
+		}
+		if cascade {
+			if _, err := tx.Exec(ctx, `DELETE FROM visits WHERE `+k.table.Owner+` = $1`, id); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM `+k.table.Words+` WHERE `+k.table.Owner+` = $1`, id); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `DELETE FROM `+k.table.Name+` WHERE id = $1`, id)
+		return err
+	})
+	if code, constraint := pgError(err); code == foreignKeyViolation && constraint == "visits_"+k.name+"_fkey" {
+		return zootour.HasVisits(k.name, id)
+	}
+	return internal(ctx, "delete "+k.name, err)
+}
+
+// list runs a listing built by findsql.
+func (k kind[T]) list(ctx context.Context, s *Store, f findsql.RecordFilter) ([]T, error) {
+	q := findsql.Records("$", k.table, f)
+	rows, _ := s.pool.Query(ctx, q.SQL, q.Args...)
+	out, err := pgx.CollectRows(rows, k.scan)
+	if err != nil {
+		return nil, internal(ctx, "find "+k.plural, err)
+	}
+	return out, nil
+}
+
 // CreateZoo validates z and inserts it with the next ID of its sequence.
 func (s *Store) CreateZoo(ctx context.Context, z zootour.Zoo) (zootour.Zoo, error) {
-	if err := z.Validate(); err != nil {
-		return zootour.Zoo{}, err
-	}
-	err := s.pool.QueryRow(ctx, "INSERT INTO zoos (name, location) VALUES ($1, $2) RETURNING id",
-		z.Name, z.Location).Scan(&z.ID)
-	if err != nil {
-		return zootour.Zoo{}, internal(ctx, "create zoo", err)
-	}
-	return z, nil
+	return zoos.create(ctx, s, z)
 }
 
 // Zoo returns the zoo with the given ID.
 func (s *Store) Zoo(ctx context.Context, id int64) (zootour.Zoo, error) {
-	return getZoo(ctx, s.pool, id, "")
+	return zoos.find(ctx, s.pool, id, "")
 }
 
-// getZoo reads a zoo; lock, if not empty, is a locking clause (FOR UPDATE).
-func getZoo(ctx context.Context, q querier, id int64, lock string) (zootour.Zoo, error) {
-	if err := zootour.CheckID("zoo ID", id); err != nil {
-		return zootour.Zoo{}, err
-	}
-	z := zootour.Zoo{ID: id}
-	err := q.QueryRow(ctx, "SELECT name, location FROM zoos WHERE id = $1 "+lock, id).Scan(&z.Name, &z.Location)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return zootour.Zoo{}, zooNotFound(id)
-	}
-	if err != nil {
-		return zootour.Zoo{}, internal(ctx, "read zoo", err)
-	}
-	return z, nil
-}
-
-// UpdateZoo reads the zoo under a row lock, applies u and writes it back.
+// UpdateZoo changes the fields set in u and returns the zoo.
 func (s *Store) UpdateZoo(ctx context.Context, id int64, u zootour.ZooUpdate) (zootour.Zoo, error) {
-	var z zootour.Zoo
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		old, err := getZoo(ctx, tx, id, "FOR UPDATE")
-		if err != nil {
-			return err
-		}
-		if z, err = u.Apply(old); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, "UPDATE zoos SET name = $2, location = $3 WHERE id = $1", id, z.Name, z.Location)
-		return err
-	})
-	if err != nil {
-		return zootour.Zoo{}, internal(ctx, "update zoo", err)
-	}
-	return z, nil
+	return zoos.change(ctx, s, id, u.Apply)
 }
 
-// DeleteZoo deletes a zoo; with cascade, its visits first, the zoo locked
-// so that no new visit can refer to it meanwhile.
+// DeleteZoo removes a zoo, and with cascade its visits.
 func (s *Store) DeleteZoo(ctx context.Context, id int64, cascade bool) error {
-	if err := zootour.CheckID("zoo ID", id); err != nil {
-		return err
-	}
-	if !cascade {
-		tag, err := s.pool.Exec(ctx, "DELETE FROM zoos WHERE id = $1", id)
-		if code, _ := pgError(err); code == foreignKeyViolation {
-			return zootour.HasVisits("zoo", id)
-		}
-		if err == nil && tag.RowsAffected() == 0 {
-			return zooNotFound(id)
-		}
-		return internal(ctx, "delete zoo", err)
-	}
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		// The row lock keeps new visits of the zoo out until we are done.
-		if _, err := getZoo(ctx, tx, id, "FOR UPDATE"); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, "DELETE FROM visits WHERE zoo_id = $1", id); err != nil {
-			return err
-		}
-		_, err := tx.Exec(ctx, "DELETE FROM zoos WHERE id = $1", id)
-		return err
-	})
-	return internal(ctx, "delete zoo", err)
+	return zoos.remove(ctx, s, id, cascade)
 }
 
-// Zoos lists zoos by ID from p.After.
-func (s *Store) Zoos(ctx context.Context, p zootour.Page) ([]zootour.Zoo, error) {
-	if err := p.Validate(); err != nil {
+// FindZoos lists the zoos that f selects.
+func (s *Store) FindZoos(ctx context.Context, f zootour.ZooFilter) ([]zootour.Zoo, error) {
+	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	limit := pageLimit(p.Limit)
-	rows, _ := s.pool.Query(ctx, "SELECT id, name, location FROM zoos WHERE id > $1 ORDER BY id LIMIT $2", p.After, limit)
-	zoos, err := pgx.CollectRows(rows, scanZoo)
-	if err != nil {
-		return nil, internal(ctx, "list zoos", err)
-	}
-	return zoos, nil
+	return zoos.list(ctx, s, findsql.RecordFilter{Search: f.Search, Sort: f.Order(), After: f.After, Limit: f.Limit})
 }
 
 // CreateAnimal validates a and inserts it with the next ID of its sequence.
 func (s *Store) CreateAnimal(ctx context.Context, a zootour.Animal) (zootour.Animal, error) {
-	if err := a.Validate(); err != nil {
-		return zootour.Animal{}, err
-	}
-	err := s.pool.QueryRow(ctx, "INSERT INTO animals (name, species) VALUES ($1, $2) RETURNING id",
-		a.Name, a.Species).Scan(&a.ID)
-	if err != nil {
-		return zootour.Animal{}, internal(ctx, "create animal", err)
-	}
-	return a, nil
+	return animals.create(ctx, s, a)
 }
 
 // Animal returns the animal with the given ID.
 func (s *Store) Animal(ctx context.Context, id int64) (zootour.Animal, error) {
-	return getAnimal(ctx, s.pool, id, "")
+	return animals.find(ctx, s.pool, id, "")
 }
 
-func getAnimal(ctx context.Context, q querier, id int64, lock string) (zootour.Animal, error) {
-	if err := zootour.CheckID("animal ID", id); err != nil {
-		return zootour.Animal{}, err
-	}
-	a := zootour.Animal{ID: id}
-	err := q.QueryRow(ctx, "SELECT name, species FROM animals WHERE id = $1 "+lock, id).Scan(&a.Name, &a.Species)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return zootour.Animal{}, animalNotFound(id)
-	}
-	if err != nil {
-		return zootour.Animal{}, internal(ctx, "read animal", err)
-	}
-	return a, nil
-}
-
-// UpdateAnimal reads the animal under a row lock, applies u and writes it back.
+// UpdateAnimal changes the fields set in u and returns the animal.
 func (s *Store) UpdateAnimal(ctx context.Context, id int64, u zootour.AnimalUpdate) (zootour.Animal, error) {
-	var a zootour.Animal
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		old, err := getAnimal(ctx, tx, id, "FOR UPDATE")
-		if err != nil {
-			return err
-		}
-		if a, err = u.Apply(old); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, "UPDATE animals SET name = $2, species = $3 WHERE id = $1", id, a.Name, a.Species)
-		return err
-	})
-	if err != nil {
-		return zootour.Animal{}, internal(ctx, "update animal", err)
-	}
-	return a, nil
+	return animals.change(ctx, s, id, u.Apply)
 }
 
-// DeleteAnimal deletes an animal, like DeleteZoo.
+// DeleteAnimal removes an animal, and with cascade its visits.
 func (s *Store) DeleteAnimal(ctx context.Context, id int64, cascade bool) error {
-	if err := zootour.CheckID("animal ID", id); err != nil {
-		return err
-	}
-	if !cascade {
-		tag, err := s.pool.Exec(ctx, "DELETE FROM animals WHERE id = $1", id)
-		if code, _ := pgError(err); code == foreignKeyViolation {
-			return zootour.HasVisits("animal", id)
-		}
-		if err == nil && tag.RowsAffected() == 0 {
-			return animalNotFound(id)
-		}
-		return internal(ctx, "delete animal", err)
-	}
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := getAnimal(ctx, tx, id, "FOR UPDATE"); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, "DELETE FROM visits WHERE animal_id = $1", id); err != nil {
-			return err
-		}
-		_, err := tx.Exec(ctx, "DELETE FROM animals WHERE id = $1", id)
-		return err
-	})
-	return internal(ctx, "delete animal", err)
+	return animals.remove(ctx, s, id, cascade)
 }
 
-// Animals lists animals by ID from p.After.
-func (s *Store) Animals(ctx context.Context, p zootour.Page) ([]zootour.Animal, error) {
-	if err := p.Validate(); err != nil {
+// FindAnimals lists the animals that f selects.
+func (s *Store) FindAnimals(ctx context.Context, f zootour.AnimalFilter) ([]zootour.Animal, error) {
+	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	limit := pageLimit(p.Limit)
-	rows, _ := s.pool.Query(ctx, "SELECT id, name, species FROM animals WHERE id > $1 ORDER BY id LIMIT $2", p.After, limit)
-	animals, err := pgx.CollectRows(rows, scanAnimal)
-	if err != nil {
-		return nil, internal(ctx, "list animals", err)
-	}
-	return animals, nil
+	return animals.list(ctx, s, findsql.RecordFilter{Search: f.Search, Species: f.Species,
+		Sort: f.Order(), After: f.After, Limit: f.Limit})
 }
 
 // CreateVisit validates v and inserts it; the constraints of the table
@@ -295,16 +359,20 @@ func (s *Store) DeleteVisit(ctx context.Context, id int64) error {
 	return internal(ctx, "delete visit", err)
 }
 
-// Visits lists visits by ID from p.After.
-func (s *Store) Visits(ctx context.Context, p zootour.Page) ([]zootour.Visit, error) {
-	if err := p.Validate(); err != nil {
+// visitCols are the columns, and scanVisit the scan, of every listing of
+// whole visits.
+const visitCols = "v.id, v.date, v.zoo_id, v.animal_id"
+
+// FindVisits lists the visits that f selects, with the SQL findsql builds.
+func (s *Store) FindVisits(ctx context.Context, f zootour.VisitFilter) ([]zootour.Visit, error) {
+	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	limit := pageLimit(p.Limit)
-	rows, _ := s.pool.Query(ctx, "SELECT id, date, zoo_id, animal_id FROM visits WHERE id > $1 ORDER BY id LIMIT $2", p.After, limit)
+	q := findsql.Visits("$", visitCols, f)
+	rows, _ := s.pool.Query(ctx, q.SQL, q.Args...)
 	visits, err := pgx.CollectRows(rows, scanVisit)
 	if err != nil {
-		return nil, internal(ctx, "list visits", err)
+		return nil, internal(ctx, "find visits", err)
 	}
 	return visits, nil
 }
@@ -326,32 +394,12 @@ type querier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
-func zooNotFound(id int64) error {
-	return zootour.NotFound("zoo", id)
-}
-
-func animalNotFound(id int64) error {
-	return zootour.NotFound("animal", id)
-}
-
 // pageLimit returns the LIMIT for a listing: NULL, which is no limit, for 0.
 func pageLimit(n int) any {
 	if n <= 0 {
 		return nil
 	}
 	return n
-}
-
-func scanZoo(row pgx.CollectableRow) (zootour.Zoo, error) {
-	var z zootour.Zoo
-	err := row.Scan(&z.ID, &z.Name, &z.Location)
-	return z, err
-}
-
-func scanAnimal(row pgx.CollectableRow) (zootour.Animal, error) {
-	var a zootour.Animal
-	err := row.Scan(&a.ID, &a.Name, &a.Species)
-	return a, err
 }
 
 func scanVisit(row pgx.CollectableRow) (zootour.Visit, error) {

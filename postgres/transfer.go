@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/zootour/zootour"
@@ -12,7 +13,8 @@ import (
 
 // Import adds the records of src in one transaction. Each kind streams
 // through COPY into a temporary staging table that numbers the records,
-// then moves into its table with one INSERT ... SELECT. Only when that
+// then moves into its table with one INSERT ... SELECT (zoos and animals
+// with their keys, and then their words: see importSpec). Only when that
 // INSERT fails does the store look for the first record at fault, in the
 // staging table, so a good import pays for no checks beyond the
 // constraints themselves.
@@ -24,10 +26,10 @@ func (s *Store) Import(ctx context.Context, src zootour.Source) error {
 		if _, err := tx.Exec(ctx, "LOCK TABLE zoos, animals, visits IN SHARE ROW EXCLUSIVE MODE"); err != nil {
 			return err
 		}
-		if err := importKind(ctx, tx, zooImport, src.Zoos, zooRow); err != nil {
+		if err := importKind(ctx, tx, zoos.importSpec(), src.Zoos, zoos.row); err != nil {
 			return err
 		}
-		if err := importKind(ctx, tx, animalImport, src.Animals, animalRow); err != nil {
+		if err := importKind(ctx, tx, animals.importSpec(), src.Animals, animals.row); err != nil {
 			return err
 		}
 		if err := importKind(ctx, tx, visitImport, src.Visits, visitRow); err != nil {
@@ -63,38 +65,52 @@ type importSpec struct {
 	staging string // CREATE TEMP TABLE
 	columns []string
 	insert  string
+	// words, if not empty, moves the staged words of the records into their
+	// table, once insert has moved the records.
+	words string
 	// find returns the record number n of the first record at fault, a
 	// reason (1, 2, ...) and the record, which finish turns into an error.
 	find   string
 	finish func(reason int, f fault) error
 }
 
-var zooImport = importSpec{
-	kind:    "zoos",
-	staging: `CREATE TEMP TABLE import_zoos (n bigint, id bigint, name text, location text) ON COMMIT DROP`,
-	columns: []string{"n", "id", "name", "location"},
-	insert:  `INSERT INTO zoos (id, name, location) SELECT id, name, location FROM import_zoos ORDER BY n`,
-	find: `SELECT f.n, f.reason, s.id, '', 0, 0 FROM (
-	SELECT n, 1 AS reason FROM (SELECT n, row_number() OVER (PARTITION BY id ORDER BY n) AS k FROM import_zoos) d WHERE k > 1
-	UNION ALL SELECT s.n, 1 FROM import_zoos s JOIN zoos z ON z.id = s.id
-) f JOIN import_zoos s ON s.n = f.n ORDER BY f.n, f.reason LIMIT 1`,
-	finish: func(_ int, f fault) error {
-		return zootour.IDTaken("zoo", f.id)
-	},
+// importSpec returns how zoos or animals are imported. The staging table
+// has the record's columns, keys included (computed in Go as the records
+// stream in, like every write of a record computes them), and an array of
+// the record's words: so one COPY carries everything, and the words move
+// into their table with one INSERT ... SELECT once the records are in
+// place. By then every ID is new and unique, so the words cannot conflict.
+func (k kind[T]) importSpec() importSpec {
+	staged := "import_" + k.plural
+	cols := strings.Join(k.columns, ", ")
+	return importSpec{
+		kind: k.plural,
+		// The table's own columns, so that the types follow the schema.
+		staging: `CREATE TEMP TABLE ` + staged + ` ON COMMIT DROP AS
+SELECT 0::bigint AS n, id, ` + cols + `, NULL::bytea[] AS words FROM ` + k.table.Name + ` WITH NO DATA`,
+		columns: append(append([]string{"n", "id"}, k.columns...), "words"),
+		insert:  `INSERT INTO ` + k.table.Name + ` (id, ` + cols + `) SELECT id, ` + cols + ` FROM ` + staged + ` ORDER BY n`,
+		words:   `INSERT INTO ` + k.table.Words + ` (word, ` + k.table.Owner + `) SELECT unnest(words), id FROM ` + staged,
+		find: `SELECT f.n, f.reason, s.id, '', 0, 0 FROM (
+	SELECT n, 1 AS reason FROM (SELECT n, row_number() OVER (PARTITION BY id ORDER BY n) AS k FROM ` + staged + `) d WHERE k > 1
+	UNION ALL SELECT s.n, 1 FROM ` + staged + ` s JOIN ` + k.table.Name + ` r ON r.id = s.id
+) f JOIN ` + staged + ` s ON s.n = f.n ORDER BY f.n, f.reason LIMIT 1`,
+		finish: func(_ int, f fault) error {
+			return zootour.IDTaken(k.name, f.id)
+		},
+	}
 }
 
-var animalImport = importSpec{
-	kind:    "animals",
-	staging: `CREATE TEMP TABLE import_animals (n bigint, id bigint, name text, species text) ON COMMIT DROP`,
-	columns: []string{"n", "id", "name", "species"},
-	insert:  `INSERT INTO animals (id, name, species) SELECT id, name, species FROM import_animals ORDER BY n`,
-	find: `SELECT f.n, f.reason, s.id, '', 0, 0 FROM (
-	SELECT n, 1 AS reason FROM (SELECT n, row_number() OVER (PARTITION BY id ORDER BY n) AS k FROM import_animals) d WHERE k > 1
-	UNION ALL SELECT s.n, 1 FROM import_animals s JOIN animals a ON a.id = s.id
-) f JOIN import_animals s ON s.n = f.n ORDER BY f.n, f.reason LIMIT 1`,
-	finish: func(_ int, f fault) error {
-		return zootour.IDTaken("animal", f.id)
-	},
+// row checks an imported record and returns its staged row after n.
+func (k kind[T]) row(r T) ([]any, error) {
+	id := *k.id(&r)
+	if err := zootour.CheckID("id", id); err != nil {
+		return nil, err
+	}
+	if err := k.validate(&r); err != nil {
+		return nil, err
+	}
+	return append(append([]any{id}, k.values(r)...), k.words(r)), nil
 }
 
 // Reasons a visit fails, in the order a record is checked.
@@ -132,26 +148,6 @@ SELECT id, date, zoo_id, animal_id FROM import_visits ORDER BY n`,
 		d, _ := zootour.ParseDate(f.date)
 		return zootour.DateTaken(f.animalID, d)
 	},
-}
-
-func zooRow(z zootour.Zoo) ([]any, error) {
-	if err := zootour.CheckID("id", z.ID); err != nil {
-		return nil, err
-	}
-	if err := z.Validate(); err != nil {
-		return nil, err
-	}
-	return []any{z.ID, z.Name, z.Location}, nil
-}
-
-func animalRow(a zootour.Animal) ([]any, error) {
-	if err := zootour.CheckID("id", a.ID); err != nil {
-		return nil, err
-	}
-	if err := a.Validate(); err != nil {
-		return nil, err
-	}
-	return []any{a.ID, a.Name, a.Species}, nil
 }
 
 func visitRow(v zootour.Visit) ([]any, error) {
@@ -220,6 +216,10 @@ func insertStaged(ctx context.Context, tx pgx.Tx, spec importSpec, copied int64)
 	}
 	insertErr := insert(ctx, tx, spec, copied)
 	if insertErr == nil {
+		if spec.words != "" {
+			_, err := tx.Exec(ctx, spec.words)
+			return err
+		}
 		return nil
 	}
 	if code, _ := pgError(insertErr); code != uniqueViolation && code != foreignKeyViolation {
@@ -311,10 +311,10 @@ type fault struct {
 // server as dst takes them.
 func (s *Store) Export(ctx context.Context, dst zootour.Sink) error {
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		if err := export(ctx, tx, "SELECT id, name, location FROM zoos ORDER BY id", scanZoo, dst.Zoo); err != nil {
+		if err := export(ctx, tx, "SELECT "+zoos.table.Cols+" FROM zoos AS r ORDER BY r.id", zoos.scan, dst.Zoo); err != nil {
 			return err
 		}
-		if err := export(ctx, tx, "SELECT id, name, species FROM animals ORDER BY id", scanAnimal, dst.Animal); err != nil {
+		if err := export(ctx, tx, "SELECT "+animals.table.Cols+" FROM animals AS r ORDER BY r.id", animals.scan, dst.Animal); err != nil {
 			return err
 		}
 		return export(ctx, tx, "SELECT id, date, zoo_id, animal_id FROM visits ORDER BY id", scanVisit, dst.Visit)

@@ -64,37 +64,57 @@ LEFT JOIN LATERAL (
 ) z ON true
 WHERE a.id = $1`
 
-	// present: $1 zoo, $2 date, $3 and $4 the (from, animal) position the
-	// listing starts after ($3 NULL for the start), $5 limit. The
-	// candidates are the zoo's visits on or before $2
+	// present: $1 zoo, $2 and $3 the window's first and last days (the
+	// same day for present on a date), $4 and $5 the (from, animal)
+	// position the listing starts after ($4 NULL for the start), $6 limit.
+	// A stay at the zoo overlaps the window if it covers $2 or starts
+	// inside it, after $2 up to $3.
+	//
+	// The first kind are the zoo's visits on or before $2
 	// (visits_zoo_date_id_idx), each animal's latest only (DISTINCT ON,
 	// sorting the zoo's visits in memory: about half as many seeks as
 	// visits on generated data). A candidate is kept if it is its animal's
 	// last visit on or before $2 (one backward seek on
-	// visits_animal_date_key), so each animal present comes once. That test
-	// is a scalar subquery, which runs as one seek per candidate, where a
-	// NOT EXISTS may be planned as a hash anti join over every visit. The
-	// stay runs from the first visit of that run at the zoo to the animal's
-	// first visit elsewhere after $2 (a later visit to this zoo continues
-	// the stay). p is materialised so that those seeks run once per animal,
-	// not once per use of f and t.
+	// visits_animal_date_key), so each animal present then comes once.
+	// That test is a scalar subquery, which runs as one seek per
+	// candidate, where a NOT EXISTS may be planned as a hash anti join over
+	// every visit. Its stay runs from the first visit of that run at the
+	// zoo to the animal's first visit elsewhere after $2 (a later visit to
+	// this zoo continues the stay).
+	//
+	// The second kind are the zoo's visits after $2 up to $3 whose
+	// animal's visit before is elsewhere (or none, which IS DISTINCT FROM
+	// tells): each starts a stay, which runs to the animal's first visit
+	// elsewhere after it. For a date, $2 = $3, there are none: $2 < $3
+	// says so to the planner, which then drops the branch (it would
+	// otherwise read the empty range of dates from visits_date_id_idx).
+	//
+	// p is materialised so that the seeks run once per stay, not once per
+	// use of f and t.
 	presentSQL = `WITH here AS (SELECT id FROM zoos WHERE id = $1),
-h AS (
-	SELECT x.b, x.d, $1::bigint AS zoo FROM (
+o AS (
+	SELECT x.b, x.d, true AS present, $1::bigint AS zoo FROM (
 		SELECT DISTINCT ON (x.animal_id) x.animal_id AS b, x.date AS d FROM visits x
 		WHERE x.zoo_id = $1 AND x.date <= $2
 		ORDER BY x.animal_id, x.date DESC
 	) x
 	WHERE (SELECT max(y.date) FROM visits y WHERE y.animal_id = x.b AND y.date <= $2) = x.d
+	UNION ALL
+	SELECT x.animal_id, x.date, false, $1 FROM visits x
+	WHERE $2 < $3 AND x.zoo_id = $1 AND x.date > $2 AND x.date <= $3
+	AND (SELECT y.zoo_id FROM visits y
+		WHERE y.animal_id = x.animal_id AND y.date < x.date
+		ORDER BY y.date DESC LIMIT 1) IS DISTINCT FROM $1
 ),
 p AS MATERIALIZED (
-	SELECT h.b, ` + runStartSQL + ` AS f, ` + nextElsewhereSQL + ` AS t
-	FROM h
+	SELECT o.b, CASE WHEN o.present THEN ` + runStartSQL + ` ELSE o.d END AS f,
+		` + nextElsewhereSQL + ` AS t
+	FROM o
 )
 SELECT r.f, r.t, r.id, r.name, r.species FROM here LEFT JOIN (
 	SELECT p.f, p.t, a.id, a.name, a.species FROM p JOIN animals a ON a.id = p.b
-	WHERE (p.f, p.b) > (coalesce($3::date, '-infinity'), $4)
-	ORDER BY p.f, p.b LIMIT $5
+	WHERE (p.f, p.b) > (coalesce($4::date, '-infinity'), $5)
+	ORDER BY p.f, p.b LIMIT $6
 ) r ON true
 ORDER BY r.f, r.id`
 
@@ -209,20 +229,20 @@ GROUP BY v.zoo_id, a.species COLLATE "C"
 ORDER BY v.zoo_id, a.species COLLATE "C" LIMIT $4`
 )
 
-// AnimalStays lists an animal's stays by From, those starting after the date
-// after (all if it is zero), at most limit (0 for all).
+// AnimalStays lists an animal's stays by From, those starting after
+// q.After.Date (all if it is zero), at most q.Limit (0 for all).
 //
 // It reads the animal's visits from the one before the page on, once
 // (about 0.15 ms for a generated animal of 40 visits, as AnimalVisits).
-func (s *Store) AnimalStays(ctx context.Context, animalID int64, after zootour.Date, limit int) ([]zootour.Stay, error) {
+func (s *Store) AnimalStays(ctx context.Context, animalID int64, q zootour.StayQuery) ([]zootour.Stay, error) {
 	if err := zootour.CheckID("animal ID", animalID); err != nil {
 		return nil, err
 	}
-	if err := (zootour.Page{Limit: limit}).Validate(); err != nil {
+	if err := (zootour.Query{Limit: q.Limit}).Validate(); err != nil {
 		return nil, err
 	}
-	return owned(ctx, s, "animal stays", animalNotFound(animalID), staysSQL,
-		[]any{animalID, after, pageLimit(limit)},
+	return owned(ctx, s, "animal stays", zootour.NotFound("animal", animalID), staysSQL,
+		[]any{animalID, q.After.Date, pageLimit(q.Limit)},
 		func(row pgx.CollectableRow) (zootour.Stay, error) {
 			var st zootour.Stay
 			err := row.Scan(&st.ZooID, &st.From, &st.To, &st.Visits)
@@ -241,34 +261,34 @@ func (s *Store) AnimalWhere(ctx context.Context, animalID int64, on zootour.Date
 	if err := zootour.CheckOn(on); err != nil {
 		return nil, err
 	}
-	zoos, err := owned(ctx, s, "animal where", animalNotFound(animalID), whereSQL,
-		[]any{animalID, on}, scanZoo)
-	if err != nil || len(zoos) == 0 {
+	found, err := owned(ctx, s, "animal where", zootour.NotFound("animal", animalID), whereSQL,
+		[]any{animalID, on}, zoos.scan)
+	if err != nil || len(found) == 0 {
 		return nil, err
 	}
-	return &zoos[0], nil
+	return &found[0], nil
 }
 
-// ZooPresent lists the animals whose stay covering the date on is at the
-// zoo, by the stay's From, then animal ID, after the position after.
+// ZooPresent lists the animals present at the zoo on a date (one entry per
+// animal) or during a window (one per stay that overlaps it by a day or
+// more), by the stay's From, then animal ID, after the position q.After.
 //
-// It costs an index seek per animal that visited the zoo on or before on,
-// and a few more per animal present, whatever the page: an animal that came
-// long ago may still be there, so no visit can be passed over. At 200,000
-// generated visits that is about 0.35 ms for an average zoo and 2 ms for
+// It costs an index seek per animal that visited the zoo on or before the
+// window's first day, a few more per stay found, and one per visit of the
+// zoo inside the window, whatever the page: an animal that came long ago
+// may still be there, so no visit can be passed over. At 200,000 generated
+// visits that is about 0.35 ms for an average zoo on a date and 2 ms for
 // the busiest (3,192 visits).
-func (s *Store) ZooPresent(ctx context.Context, zooID int64, on zootour.Date, after zootour.Position, limit int) ([]zootour.Presence, error) {
+func (s *Store) ZooPresent(ctx context.Context, zooID int64, q zootour.PresentQuery) ([]zootour.Presence, error) {
 	if err := zootour.CheckID("zoo ID", zooID); err != nil {
 		return nil, err
 	}
-	if err := zootour.CheckOn(on); err != nil {
+	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	if err := (zootour.Page{Limit: limit}).Validate(); err != nil {
-		return nil, err
-	}
-	return owned(ctx, s, "zoo present", zooNotFound(zooID), presentSQL,
-		[]any{zooID, on, after.Date, after.ID, pageLimit(limit)},
+	from, to := q.Window()
+	return owned(ctx, s, "zoo present", zootour.NotFound("zoo", zooID), presentSQL,
+		[]any{zooID, from, to, q.After.Date, q.After.ID, pageLimit(q.Limit)},
 		func(row pgx.CollectableRow) (zootour.Presence, error) {
 			var p zootour.Presence
 			err := row.Scan(&p.From, &p.To, &p.ID, &p.Name, &p.Species)
@@ -305,8 +325,8 @@ func (s *Store) AnimalContacts(ctx context.Context, animalID int64, q zootour.Co
 		a zootour.Animal
 		o zootour.Overlap
 	}
-	rows, err := owned(ctx, s, "animal contacts", animalNotFound(animalID), contactsSQL,
-		[]any{animalID, from, to, q.After, pageLimit(q.Limit)},
+	rows, err := owned(ctx, s, "animal contacts", zootour.NotFound("animal", animalID), contactsSQL,
+		[]any{animalID, from, to, q.After.ID, pageLimit(q.Limit)},
 		func(cr pgx.CollectableRow) (row, error) {
 			var r row
 			err := cr.Scan(&r.a.ID, &r.a.Name, &r.a.Species, &r.o.ZooID, &r.o.From, &r.o.To)
@@ -327,21 +347,18 @@ func (s *Store) AnimalContacts(ctx context.Context, animalID int64, q zootour.Co
 }
 
 // Census counts, for each zoo and species, the animals present on the date
-// on: rows with a count above zero, by zoo ID then species, after the key
-// after.
+// q.On: rows with a count above zero, by zoo ID then species, after the
+// zoo (q.After.ID) and species (q.After.Text) of the last row seen.
 //
 // It reads every animal, with one backward index seek each, whatever the
 // page: about 7 ms for 5,000 animals and 200,000 visits. (DISTINCT ON over
 // the visits up to the date, the other way, reads and sorts them all: 20
 // to 100 ms there, growing with the visits.)
-func (s *Store) Census(ctx context.Context, on zootour.Date, after zootour.CensusKey, limit int) ([]zootour.CensusRow, error) {
-	if err := zootour.CheckOn(on); err != nil {
+func (s *Store) Census(ctx context.Context, q zootour.CensusQuery) ([]zootour.CensusRow, error) {
+	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	if err := (zootour.Page{Limit: limit}).Validate(); err != nil {
-		return nil, err
-	}
-	rows, _ := s.pool.Query(ctx, censusSQL, on, after.ZooID, after.Species, pageLimit(limit))
+	rows, _ := s.pool.Query(ctx, censusSQL, q.On, q.After.ID, q.After.Text, pageLimit(q.Limit))
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (zootour.CensusRow, error) {
 		var r zootour.CensusRow
 		err := row.Scan(&r.ZooID, &r.Species, &r.Count)

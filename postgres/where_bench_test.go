@@ -13,7 +13,8 @@ import (
 // BenchmarkWhereWhen times each where-and-when question on generated data:
 // 1,000 zoos, 5,000 animals and 200,000 visits, Zipf-skewed, analysed and
 // vacuumed as autovacuum would leave them, with AnimalVisits for scale.
-// Each op asks about a random animal or zoo and a random date in the years
+// Each op asks about a random animal or zoo and a random date (for the
+// Window case, the 30 days from it) in the years
 // the tours span; the Busy cases ask about the busiest zoo or animal.
 //
 //	ZOOTOUR_TEST_POSTGRES=... go test -run '^$' -bench WhereWhen -benchtime 20x ./postgres/
@@ -26,7 +27,7 @@ func BenchmarkWhereWhen(b *testing.B) {
 	if err := s.Import(ctx, src); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := connect(b, url).Exec(ctx, "VACUUM ANALYZE zoos, animals, visits"); err != nil {
+	if _, err := connect(b, url).Exec(ctx, "VACUUM ANALYZE zoos, animals, visits, zoo_words, animal_words"); err != nil {
 		b.Fatal(err)
 	}
 	zooVisits, animalVisits := map[int64]int{}, map[int64]int{}
@@ -50,11 +51,19 @@ func BenchmarkWhereWhen(b *testing.B) {
 		ask  func() error
 	}{
 		{"AnimalVisits", func() error { _, err := s.AnimalVisits(ctx, animal(), zootour.Query{}); return err }},
-		{"AnimalStays", func() error { _, err := s.AnimalStays(ctx, animal(), zootour.Date{}, 0); return err }},
+		{"AnimalStays", func() error { _, err := s.AnimalStays(ctx, animal(), zootour.StayQuery{}); return err }},
 		{"AnimalWhere", func() error { _, err := s.AnimalWhere(ctx, animal(), date()); return err }},
-		{"ZooPresent", func() error { _, err := s.ZooPresent(ctx, zoo(), date(), zootour.Position{}, 100); return err }},
+		{"ZooPresent", func() error {
+			_, err := s.ZooPresent(ctx, zoo(), zootour.PresentQuery{On: date(), Limit: 100})
+			return err
+		}},
+		{"ZooPresentWindow", func() error {
+			from := date()
+			_, err := s.ZooPresent(ctx, zoo(), zootour.PresentQuery{From: from, To: from.AddDays(30), Limit: 100})
+			return err
+		}},
 		{"ZooPresentBusy", func() error {
-			_, err := s.ZooPresent(ctx, busyZoo, date(), zootour.Position{}, 100)
+			_, err := s.ZooPresent(ctx, busyZoo, zootour.PresentQuery{On: date(), Limit: 100})
 			return err
 		}},
 		{"AnimalContacts", func() error {
@@ -65,7 +74,7 @@ func BenchmarkWhereWhen(b *testing.B) {
 			_, err := s.AnimalContacts(ctx, busyAnimal, zootour.ContactQuery{Limit: 100})
 			return err
 		}},
-		{"Census", func() error { _, err := s.Census(ctx, date(), zootour.CensusKey{}, 100); return err }},
+		{"Census", func() error { _, err := s.Census(ctx, zootour.CensusQuery{On: date(), Limit: 100}); return err }},
 	}
 	for _, q := range questions {
 		b.Run(q.name, func(b *testing.B) {

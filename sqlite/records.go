@@ -80,6 +80,10 @@ func (k kind[T]) index(ctx context.Context, tx *sql.Tx, id int64, r T) error {
 		return internal(err)
 	}
 	words := textkey.Words(k.texts(r)...)
+	if len(words) == 0 {
+		// Text of combining marks alone folds to nothing: no word to find.
+		return nil
+	}
 	args := make([]any, 0, 2*len(words))
 	for _, w := range words {
 		args = append(args, []byte(w), id)

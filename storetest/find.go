@@ -269,6 +269,17 @@ func testFindAfterWrites(t *testing.T, open func(t *testing.T) zootour.Store) {
 	if d := diff([]zootour.Zoo{other, zs[2], zs[3]}, got); d != "" {
 		t.Errorf("after a deleted record's cursor (-want +got):\n%s", d)
 	}
+	// Text that folds to no word at all (combining marks alone) is stored
+	// and listed, and found by its ID only.
+	marks := addZoo(t, s, "\u0301\u0308", "\u0327")
+	if got := must(s.FindZoos(ctx, zootour.ZooFilter{Search: zootour.MustSearch(strconv.FormatInt(marks.ID, 10))}))(t); len(got) != 1 || got[0].ID != marks.ID {
+		t.Errorf("a zoo of combining marks, searched by its ID: %v", got)
+	}
+	must(s.UpdateZoo(ctx, marks.ID, zootour.ZooUpdate{Location: ptr("Ümlaut")}))(t)
+	if got := find("umlaut"); len(got) != 1 {
+		t.Errorf(`"umlaut" found %v`, got)
+	}
+	noErr(t, s.DeleteZoo(ctx, marks.ID, false))
 	// Failed writes leave the keys as they were.
 	_, err := s.UpdateZoo(ctx, zs[0].ID, zootour.ZooUpdate{Name: ptr(strings.Repeat("x", 201))})
 	code(t, "UpdateZoo with a long name", err, zootour.EINVALID)

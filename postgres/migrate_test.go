@@ -1,0 +1,118 @@
+package postgres
+
+import (
+	"bytes"
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/generate"
+	"github.com/zootour/zootour/internal/pgtest"
+	"github.com/zootour/zootour/textkey"
+)
+
+// TestBackfill opens a database that an older zootour left at schema
+// version 2, with records in it: the migration to version 3 fills their
+// keys and words, a page of records at a time, so that they are found and
+// ordered as records written since.
+func TestBackfill(t *testing.T) {
+	ctx := t.Context()
+	url := pgtest.URL(t)
+	ms, err := loadMigrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool, err := pgxpool.New(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	if err := migrate(ctx, pool, ms[:2]); err != nil {
+		t.Fatal(err)
+	}
+	src := generate.Source(generate.Config{Zoos: 130, Animals: 270, Seed: 5})
+	var zooList []zootour.Zoo
+	var animalList []zootour.Animal
+	for z, err := range src.Zoos {
+		if err != nil {
+			t.Fatal(err)
+		}
+		zooList = append(zooList, z)
+	}
+	for a, err := range src.Animals {
+		if err != nil {
+			t.Fatal(err)
+		}
+		animalList = append(animalList, a)
+	}
+	// Records as version 2 held them: no keys, no words.
+	rows := func(n int, row func(i int) []any) pgx.CopyFromSource {
+		return pgx.CopyFromSlice(n, func(i int) ([]any, error) { return row(i), nil })
+	}
+	if _, err := pool.CopyFrom(ctx, pgx.Identifier{"zoos"}, []string{"id", "name", "location"}, rows(len(zooList), func(i int) []any {
+		return []any{zooList[i].ID, zooList[i].Name, zooList[i].Location}
+	})); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.CopyFrom(ctx, pgx.Identifier{"animals"}, []string{"id", "name", "species"}, rows(len(animalList), func(i int) []any {
+		return []any{animalList[i].ID, animalList[i].Name, animalList[i].Species}
+	})); err != nil {
+		t.Fatal(err)
+	}
+
+	defer func(n int) { rekeyPage = n }(rekeyPage)
+	rekeyPage = 50
+	s, err := Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+
+	var words int
+	for _, z := range zooList {
+		words += len(textkey.Words(z.Name, z.Location))
+	}
+	for _, a := range animalList {
+		words += len(textkey.Words(a.Name, a.Species))
+	}
+	var stored int
+	if err := s.pool.QueryRow(ctx, "SELECT (SELECT count(*) FROM zoo_words) + (SELECT count(*) FROM animal_words)").Scan(&stored); err != nil {
+		t.Fatal(err)
+	}
+	if stored != words {
+		t.Errorf("the words tables hold %d words, want %d", stored, words)
+	}
+
+	byName := func(a, b string) int { return bytes.Compare(textkey.Name(a), textkey.Name(b)) }
+	wantZoos := slices.SortedStableFunc(slices.Values(zooList), func(a, b zootour.Zoo) int { return byName(a.Name, b.Name) })
+	gotZoos, err := s.FindZoos(ctx, zootour.ZooFilter{Sort: zootour.SortName})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(wantZoos, gotZoos); d != "" {
+		t.Errorf("zoos by name after the backfill (-want +got):\n%s", d)
+	}
+	a := animalList[len(animalList)-1]
+	var want []zootour.Animal
+	for _, b := range animalList {
+		if b.Name == a.Name && textkey.Species(b.Species) == textkey.Species(a.Species) {
+			want = append(want, b)
+		}
+	}
+	got, err := s.FindAnimals(ctx, zootour.AnimalFilter{Search: zootour.MustSearch(a.Name), Species: a.Species, Sort: zootour.SortID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("animals named %q of species %q after the backfill (-want +got):\n%s", a.Name, a.Species, d)
+	}
+	if _, err := s.pool.Exec(ctx, "SELECT setval('zoos_id_seq', (SELECT max(id) FROM zoos))"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateZoo(ctx, zootour.Zoo{Name: "New", Location: "Here"}); err != nil {
+		t.Errorf("a zoo after the backfill: %v", err)
+	}
+}
