@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -15,11 +16,13 @@ import (
 )
 
 // The benchmarks ask the questions of the report at one size, 10^4 visits
-// unless ZOOTOUR_BENCH_VISITS says otherwise, of every store (PostgreSQL
-// when ZOOTOUR_TEST_POSTGRES names a database) and of both baselines:
+// unless ZOOTOUR_BENCH_VISITS says otherwise (and 100 visits an animal
+// unless ZOOTOUR_BENCH_VISITS_PER_ANIMAL does), of every store (PostgreSQL
+// when ZOOTOUR_TEST_POSTGRES names a database) and of the baselines:
 //
 //	go test -run '^$' -bench . ./bench/
 //	ZOOTOUR_BENCH_VISITS=1000000 go test -run '^$' -bench 'Questions/zoo_animals_distinct/' ./bench/
+//	ZOOTOUR_BENCH_VISITS=1e6 ZOOTOUR_BENCH_VISITS_PER_ANIMAL=10 go test -run '^$' -bench Pages ./bench/
 //
 // A store is filled once per test binary and shared by the benchmarks.
 
@@ -30,17 +33,20 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// benchVisits is the size the benchmarks use.
-func benchVisits(tb testing.TB) int {
-	s := os.Getenv("ZOOTOUR_BENCH_VISITS")
-	if s == "" {
-		return 10_000
+// benchDataset is the data set the benchmarks use.
+func benchDataset(tb testing.TB) generate.Config {
+	num := func(name string, def int) int {
+		s := os.Getenv(name)
+		if s == "" {
+			return def
+		}
+		n, err := strconv.ParseFloat(s, 64)
+		if err != nil || n < 1 {
+			tb.Fatalf("%s=%q is not a positive number", name, s)
+		}
+		return int(n)
 	}
-	n, err := strconv.ParseFloat(s, 64)
-	if err != nil || n < 1 {
-		tb.Fatalf("ZOOTOUR_BENCH_VISITS=%q is not a number of visits", s)
-	}
-	return int(n)
+	return Dataset(num("ZOOTOUR_BENCH_VISITS", 10_000), num("ZOOTOUR_BENCH_VISITS_PER_ANIMAL", DefaultVisitsPerAnimal))
 }
 
 // world holds what the benchmarks share: the fixture and the filled stores
@@ -50,6 +56,7 @@ var world = &shared{stores: map[string]*filled{}}
 type shared struct {
 	mu      sync.Mutex
 	fixture *Fixture
+	pages   []*PageRow // the page questions of the fixture
 	dir     string
 	stores  map[string]*filled
 	drops   []func() error
@@ -57,7 +64,7 @@ type shared struct {
 
 type filled struct {
 	store  zootour.Store
-	limits *limitDB // nil for memory
+	limits *limitDB
 	err    error
 }
 
@@ -84,13 +91,23 @@ func (w *shared) getFixture(b *testing.B) *Fixture {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.fixture == nil {
-		f, err := NewFixture(benchVisits(b))
+		f, err := NewFixture(benchDataset(b))
 		if err != nil {
 			b.Fatal(err)
 		}
 		w.fixture = f
 	}
 	return w.fixture
+}
+
+func (w *shared) getPages(b *testing.B) []*PageRow {
+	f := w.getFixture(b)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.pages == nil {
+		w.pages = f.pageRows()
+	}
+	return w.pages
 }
 
 // store returns the store of a kind filled with the fixture, skipping
@@ -143,7 +160,7 @@ func (w *shared) location(ctx context.Context, kind, name string) (string, error
 		w.drops = append(w.drops, drop)
 		return url, nil
 	}
-	return "", nil
+	return "", fmt.Errorf("bench: no store %q", kind)
 }
 
 // fill opens a store at where, imports gen into it and opens its limit
@@ -162,7 +179,7 @@ func fill(ctx context.Context, kind, where string, gen generate.Config) (zootour
 	case SQLite:
 		l, err = openSQLiteLimit(ctx, where)
 	case Postgres:
-		if err = pgExec(ctx, where, "VACUUM ANALYZE zoos, animals, visits"); err == nil {
+		if err = pgExec(ctx, where, pgVacuum); err == nil {
 			l, err = openPostgresLimit(ctx, where)
 		}
 	}
@@ -175,7 +192,7 @@ func fill(ctx context.Context, kind, where string, gen generate.Config) (zootour
 
 // BenchmarkQuestions asks every relationship question about the busy and
 // the typical record: the teaching model, each store, and each store's
-// limit (the fastest limit query for SQL stores).
+// limit queries.
 func BenchmarkQuestions(b *testing.B) {
 	ctx := context.Background()
 	for _, q := range Questions() {
@@ -215,17 +232,9 @@ func BenchmarkQuestions(b *testing.B) {
 	}
 }
 
-// benchLimit times the limit of a store for q about r: the copy loop, or
-// each limit query.
+// benchLimit times each limit query of a store for q about r.
 func benchLimit(b *testing.B, ctx context.Context, kind string, q Question, r Record, answer any) {
 	fs := world.store(b, kind)
-	if fs.limits == nil {
-		loop := copyLoop(answer)
-		for b.Loop() {
-			loop()
-		}
-		return
-	}
 	for _, lq := range LimitQueries(fs.limits.dialect, q) {
 		b.Run(lq.Name, func(b *testing.B) {
 			run, done, err := fs.limits.prepare(ctx, q, lq.SQL)
@@ -282,6 +291,34 @@ func BenchmarkWhereWhen(b *testing.B) {
 								}
 							}
 						})
+					}
+				})
+			}
+		})
+	}
+}
+
+// BenchmarkPages asks each store for the pages and searches of the
+// report, the single-record lookup first.
+func BenchmarkPages(b *testing.B) {
+	ctx := context.Background()
+	for _, kind := range StoreNames {
+		b.Run(kind, func(b *testing.B) {
+			rows := world.getPages(b)
+			s := world.store(b, kind).store
+			for _, row := range rows {
+				b.Run(strings.NewReplacer(", ", "_", " ", "_").Replace(row.Question), func(b *testing.B) {
+					got, err := row.ask(ctx, s)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if d := sameAnswer(row.answer, got); d != "" {
+						b.Fatal(d)
+					}
+					for b.Loop() {
+						if _, err := row.ask(ctx, s); err != nil {
+							b.Fatal(err)
+						}
 					}
 				})
 			}

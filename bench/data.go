@@ -14,13 +14,23 @@ import (
 // same records on every run.
 const Seed = 7
 
-// Dataset returns the generator settings for a data set of n visits. Zoos
-// and animals grow with the visits, so that the typical (median) zoo has
-// about 1,000 visits and the typical animal about 70 at every size: a
-// question about a typical record has the same answer size at 10^4 and at
-// 10^7 visits, and only the total grows.
-func Dataset(n int) generate.Config {
-	return generate.Config{Zoos: max(1, n/1400), Animals: max(1, n/100), Visits: n, Seed: Seed}
+// DefaultVisitsPerAnimal is how many visits each animal makes, on
+// average, unless a run asks for another number.
+const DefaultVisitsPerAnimal = 100
+
+// Dataset returns the generator settings for a data set of n visits,
+// perAnimal visits an animal on average (0 for DefaultVisitsPerAnimal).
+// Zoos and animals grow with the visits, so that the typical (median) zoo
+// has about 1,000 visits and the typical animal the same number at every
+// size (about 70 at 100 per animal): a question about a typical record has
+// the same answer size at 10^4 and at 10^7 visits, and only the total
+// grows. Fewer visits per animal make more animals: 10 gives 100,000 at
+// 10^6 visits, for the listings of animals.
+func Dataset(n, perAnimal int) generate.Config {
+	if perAnimal <= 0 {
+		perAnimal = DefaultVisitsPerAnimal
+	}
+	return generate.Config{Zoos: max(1, n/1400), Animals: max(1, n/perAnimal), Visits: n, Seed: Seed}
 }
 
 // A Record is a zoo or an animal that the questions are asked about.
@@ -57,10 +67,10 @@ type Fixture struct {
 	CSVBytes int64
 }
 
-// NewFixture generates the data set of n visits into a teaching model and
-// picks its busy and typical records.
-func NewFixture(n int) (*Fixture, error) {
-	gen := Dataset(n)
+// NewFixture generates the data set gen into a teaching model and picks
+// its busy and typical records.
+func NewFixture(gen generate.Config) (*Fixture, error) {
+	n := gen.Visits
 	if err := gen.Validate(); err != nil {
 		return nil, err
 	}

@@ -24,7 +24,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zootour/zootour"
 	"github.com/zootour/zootour/generate"
 )
 
@@ -44,7 +43,7 @@ func experimentVisits() int {
 // with covering indexes for the zoo's and the animal's listings.
 func TestExperimentPostgres(t *testing.T) {
 	ctx := context.Background()
-	f, err := NewFixture(experimentVisits())
+	f, err := NewFixture(Dataset(experimentVisits(), 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +121,7 @@ func slicesMin(ds []time.Duration) time.Duration {
 // Go's.
 func TestExperimentSQLiteImportMemory(t *testing.T) {
 	ctx := context.Background()
-	gen := Dataset(experimentVisits())
+	gen := Dataset(experimentVisits(), 0)
 	s, err := openStore(ctx, SQLite, filepath.Join(t.TempDir(), "m.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -168,70 +167,12 @@ func rssNow() uint64 {
 	return 0
 }
 
-// TestExperimentMemoryProfile times the memory store against its copy
-// loop and against a loop that appends to an empty slice, then writes a
-// CPU profile of the typical zoo's animals to /tmp/memory.prof.
-func TestExperimentMemoryProfile(t *testing.T) {
-	ctx := context.Background()
-	f, err := NewFixture(experimentVisits())
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, _, err := fill(ctx, Memory, "", f.Gen)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range []struct {
-		q Question
-		r Record
-	}{{Question{rel: zooAnimals}, f.Zoos[0]}, {Question{rel: zooAnimals}, f.Zoos[1]}, {Question{rel: zooVisits}, f.Zoos[1]}, {Question{rel: animalVisits}, f.Animals[1]}} {
-		ans := c.q.Teach(f.Model, c.r)
-		ts, err := experimentTimer.TimeEach(
-			func() error { _, err := c.q.Ask(ctx, s, c.r); return err },
-			copyLoop(ans),
-			func() error { sink = appendLoop(ans); return nil })
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("%s, %s (%d rows): store %v, copy loop %v (%.2fx), append to an empty slice %v", c.q.Name(), c.r.Label(), size(ans), ts[0], ts[1], ratio(ts[0], ts[1]), ts[2])
-	}
-	pf, err := os.Create("/tmp/memory.prof")
-	if err != nil {
-		t.Fatal(err)
-	}
-	pprof.StartCPUProfile(pf)
-	q, r := Question{rel: zooAnimals}, f.Zoos[1]
-	for began := time.Now(); time.Since(began) < 3*time.Second; {
-		q.Ask(ctx, s, r)
-	}
-	pprof.StopCPUProfile()
-	pf.Close()
-}
-
-func appendLoop(a any) any {
-	switch a := a.(type) {
-	case []zootour.ZooAnimal:
-		out := []zootour.ZooAnimal{}
-		for _, e := range a {
-			out = append(out, e)
-		}
-		return out
-	case []zootour.Visit:
-		out := []zootour.Visit{}
-		for _, e := range a {
-			out = append(out, e)
-		}
-		return out
-	}
-	return nil
-}
-
 // TestExperimentSQLiteOverhead splits a SQLite store call into its parts:
 // the store's own listing SQL alone, unprepared and prepared, and inside a
 // read transaction after the owner's SELECT, as the store runs it.
 func TestExperimentSQLiteOverhead(t *testing.T) {
 	ctx := context.Background()
-	f, err := NewFixture(experimentVisits())
+	f, err := NewFixture(Dataset(experimentVisits(), 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -310,7 +251,7 @@ func TestExperimentSQLiteOverhead(t *testing.T) {
 // a hundred rows per INSERT.
 func TestExperimentSQLiteImportCeiling(t *testing.T) {
 	ctx := context.Background()
-	gen := Dataset(experimentVisits())
+	gen := Dataset(experimentVisits(), 0)
 	for _, per := range []int{1, 100} {
 		for _, schema := range []string{
 			`CREATE TABLE visits (id INTEGER PRIMARY KEY, date TEXT NOT NULL, zoo_id INTEGER NOT NULL, animal_id INTEGER NOT NULL) STRICT`,
@@ -378,7 +319,7 @@ func insertVisits(ctx context.Context, db *sql.DB, gen generate.Config, per int,
 // or a hundred rows per INSERT, and times each phase.
 func TestExperimentSQLiteImportStoreSchema(t *testing.T) {
 	ctx := context.Background()
-	gen := Dataset(experimentVisits())
+	gen := Dataset(experimentVisits(), 0)
 	ddl, err := os.ReadFile("../sqlite/migrations/0001_init.sql")
 	if err != nil {
 		t.Fatal(err)
@@ -428,7 +369,7 @@ func TestExperimentSQLiteImportStoreSchema(t *testing.T) {
 // the rest of the wall time.
 func TestExperimentPostgresImportProfile(t *testing.T) {
 	ctx := context.Background()
-	gen := Dataset(experimentVisits())
+	gen := Dataset(experimentVisits(), 0)
 	url, drop, err := newSchema(ctx, os.Getenv("ZOOTOUR_TEST_POSTGRES"))
 	if err != nil {
 		t.Fatal(err)
@@ -471,7 +412,7 @@ func TestExperimentPostgresImportProfile(t *testing.T) {
 // context make no difference.
 func TestExperimentSQLiteCacheState(t *testing.T) {
 	ctx := context.Background()
-	f, err := NewFixture(experimentVisits())
+	f, err := NewFixture(Dataset(experimentVisits(), 0))
 	if err != nil {
 		t.Fatal(err)
 	}

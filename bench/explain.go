@@ -1,8 +1,10 @@
 package bench
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -78,9 +80,13 @@ type pgPlanNode struct {
 // explainPostgres explains text with args twice: the plan made for these
 // values (the first calls of a prepared statement), and the generic plan
 // PostgreSQL may switch to after five calls. Both run (ANALYZE), so the
-// row counts are real; recordVisits is how many visits the record has,
-// the most rows a sort may see without sorting more than the record.
-func explainPostgres(ctx context.Context, pool *pgxpool.Pool, text string, args []any, recordVisits int) (Plan, error) {
+// row counts are real.
+//
+// types are the parameters' SQL types, for the PREPARE of the generic
+// plan, and check finds the problems of each plan node (which is "custom"
+// or "generic").
+func explainPostgres(ctx context.Context, pool *pgxpool.Pool, text string, args []any, types []string,
+	check func(p *Plan, n pgPlanNode, which string)) (Plan, error) {
 	p := Plan{Query: text}
 	const opts = "ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF"
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
@@ -96,9 +102,8 @@ func explainPostgres(ctx context.Context, pool *pgxpool.Pool, text string, args 
 		if err := json.Unmarshal([]byte(js), &plans); err != nil {
 			return err
 		}
-		p.check(plans[0].Plan, "custom", recordVisits)
+		check(&p, plans[0].Plan, "custom")
 
-		types := []string{"bigint", "date", "date", "date", "bigint", "bigint"}[:len(args)]
 		for _, s := range []string{
 			"SET LOCAL plan_cache_mode = force_generic_plan",
 			"PREPARE bench_plan (" + strings.Join(types, ", ") + ") AS " + text,
@@ -118,14 +123,20 @@ func explainPostgres(ctx context.Context, pool *pgxpool.Pool, text string, args 
 		if err := json.Unmarshal([]byte(js), &plans); err != nil {
 			return err
 		}
-		p.check(plans[0].Plan, "generic", recordVisits)
+		check(&p, plans[0].Plan, "generic")
 		_, err = tx.Exec(ctx, "DEALLOCATE bench_plan")
 		return err
 	})
 	return p, err
 }
 
-// check records the problems and sorts of a PostgreSQL plan.
+// relationTypes are the SQL types of the parameters of storeSQL's
+// PostgreSQL queries.
+var relationTypes = []string{"bigint", "date", "date", "date", "bigint", "bigint"}
+
+// check records the problems and sorts of a PostgreSQL plan of a
+// relationship listing; recordVisits is how many visits the record has,
+// the most rows a sort may see without sorting more than the record.
 func (p *Plan) check(n pgPlanNode, which string, recordVisits int) {
 	if n.RelationName == "visits" || strings.HasPrefix(n.IndexName, "visits_") {
 		// Work that grows faster than the answer: a probe that reads many
@@ -187,9 +198,98 @@ func literals(args []any) string {
 			parts[i] = "NULL"
 		case zootour.Date:
 			parts[i] = "'" + a.String() + "'"
+		case []byte:
+			parts[i] = `'\x` + hex.EncodeToString(a) + "'"
+		case string:
+			parts[i] = "'" + strings.ReplaceAll(a, "'", "''") + "'"
 		default:
 			parts[i] = fmt.Sprint(a)
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// pgTypes returns the SQL types of the parameters of a findsql query, by
+// their Go types.
+func pgTypes(args []any) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		switch a.(type) {
+		case []byte:
+			out[i] = "bytea"
+		case string:
+			out[i] = "text"
+		case zootour.Date:
+			out[i] = "date"
+		default:
+			out[i] = "bigint"
+		}
+	}
+	return out
+}
+
+// A page's plan reads an index from the cursor and stops after the page,
+// so it may read at most a few pages' worth of rows; a search reads its
+// candidates from the words' index and sorts its matches, which is what a
+// search costs, so only a whole-table scan is a problem there.
+const pageReadMost = 2*pageSize + 100
+
+// checkPagePostgres records the problems and sorts of a PostgreSQL plan
+// of a page: a Seq Scan of more rows than a few pages; and for a listing
+// without a search a node that reads more rows than a page needs (a sort
+// of every record, or an index walked from its start instead of from the
+// cursor).
+func (p *Plan) checkPagePostgres(n pgPlanNode, which string, search bool) {
+	read := int((n.ActualRows + n.Removed) * max(n.ActualLoops, 1))
+	switch {
+	case n.NodeType == "Seq Scan" && read > pageReadMost:
+		p.Problems = append(p.Problems, fmt.Sprintf("%s: Seq Scan on %s (%d rows)", which, n.RelationName, read))
+	case n.NodeType == "Seq Scan":
+		// A table of a few pages' rows: reading it all is the cheapest
+		// plan, and it stays cheap while the table stays small.
+	case n.NodeType == "Sort" || n.NodeType == "Incremental Sort":
+		var in float64
+		for _, c := range n.Plans {
+			in += c.ActualRows * max(c.ActualLoops, 1)
+		}
+		s := fmt.Sprintf("%s: %s of %d rows", which, n.NodeType, int(in))
+		if !search && int(in) > pageReadMost {
+			p.Problems = append(p.Problems, s+" for a page of "+fmt.Sprint(pageSize))
+		} else {
+			p.Sorts = append(p.Sorts, s)
+		}
+	case !search && (n.RelationName != "" || n.IndexName != "") && read > pageReadMost:
+		p.Problems = append(p.Problems, fmt.Sprintf("%s: %s on %s reads %d rows for a page of %d",
+			which, n.NodeType, cmp.Or(n.IndexName, n.RelationName), read, pageSize))
+	}
+	for _, c := range n.Plans {
+		p.checkPagePostgres(c, which, search)
+	}
+}
+
+// sqlitePageScan matches a plan line that reads a whole table of the
+// listings, or walks one of its indexes from the start.
+var sqlitePageScan = regexp.MustCompile(`^SCAN (r|v|w|zoos|animals|visits|zoo_words|animal_words)\b`)
+
+// checkPageSQLite records the problems and sorts of a SQLite plan of a
+// page. A scan of a whole table is one. Walking an index from its start
+// (SCAN ... USING INDEX) is not on a first page, which stops after the
+// page, but is on a page after a cursor, which should start at the
+// cursor (SEARCH). A temporary B-tree sorts what the query selected: the
+// matches of a search, or every record of a listing without one.
+func (p *Plan) checkPageSQLite(search, hasCursor bool) {
+	p.Problems, p.Sorts = nil, nil
+	for line := range strings.Lines(p.Text) {
+		detail := strings.TrimSpace(line)
+		switch {
+		case sqlitePageScan.MatchString(detail) && !strings.Contains(detail, " USING "):
+			p.Problems = append(p.Problems, detail)
+		case sqlitePageScan.MatchString(detail) && hasCursor:
+			p.Problems = append(p.Problems, detail+" (from the index's start, not the cursor)")
+		case strings.Contains(detail, "TEMP B-TREE") && !search:
+			p.Problems = append(p.Problems, detail+" (every record, for a page)")
+		case strings.Contains(detail, "TEMP B-TREE"):
+			p.Sorts = append(p.Sorts, detail)
+		}
+	}
 }

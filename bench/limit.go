@@ -17,39 +17,15 @@ import (
 
 // The limits: the least work that gives the same answer, run in the same
 // process, so that each store's time is a multiple of what its technology
-// allows.
-//
-// For the memory store the limit is a hand-written loop that copies the
-// answer, already held in a slice, into a new slice of the right size.
-// For SQLite and PostgreSQL it is the fastest of a few single SQL queries
-// for the same answer (LimitQueries), prepared once and run through the same
-// driver (database/sql and modernc.org/sqlite; pgx), scanning into the same
-// types, with no zootour code around it: no transaction, no existence
-// check, no validation.
+// allows. For SQLite and PostgreSQL it is the fastest of a few single SQL
+// queries for the same answer (LimitQueries), prepared once and run
+// through the same driver (database/sql and modernc.org/sqlite; pgx),
+// scanning into the same types, with no zootour code around it: no
+// transaction, no existence check, no validation.
 
-// sink keeps the compiler from dropping the copies of the memory limit.
+// sink keeps the compiler from dropping the teaching model's answers
+// while they are timed.
 var sink any
-
-// copyLoop returns a function that copies answer into a new slice.
-func copyLoop(answer any) func() error {
-	switch a := answer.(type) {
-	case []zootour.Visit:
-		return func() error { sink = copyAll(a); return nil }
-	case []zootour.ZooAnimal:
-		return func() error { sink = copyAll(a); return nil }
-	case []zootour.AnimalZoo:
-		return func() error { sink = copyAll(a); return nil }
-	}
-	panic(fmt.Sprintf("bench: no limit loop for %T", answer))
-}
-
-func copyAll[T any](a []T) []T {
-	out := make([]T, 0, len(a))
-	for _, e := range a {
-		out = append(out, e)
-	}
-	return out
-}
 
 // A LimitQuery is one SQL text for a question, in one dialect.
 type LimitQuery struct {

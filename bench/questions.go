@@ -127,8 +127,8 @@ func (q Question) Teach(m *teaching.Model, r Record) any {
 	}
 }
 
-// size returns the length of an answer (a slice or a pointer, which
-// counts as one when set).
+// size returns the length of an answer (a slice; a pointer, which counts
+// as one when set; a record, one).
 func size(answer any) int {
 	v := reflect.ValueOf(answer)
 	switch v.Kind() {
@@ -138,6 +138,8 @@ func size(answer any) int {
 		if v.IsNil() {
 			return 0
 		}
+		return 1
+	case reflect.Struct:
 		return 1
 	}
 	return 0
@@ -165,7 +167,7 @@ func WhereQuestions() []WhereQuestion {
 		{
 			Name: "animal stays", Owner: "animal", scans: one,
 			ask: func(ctx context.Context, s zootour.WhereWhen, r Record) (any, error) {
-				return s.AnimalStays(ctx, r.ID, zootour.Date{}, 0)
+				return s.AnimalStays(ctx, r.ID, zootour.StayQuery{})
 			},
 			teach: func(m *teaching.Model, r Record) any { return m.Stays(r.ID) },
 		},
@@ -179,7 +181,7 @@ func WhereQuestions() []WhereQuestion {
 		{
 			Name: "zoo present", Owner: "zoo", scans: animals,
 			ask: func(ctx context.Context, s zootour.WhereWhen, r Record) (any, error) {
-				return s.ZooPresent(ctx, r.ID, r.On, zootour.Position{}, 0)
+				return s.ZooPresent(ctx, r.ID, zootour.PresentQuery{On: r.On})
 			},
 			teach: func(m *teaching.Model, r Record) any { return m.Present(r.ID, r.On) },
 		},
@@ -200,7 +202,7 @@ func WhereQuestions() []WhereQuestion {
 		{
 			Name: "census", Owner: "date", scans: animals,
 			ask: func(ctx context.Context, s zootour.WhereWhen, r Record) (any, error) {
-				return s.Census(ctx, r.On, zootour.CensusKey{}, 0)
+				return s.Census(ctx, zootour.CensusQuery{On: r.On})
 			},
 			teach: func(m *teaching.Model, r Record) any { return m.Census(r.On) },
 		},

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -14,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/zootour/zootour/internal/findsql"
 )
 
 // TestReport runs the whole report at two tiny sizes and checks that it
@@ -30,7 +33,7 @@ func TestReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stores := []string{Memory, SQLite}
+	stores := []string{SQLite}
 	if cfg.Postgres != "" {
 		stores = append(stores, Postgres)
 	}
@@ -77,12 +80,35 @@ func TestReport(t *testing.T) {
 			if res.ImportRate <= 0 || res.ExportRate <= 0 || res.HTTP.PerSecond <= 0 {
 				t.Errorf("%d visits, %s: import %v, export %v, HTTP %v per second", sr.Visits, s, res.ImportRate, res.ExportRate, res.HTTP.PerSecond)
 			}
-			if s != Memory && len(res.Plans) != 2*len(Questions()) {
+			if len(res.Plans) != 2*len(Questions()) {
 				t.Errorf("%d visits, %s: %d plans, want %d", sr.Visits, s, len(res.Plans), 2*len(Questions()))
+			}
+			if want := countFind(sr.Pages); len(res.PagePlans) != want {
+				t.Errorf("%d visits, %s: %d page plans, want %d", sr.Visits, s, len(res.PagePlans), want)
+			}
+		}
+		if len(sr.Pages) != 8 || !sr.Pages[0].Lookup {
+			t.Errorf("%d visits: %d page rows (the first a lookup: %v), want 8", sr.Visits, len(sr.Pages), len(sr.Pages) > 0 && sr.Pages[0].Lookup)
+		}
+		for _, row := range sr.Pages {
+			line := "| " + row.Question + " | " + cell(row.Asked) + " | " + count(row.Rows) + " |"
+			if !strings.Contains(text, line) {
+				t.Errorf("the report has no row starting %q", line)
+			}
+			if row.Rows == 0 {
+				t.Errorf("%d visits, %s: an empty answer measures nothing", sr.Visits, row.Question)
+			}
+			for _, s := range stores {
+				if tm := row.Store[s]; tm == nil || tm.Time <= 0 {
+					t.Errorf("%d visits, %s: %s timing %+v", sr.Visits, row.Question, s, tm)
+				} else if tm.Wrong != "" {
+					t.Errorf("%d visits, %s: %s: %s", sr.Visits, row.Question, s, tm.Wrong)
+				}
 			}
 		}
 	}
 	for _, heading := range []string{"## Targets at 5,000 visits", "## Growth with the number of visits", "## Where and when at 2,000 visits",
+		"## Pages and searches at 5,000 visits", "a search page at most", "the last page of a listing costs the first's",
 		"## Import, export, memory and disk", "## HTTP API under load", "## Query plans at 5,000 visits", Command, "![Latency", "## Analysis\n\nWhy."} {
 		if !strings.Contains(text, heading) {
 			t.Errorf("the report lacks %q", heading)
@@ -138,9 +164,65 @@ func TestReport(t *testing.T) {
 	}
 }
 
+// TestLoadSavedResults writes the report from the results saved by an
+// earlier run, which may hold stores and fields since retired.
+func TestLoadSavedResults(t *testing.T) {
+	b, err := os.ReadFile("results.json")
+	if errors.Is(err, os.ErrNotExist) {
+		t.Skip("no saved results")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep Report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	var md, svg bytes.Buffer
+	if err := rep.WriteMarkdown(&md, Command, "bench/latency.svg", ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := rep.WriteSVG(&svg); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(md.String(), "| memory |") {
+		t.Errorf("the report from saved results has a row of the retired memory store")
+	}
+}
+
+func countFind(rows []*PageRow) int {
+	n := 0
+	for _, r := range rows {
+		if r.find != nil {
+			n++
+		}
+	}
+	return n
+}
+
 // TestStoreSQLCopies checks that the copies of the stores' SQL in
-// storesql.go still equal the stores' constants.
+// storesql.go and pages.go still equal the stores' own.
 func TestStoreSQLCopies(t *testing.T) {
+	for _, file := range []string{"../sqlite/records.go", "../postgres/records.go"} {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The tables are composite literals: compare their text, its
+		// white space folded.
+		text := strings.Join(strings.Fields(string(src)), " ")
+		for _, tab := range []findsql.Table{zooTable, animalTable} {
+			lit := fmt.Sprintf("findsql.Table{Name: %q, Cols: %q, Words: %q, Owner: %q}", tab.Name, tab.Cols, tab.Words, tab.Owner)
+			if !strings.Contains(text, lit) {
+				t.Errorf("%s has no %s any more; update the tables in bench/pages.go", file, lit)
+			}
+		}
+	}
+	for _, file := range []string{"../sqlite/visits.go", "../postgres/records.go"} {
+		if got := stringConsts(t, file)["visitCols"]; got != findVisitCols {
+			t.Errorf("%s: visitCols is %q; update findVisitCols in bench/pages.go", file, got)
+		}
+	}
 	for file, copies := range map[string]map[string]string{
 		"../sqlite/relations.go":   sqliteStoreSQL,
 		"../postgres/relations.go": postgresStoreSQL,

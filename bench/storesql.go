@@ -21,11 +21,20 @@ WHERE v.zoo_id = ?1 AND (v.date, v.id) > (?2, ?3) AND v.date <= ?4`,
 	"animalZoosSQL": `SELECT v.id, v.date, z.id, z.name, z.location
 FROM visits AS v JOIN zoos AS z ON z.id = v.zoo_id
 WHERE v.animal_id = ?1 AND (v.date, v.id) > (?2, ?3) AND v.date <= ?4`,
-	"firstVisitSQL": `
-AND NOT EXISTS (SELECT 1 FROM visits AS w
-	WHERE w.animal_id = v.animal_id AND w.zoo_id = v.zoo_id AND w.date >= ?6 AND w.date < v.date)`,
 	"inOrderSQL": `
 ORDER BY v.date, v.id LIMIT ?5`,
+	"zooAnimalsGroupedSQL": `SELECT f.id, f.date, a.id, a.name, a.species
+FROM (SELECT id, min(date) AS date, animal_id FROM visits
+	WHERE zoo_id = ?1 AND date >= ?6 AND date <= ?4 GROUP BY animal_id) AS f
+JOIN animals AS a ON a.id = f.animal_id
+WHERE (f.date, f.id) > (?2, ?3)
+ORDER BY f.date, f.id LIMIT ?5`,
+	"animalZoosGroupedSQL": `SELECT f.id, f.date, z.id, z.name, z.location
+FROM (SELECT id, min(date) AS date, zoo_id FROM visits
+	WHERE animal_id = ?1 AND date >= ?6 AND date <= ?4 GROUP BY zoo_id) AS f
+JOIN zoos AS z ON z.id = f.zoo_id
+WHERE (f.date, f.id) > (?2, ?3)
+ORDER BY f.date, f.id LIMIT ?5`,
 }
 
 // postgresStoreSQL holds the constants of postgres/relations.go by name.
@@ -48,7 +57,9 @@ AND NOT EXISTS (SELECT 1 FROM visits w WHERE w.animal_id = v.animal_id AND w.zoo
 
 // storeSQL returns the listing query a store runs for q about r, composed
 // as the store composes it, and its parameters for the whole listing (no
-// page position, no limit).
+// page position, no limit). Without a limit the SQLite store groups a
+// distinct listing's window (the Grouped statements) instead of probing
+// each visit, as it does for a page.
 func storeSQL(dialect string, q Question, r Record) (string, []any) {
 	zq := q.Query(r)
 	from, to := zootour.MinDate, zootour.MaxDate
@@ -62,11 +73,12 @@ func storeSQL(dialect string, q Question, r Record) (string, []any) {
 			zooAnimals: c["zooAnimalsSQL"], animalZoos: c["animalZoosSQL"],
 		}[q.rel]
 		args := []any{r.ID, from.String(), int64(0), to.String(), -1}
-		if q.rel == zooAnimals || q.rel == animalZoos {
-			if q.Distinct {
-				text += c["firstVisitSQL"]
-				args = append(args, from.String())
-			}
+		switch {
+		case q.Distinct && q.rel == zooAnimals:
+			return c["zooAnimalsGroupedSQL"], append(args, from.String())
+		case q.Distinct && q.rel == animalZoos:
+			return c["animalZoosGroupedSQL"], append(args, from.String())
+		case q.rel == zooAnimals || q.rel == animalZoos:
 			text += c["inOrderSQL"]
 		}
 		return text, args

@@ -22,7 +22,6 @@ const (
 
 var seriesColor = map[string]string{
 	"teaching": "#777777",
-	Memory:     "#1b9e77",
 	SQLite:     "#3366cc",
 	Postgres:   "#d95f02",
 }

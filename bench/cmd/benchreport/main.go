@@ -4,6 +4,9 @@
 //	ZOOTOUR_TEST_POSTGRES='postgres://postgres@127.0.0.1:5432/test?sslmode=disable' \
 //		go run ./bench/cmd/benchreport -sizes 10000,1000000
 //
+// -visits-per-animal 10 makes ten times the animals (100,000 at 10^6
+// visits), the size at which the pages and searches are judged.
+//
 // Without ZOOTOUR_TEST_POSTGRES (or -postgres) PostgreSQL is skipped. The
 // run prints its progress on standard error.
 package main
@@ -49,6 +52,7 @@ func run() error {
 	flag.IntVar(&cfg.ImportReps, "import-reps", cfg.ImportReps, "imports and exports per store up to 10^6 visits")
 	flag.IntVar(&cfg.HTTPRequests, "requests", cfg.HTTPRequests, "HTTP requests per load run")
 	flag.IntVar(&cfg.HTTPClients, "clients", cfg.HTTPClients, "concurrent HTTP clients")
+	flag.IntVar(&cfg.VisitsPerAnimal, "visits-per-animal", bench.DefaultVisitsPerAnimal, "visits per animal: animals = visits / this, at every size (10 gives 100,000 animals at 10^6 visits)")
 	flag.DurationVar(&cfg.TeachingBudget, "teaching-budget", cfg.TeachingBudget, "longest expected teaching-model call to run; longer ones are estimated")
 	flag.Parse()
 
@@ -61,6 +65,9 @@ func run() error {
 		cfg.Sizes = append(cfg.Sizes, int(f))
 	}
 	cfg.Stores = strings.Split(*stores, ",")
+	if cfg.VisitsPerAnimal < 1 {
+		return fmt.Errorf("-visits-per-animal: %d is not a positive number", cfg.VisitsPerAnimal)
+	}
 
 	var notes string
 	if *analysis != "" {
@@ -117,6 +124,9 @@ func run() error {
 		ran = append(ran, strconv.Itoa(n))
 	}
 	command := strings.Replace(bench.Command, "-sizes 10000,1000000", "-sizes "+strings.Join(ran, ","), 1)
+	if n := rep.Config.VisitsPerAnimal; n != 0 && n != bench.DefaultVisitsPerAnimal {
+		command += " -visits-per-animal " + strconv.Itoa(n)
+	}
 	if err := write(*out, func(f *os.File) error { return rep.WriteMarkdown(f, command, filepath.ToSlash(chart), notes) }); err != nil {
 		return err
 	}
