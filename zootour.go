@@ -401,3 +401,12 @@ func All[T any](fetch func(after Cursor, limit int) ([]T, error), key func(T) Cu
 		}
 	}
 }
+
+// A Checker is a store that derives data from the records (the stays of
+// the visits, the search keys of the names) and can rebuild it and compare.
+type Checker interface {
+	// Check rebuilds the store's derived data from the records, in one read
+	// transaction, and describes each difference in a sentence: at most max
+	// of them (0 for all). None means the derived data is exact.
+	Check(ctx context.Context, max int) ([]string, error)
+}

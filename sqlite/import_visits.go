@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/internal/staysql"
 )
 
 // visitBatch is how many visits one INSERT statement adds on the fast path.
@@ -20,6 +21,9 @@ func insertVisits(n int) string {
 		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?), ", n), ", ")
 }
 
+// importVisits adds the visits of src, then the stays they make: into an
+// empty table, every animal's at once from the visits; otherwise those of
+// the animals that had visits imported, each rebuilt.
 func importVisits(ctx context.Context, tx *sql.Tx, src zootour.Source, bulk bool) error {
 	if src.Visits == nil {
 		return nil
@@ -29,6 +33,22 @@ func importVisits(ctx context.Context, tx *sql.Tx, src zootour.Source, bulk bool
 		return err
 	}
 	defer w.close()
+	if err := w.addAll(ctx, src); err != nil {
+		return err
+	}
+	if w.empty {
+		return internal(staysql.Fill(ctx, txDB{tx}, dialect))
+	}
+	for a := range w.animals {
+		if err := staysql.Rebuild(ctx, txDB{tx}, dialect, a); err != nil {
+			return internal(err)
+		}
+	}
+	return nil
+}
+
+// addAll adds every visit of src, failing at the first bad one.
+func (w *visitWriter) addAll(ctx context.Context, src zootour.Source) error {
 	n := 0
 	for v, err := range src.Visits {
 		if err != nil {
@@ -46,6 +66,9 @@ func importVisits(ctx context.Context, tx *sql.Tx, src zootour.Source, bulk bool
 		}
 		if err := w.add(n, v); err != nil {
 			return w.fail(err)
+		}
+		if !w.empty {
+			w.animals[v.AnimalID] = true
 		}
 	}
 	return w.finish()
@@ -78,6 +101,9 @@ type visitWriter struct {
 	bulk   bool      // the fast way: the table was empty and the IDs ascend
 	lastID int64     // the ID of the last visit added in bulk
 
+	empty   bool           // the table held no visits: every stay is new
+	animals map[int64]bool // otherwise, the animals whose stays change
+
 	batch []zootour.Visit // visits waiting for the next statement
 	first int             // the record number of batch[0]
 	args  []any
@@ -93,6 +119,7 @@ func newVisitWriter(ctx context.Context, tx *sql.Tx, bulk bool) (*visitWriter, e
 	if err != nil {
 		return nil, err
 	}
+	w.empty, w.animals = empty, map[int64]bool{}
 	if empty && bulk {
 		if err := w.dropIndexes(); err != nil {
 			return nil, err

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/zootour/zootour/internal/findsql"
+	"github.com/zootour/zootour/internal/staysql"
 )
 
 //go:embed migrations/*.sql
@@ -125,6 +126,7 @@ var backfills = map[int]func(context.Context, *sql.Tx) error{
 		}
 		return rekey(ctx, tx, animals)
 	},
+	3: func(ctx context.Context, tx *sql.Tx) error { return staysql.Fill(ctx, txDB{tx}, dialect) },
 }
 
 // rekey writes the derived keys and words of every record of kind k again.

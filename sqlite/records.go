@@ -8,6 +8,7 @@ import (
 
 	"github.com/zootour/zootour"
 	"github.com/zootour/zootour/internal/findsql"
+	"github.com/zootour/zootour/internal/staysql"
 	"github.com/zootour/zootour/textkey"
 )
 
@@ -157,8 +158,24 @@ func (k kind[T]) remove(ctx context.Context, s *Store, id int64, cascade bool) e
 		if has && !cascade {
 			return zootour.HasVisits(k.name, id)
 		}
+		// The animals whose stays the cascade changes: the animal itself, or
+		// every animal that came to the zoo.
+		var touched []int64
+		if has {
+			rows, err := scanAll(ctx, tx, findsql.Query{SQL: `SELECT DISTINCT animal_id FROM visits WHERE ` + k.table.Owner + ` = ?`, Args: []any{id}},
+				func(a *int64) []any { return []any{a} })
+			if err != nil {
+				return err
+			}
+			touched = rows
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM visits WHERE `+k.table.Owner+` = ?`, id); err != nil {
 			return internal(err)
+		}
+		for _, a := range touched {
+			if err := staysql.Rebuild(ctx, txDB{tx}, dialect, a); err != nil {
+				return internal(err)
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+k.table.Words+` WHERE `+k.table.Owner+` = ?`, id); err != nil {
 			return internal(err)

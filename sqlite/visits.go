@@ -7,6 +7,7 @@ import (
 
 	"github.com/zootour/zootour"
 	"github.com/zootour/zootour/internal/findsql"
+	"github.com/zootour/zootour/internal/staysql"
 )
 
 // CreateVisit validates v, checks that its zoo and animal exist and that
@@ -23,7 +24,10 @@ func (s *Store) CreateVisit(ctx context.Context, v zootour.Visit) (zootour.Visit
 		err := tx.QueryRowContext(ctx,
 			`INSERT INTO visits (date, zoo_id, animal_id) VALUES (?, ?, ?) RETURNING id`,
 			v.Date, v.ZooID, v.AnimalID).Scan(&v.ID)
-		return constraintError(err)
+		if err != nil {
+			return constraintError(err)
+		}
+		return restay(ctx, tx, v)
 	})
 	if err != nil {
 		return zootour.Visit{}, err
@@ -58,7 +62,13 @@ func (s *Store) UpdateVisit(ctx context.Context, id int64, u zootour.VisitUpdate
 		_, err = tx.ExecContext(ctx,
 			`UPDATE visits SET date = ?, zoo_id = ?, animal_id = ? WHERE id = ?`,
 			v.Date, v.ZooID, v.AnimalID, id)
-		return constraintError(err)
+		if err != nil {
+			return constraintError(err)
+		}
+		if err := restay(ctx, tx, old); err != nil {
+			return err
+		}
+		return restay(ctx, tx, v)
 	})
 	if err != nil {
 		return zootour.Visit{}, err
@@ -72,16 +82,14 @@ func (s *Store) DeleteVisit(ctx context.Context, id int64) error {
 		return err
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM visits WHERE id = ?`, id)
+		v, err := findVisit(ctx, tx, id)
 		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM visits WHERE id = ?`, id); err != nil {
 			return internal(err)
 		}
-		if n, err := res.RowsAffected(); err != nil {
-			return internal(err)
-		} else if n == 0 {
-			return zootour.NotFound("visit", id)
-		}
-		return nil
+		return restay(ctx, tx, v)
 	})
 }
 
@@ -159,4 +167,10 @@ func findVisit(ctx context.Context, tx *sql.Tx, id int64) (zootour.Visit, error)
 		return zootour.Visit{}, zootour.NotFound("visit", id)
 	}
 	return v, internal(err)
+}
+
+// restay brings the stays of v's animal up to date after a change of its
+// visits on v's date, in the same transaction (docs/stays.md).
+func restay(ctx context.Context, tx *sql.Tx, v zootour.Visit) error {
+	return internal(staysql.Restay(ctx, txDB{tx}, dialect, v.AnimalID, v.Date))
 }

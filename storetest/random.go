@@ -34,6 +34,7 @@ func testRandom(t *testing.T, open func(t *testing.T) zootour.Store) {
 				w.randomWrite(r, start, days, &deletedZoos, &deletedAnimals)
 			}
 			w.checkAll(r, start, days)
+			w.checkDerived()
 			for _, id := range deletedZoos {
 				_, err := w.s.ZooAnimals(t.Context(), id, zootour.Query{})
 				code(t, fmt.Sprintf("ZooAnimals of deleted zoo %d", id), err, zootour.ENOTFOUND)

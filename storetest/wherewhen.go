@@ -847,6 +847,24 @@ func (w *world) checkRandomWhereWhen(r *rand.Rand, start zootour.Date, days int)
 		w.walkPresent(pick(r, zs[:max(1, len(zs)/10)]), w.randomDate(r, start, days), 1+r.IntN(3))
 	}
 	w.walkCensus(w.randomDate(r, start, days), 5+r.IntN(20))
+	w.checkDerived()
+}
+
+// checkDerived asks a store that keeps derived data to rebuild it from the
+// records and compare: after every write above, none may differ.
+func (w *world) checkDerived() {
+	w.t.Helper()
+	c, ok := w.s.(zootour.Checker)
+	if !ok {
+		return
+	}
+	diffs, err := c.Check(w.t.Context(), 20)
+	if err != nil {
+		w.t.Fatalf("Check: %v", err)
+	}
+	for _, d := range diffs {
+		w.t.Errorf("Check: %s", d)
+	}
 }
 
 // pageOf returns the entries of all, a sorted listing, that keep selects

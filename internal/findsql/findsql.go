@@ -27,17 +27,26 @@ type Query struct {
 	Args []any
 }
 
-// builder numbers placeholders as it collects arguments.
+// Params numbers the placeholders of a query as it collects their
+// arguments: ?1, ?2 ... for SQLite, $1, $2 ... for PostgreSQL.
+type Params struct {
+	Mark string // "?" or "$"
+	Args []any
+}
+
+// Add appends v to the arguments and returns its placeholder.
+func (p *Params) Add(v any) string {
+	p.Args = append(p.Args, v)
+	return fmt.Sprintf("%s%d", p.Mark, len(p.Args))
+}
+
+// builder collects the conditions of a listing.
 type builder struct {
-	mark  string // "?" for SQLite, "$" for PostgreSQL
-	args  []any
+	Params
 	where []string
 }
 
-func (b *builder) arg(v any) string {
-	b.args = append(b.args, v)
-	return fmt.Sprintf("%s%d", b.mark, len(b.args))
-}
+func (b *builder) arg(v any) string { return b.Add(v) }
 
 func (b *builder) cond(format string, args ...any) {
 	for i, a := range args {
@@ -56,7 +65,7 @@ func (b *builder) query(sel, from, order string, limit int) Query {
 	if limit > 0 {
 		sb.WriteString(" LIMIT " + b.arg(limit))
 	}
-	return Query{SQL: sb.String(), Args: b.args}
+	return Query{SQL: sb.String(), Args: b.Args}
 }
 
 // RecordFilter is what a zoo or animal listing asks for; Species is empty
@@ -80,7 +89,7 @@ type RecordFilter struct {
 // Without a search, the order's index is walked from the cursor, so a
 // page costs the same on the first page and the last.
 func Records(mark string, t Table, f RecordFilter) Query {
-	b := &builder{mark: mark}
+	b := &builder{Params: Params{Mark: mark}}
 	from := t.Name + " AS r"
 	if words := textkey.QueryWords(f.Search.String()); len(words) > 0 {
 		lead := 0
@@ -139,7 +148,7 @@ func Records(mark string, t Table, f RecordFilter) Query {
 // (animal_id, date) index serves a filtered listing, and (date, id) an
 // unfiltered one by date.
 func Visits(mark, cols string, f zootour.VisitFilter) Query {
-	b := &builder{mark: mark}
+	b := &builder{Params: Params{Mark: mark}}
 	if f.ZooID != 0 {
 		b.cond("v.zoo_id = %s", f.ZooID)
 	}

@@ -1,0 +1,523 @@
+// Package staysql keeps each animal's stays as rows beside the visits, and
+// builds the where-and-when questions on them, for SQLite and PostgreSQL
+// alike (docs/stays.md).
+//
+// A stay is derived from visits: an animal's visits in date order, with
+// consecutive visits to one zoo merged. The stays table is never a second
+// source of truth: every write of visits recomputes, in its own
+// transaction, the few stays its change can touch (Restay), and Check
+// rebuilds them all from the visits and compares.
+//
+// The table:
+//
+//	stays (animal_id, since, until, zoo_id, visits, lvl)
+//	  PRIMARY KEY (animal_id, since)               an animal's stays; where it was
+//	  INDEX (zoo_id, lvl, since, animal_id, until) who was at a zoo on a day
+//	  INDEX (zoo_id, since, animal_id, until)      who arrived in a window
+//
+// until is NULL while the animal is still there. lvl sorts a stay by its
+// length: level k holds the stays of 4^k to 4^(k+1)-1 days (OpenLevel those
+// still open). A stay of level k that covers day D began in the 4^(k+1)-1
+// days up to D, so "who was here on D" is one short index range per level,
+// each in (since, animal) order: the store merges a dozen ordered ranges
+// and stops at the page's end, instead of reading the zoo's history.
+package staysql
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/internal/findsql"
+)
+
+// OpenLevel is the level of a stay that has not ended.
+const OpenLevel = 99
+
+// Levels is how many levels closed stays fall in: the longest possible
+// stay, from the first date to the last, is of level Levels-1.
+const Levels = 11
+
+// span is one more than the most days a closed stay can last.
+var span = zootour.MinDate.DaysUntil(zootour.MaxDate) + 1
+
+// Level returns the level of a stay from since up to until (nil: open).
+func Level(since zootour.Date, until *zootour.Date) int {
+	if until == nil {
+		return OpenLevel
+	}
+	days, k := since.DaysUntil(*until), 0
+	for n := 4; n <= days; n *= 4 {
+		k++
+	}
+	return k
+}
+
+// reach is how many days before a day a stay of level k that covers it
+// may have begun: 4^(k+1)-1, and never more than the calendar holds.
+func reach(k int) int {
+	n := 1
+	for range k + 1 {
+		n *= 4
+	}
+	return min(n-1, span)
+}
+
+// A Row is one stay of one animal, as stored.
+type Row struct {
+	AnimalID int64
+	zootour.Stay
+}
+
+// A DatedZoo is what of a visit decides the stays: its date and zoo.
+type DatedZoo struct {
+	Date  zootour.Date
+	ZooID int64
+}
+
+// Runs returns the stays of one animal's visits, given in date order:
+// consecutive visits to one zoo merged, each stay ending where the next
+// begins. end is where the last stay ends: nil if it is still open, else
+// the date of the first visit after those given. This is the rule of
+// stays (docs/stays.md), written once.
+func Runs(animalID int64, visits []DatedZoo, end *zootour.Date) []Row {
+	var out []Row
+	for _, v := range visits {
+		n := len(out)
+		if n > 0 && out[n-1].ZooID == v.ZooID {
+			out[n-1].Visits++
+			continue
+		}
+		if n > 0 {
+			out[n-1].To = datePtr(v.Date)
+		}
+		out = append(out, Row{AnimalID: animalID, Stay: zootour.Stay{ZooID: v.ZooID, From: v.Date, Visits: 1}})
+	}
+	if n := len(out); n > 0 && end != nil {
+		out[n-1].To = datePtr(*end)
+	}
+	return out
+}
+
+func datePtr(d zootour.Date) *zootour.Date { return &d }
+
+// A DB is a transaction of either store, as the maintenance needs it.
+type DB interface {
+	// Query runs sql and calls row once per result row; row reads the
+	// row's columns with scan.
+	Query(ctx context.Context, sql string, args []any, row func(scan func(dest ...any) error) error) error
+	// Exec runs sql.
+	Exec(ctx context.Context, sql string, args ...any) error
+}
+
+// A Dialect is what differs between the stores' SQL.
+type Dialect struct {
+	Mark string // placeholders: "?" or "$"
+	// AddDays returns an expression: the date expr plus n days.
+	AddDays func(expr string, n int) string
+	// Greatest and Least are the scalar max and min of two values.
+	Greatest, Least string
+	// Bytes makes a comparison of text compare code points (census order).
+	Bytes string
+}
+
+// q writes the placeholders of sql (written ?1, ?2 ...) in d's mark.
+func (d Dialect) q(sql string) string {
+	if d.Mark == "?" {
+		return sql
+	}
+	return strings.ReplaceAll(sql, "?", d.Mark)
+}
+
+// visitsOf reads (date, zoo) of the animal's visits that the query selects.
+func visitsOf(ctx context.Context, db DB, sql string, args ...any) ([]DatedZoo, error) {
+	var out []DatedZoo
+	err := db.Query(ctx, sql, args, func(scan func(dest ...any) error) error {
+		var v DatedZoo
+		if err := scan(&v.Date, &v.ZooID); err != nil {
+			return err
+		}
+		out = append(out, v)
+		return nil
+	})
+	return out, err
+}
+
+// first returns the first row of visitsOf, if any.
+func first(ctx context.Context, db DB, sql string, args ...any) (*DatedZoo, error) {
+	vs, err := visitsOf(ctx, db, sql, args...)
+	if err != nil || len(vs) == 0 {
+		return nil, err
+	}
+	return &vs[0], nil
+}
+
+// Restay brings the stays of one animal up to date after its visits
+// changed on the date at (a visit added there, taken away or moved). Only
+// the stays around that date can change: a stay starts at a visit whose
+// previous visit is at another zoo, and a change at a date alters that for
+// the visit there and the next one only. So it rewrites the stays from the
+// start of the run holding the previous visit up to the end of the run
+// holding the next one, from the visits between: a few index seeks and the
+// visits of at most three runs, whatever the animal's history.
+func Restay(ctx context.Context, db DB, d Dialect, animalID int64, at zootour.Date) error {
+	lo := at
+	prev, err := first(ctx, db, d.q(`SELECT date, zoo_id FROM visits WHERE animal_id = ?1 AND date < ?2 ORDER BY date DESC LIMIT 1`), animalID, at)
+	if err != nil {
+		return err
+	}
+	if prev != nil {
+		// The run holding prev begins after the animal's last visit
+		// elsewhere before it.
+		start, err := first(ctx, db, d.q(`SELECT date, zoo_id FROM visits
+WHERE animal_id = ?1 AND zoo_id = ?2 AND date <= ?3 AND date > coalesce(
+	(SELECT date FROM visits WHERE animal_id = ?1 AND date < ?3 AND zoo_id <> ?2 ORDER BY date DESC LIMIT 1), ?4)
+ORDER BY date LIMIT 1`), animalID, prev.ZooID, prev.Date, beforeAll(d))
+		if err != nil {
+			return err
+		}
+		lo = start.Date
+	}
+	var hi *zootour.Date
+	next, err := first(ctx, db, d.q(`SELECT date, zoo_id FROM visits WHERE animal_id = ?1 AND date > ?2 ORDER BY date LIMIT 1`), animalID, at)
+	if err != nil {
+		return err
+	}
+	if next != nil {
+		// The run holding next ends at the animal's first visit elsewhere
+		// after it.
+		end, err := first(ctx, db, d.q(`SELECT date, zoo_id FROM visits WHERE animal_id = ?1 AND date > ?2 AND zoo_id <> ?3 ORDER BY date LIMIT 1`),
+			animalID, next.Date, next.ZooID)
+		if err != nil {
+			return err
+		}
+		if end != nil {
+			hi = &end.Date
+		}
+	}
+	return rewrite(ctx, db, d, animalID, lo, hi)
+}
+
+// beforeAll is a value that sorts before every date, for a coalesce: the
+// empty text in SQLite, where dates are text, and -infinity in PostgreSQL.
+func beforeAll(d Dialect) any {
+	if d.Mark == "?" {
+		return ""
+	}
+	return "-infinity"
+}
+
+// rewrite replaces the animal's stays that begin in [lo, hi) (hi nil: to
+// the end) by those of its visits there, the last ending at hi.
+func rewrite(ctx context.Context, db DB, d Dialect, animalID int64, lo zootour.Date, hi *zootour.Date) error {
+	var vs []DatedZoo
+	var err error
+	if hi == nil {
+		err = db.Exec(ctx, d.q(`DELETE FROM stays WHERE animal_id = ?1 AND since >= ?2`), animalID, lo)
+		if err == nil {
+			vs, err = visitsOf(ctx, db, d.q(`SELECT date, zoo_id FROM visits WHERE animal_id = ?1 AND date >= ?2 ORDER BY date`), animalID, lo)
+		}
+	} else {
+		err = db.Exec(ctx, d.q(`DELETE FROM stays WHERE animal_id = ?1 AND since >= ?2 AND since < ?3`), animalID, lo, *hi)
+		if err == nil {
+			vs, err = visitsOf(ctx, db, d.q(`SELECT date, zoo_id FROM visits WHERE animal_id = ?1 AND date >= ?2 AND date < ?3 ORDER BY date`), animalID, lo, *hi)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	return Insert(ctx, db, d, Runs(animalID, vs, hi))
+}
+
+// Rebuild writes all the stays of one animal again from its visits.
+func Rebuild(ctx context.Context, db DB, d Dialect, animalID int64) error {
+	return rewrite(ctx, db, d, animalID, zootour.MinDate, nil)
+}
+
+// insertBatch is how many stays one INSERT writes.
+const insertBatch = 100
+
+// Insert adds stays rows, insertBatch a statement.
+func Insert(ctx context.Context, db DB, d Dialect, rows []Row) error {
+	for len(rows) > 0 {
+		n := min(len(rows), insertBatch)
+		p := findsql.Params{Mark: d.Mark}
+		var values []string
+		for _, r := range rows[:n] {
+			var until any
+			if r.To != nil {
+				until = *r.To
+			}
+			values = append(values, "("+p.Add(r.AnimalID)+", "+p.Add(r.From)+", "+p.Add(until)+", "+
+				p.Add(r.ZooID)+", "+p.Add(r.Visits)+", "+p.Add(Level(r.From, r.To))+")")
+		}
+		if err := db.Exec(ctx, `INSERT INTO stays (animal_id, since, until, zoo_id, visits, lvl) VALUES `+
+			strings.Join(values, ", "), p.Args...); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
+
+// animalBatch is how many animals Each reads at a time: their visits and
+// stays are what it holds in memory.
+const animalBatch = 500
+
+// Each calls fn with the stays that the visits give for every animal, a
+// batch of animals at a time in ID order, and with the stays the table
+// holds for them when stored is set: for a migration or an import that
+// fills the table, and for Check. It runs one query at a time, so fn may
+// write through db.
+func Each(ctx context.Context, db DB, d Dialect, stored bool, fn func(want, got []Row) error) error {
+	var after int64
+	for {
+		var ids []int64
+		err := db.Query(ctx, d.q(`SELECT id FROM animals WHERE id > ?1 ORDER BY id LIMIT ?2`), []any{after, animalBatch},
+			func(scan func(dest ...any) error) error {
+				var id int64
+				err := scan(&id)
+				ids = append(ids, id)
+				return err
+			})
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		lo, hi := ids[0], ids[len(ids)-1]
+		after = hi
+		var want []Row
+		var animal int64
+		var vs []DatedZoo
+		flush := func() {
+			want = append(want, Runs(animal, vs, nil)...)
+			vs = vs[:0]
+		}
+		err = db.Query(ctx, d.q(`SELECT animal_id, date, zoo_id FROM visits WHERE animal_id >= ?1 AND animal_id <= ?2 ORDER BY animal_id, date`),
+			[]any{lo, hi}, func(scan func(dest ...any) error) error {
+				var a int64
+				var v DatedZoo
+				if err := scan(&a, &v.Date, &v.ZooID); err != nil {
+					return err
+				}
+				if a != animal {
+					flush()
+					animal = a
+				}
+				vs = append(vs, v)
+				return nil
+			})
+		if err != nil {
+			return err
+		}
+		flush()
+		var got []Row
+		if stored {
+			err = db.Query(ctx, d.q(`SELECT animal_id, since, until, zoo_id, visits FROM stays WHERE animal_id >= ?1 AND animal_id <= ?2 ORDER BY animal_id, since`),
+				[]any{lo, hi}, func(scan func(dest ...any) error) error {
+					var r Row
+					if err := scan(&r.AnimalID, &r.From, &r.To, &r.ZooID, &r.Visits); err != nil {
+						return err
+					}
+					got = append(got, r)
+					return nil
+				})
+			if err != nil {
+				return err
+			}
+		}
+		if err := fn(want, got); err != nil {
+			return err
+		}
+	}
+}
+
+// Fill writes the stays of every animal from the visits, into a table
+// that holds none.
+func Fill(ctx context.Context, db DB, d Dialect) error {
+	return Each(ctx, db, d, false, func(want, _ []Row) error { return Insert(ctx, db, d, want) })
+}
+
+// A Difference is a stay that the table and the visits disagree on: Want
+// is what the visits give (nil: no such stay), Got what the table holds.
+type Difference struct {
+	AnimalID  int64
+	Want, Got *zootour.Stay
+}
+
+func (df Difference) String() string {
+	show := func(s *zootour.Stay) string {
+		if s == nil {
+			return "none"
+		}
+		to := "open"
+		if s.To != nil {
+			to = s.To.String()
+		}
+		return fmt.Sprintf("zoo %d from %s to %s, %d visits", s.ZooID, s.From, to, s.Visits)
+	}
+	return fmt.Sprintf("animal %d: the visits give %s, the stays table holds %s", df.AnimalID, show(df.Want), show(df.Got))
+}
+
+// Check rebuilds every stay from the visits and returns where the table
+// differs, at most max of them (0 for all). The caller runs it in one read
+// transaction, so that both sides are one snapshot.
+func Check(ctx context.Context, db DB, d Dialect, max int) ([]Difference, error) {
+	var diffs []Difference
+	errFull := fmt.Errorf("staysql: enough differences")
+	err := Each(ctx, db, d, true, func(want, got []Row) error {
+		// Both are in (animal, since) order: walk them side by side.
+		for len(want) > 0 || len(got) > 0 {
+			var df Difference
+			switch {
+			case len(got) == 0 || len(want) > 0 && before(want[0], got[0]):
+				df = Difference{AnimalID: want[0].AnimalID, Want: &want[0].Stay}
+				want = want[1:]
+			case len(want) == 0 || before(got[0], want[0]):
+				df = Difference{AnimalID: got[0].AnimalID, Got: &got[0].Stay}
+				got = got[1:]
+			default:
+				w, g := want[0], got[0]
+				want, got = want[1:], got[1:]
+				if sameStay(w.Stay, g.Stay) {
+					continue
+				}
+				df = Difference{AnimalID: w.AnimalID, Want: &w.Stay, Got: &g.Stay}
+			}
+			if diffs = append(diffs, df); max > 0 && len(diffs) >= max {
+				return errFull
+			}
+		}
+		return nil
+	})
+	if err == errFull {
+		err = nil
+	}
+	return diffs, err
+}
+
+// before reports whether stay a comes before b in (animal, since) order.
+func before(a, b Row) bool {
+	if a.AnimalID != b.AnimalID {
+		return a.AnimalID < b.AnimalID
+	}
+	return a.From.Before(b.From)
+}
+
+func sameStay(a, b zootour.Stay) bool {
+	if a.ZooID != b.ZooID || a.From != b.From || a.Visits != b.Visits || (a.To == nil) != (b.To == nil) {
+		return false
+	}
+	return a.To == nil || *a.To == *b.To
+}
+
+// The questions. Each builder returns SQL with its arguments; the store
+// runs it in a read transaction and checks that the zoo or animal exists.
+
+// WhereSQL is the zoo of the animal's stay that covers a day: ?1 animal,
+// ?2 the day; one backward seek on the primary key.
+func WhereSQL(d Dialect) string {
+	return d.q(`SELECT z.id, z.name, z.location FROM zoos AS z
+WHERE z.id = (SELECT zoo_id FROM stays WHERE animal_id = ?1 AND since <= ?2 ORDER BY since DESC LIMIT 1)`)
+}
+
+// StaysSQL lists an animal's stays by since: ?1 animal, ?2 the stays start
+// after this day, ?3 limit (NULL or -1 for all, as the dialect reads it).
+func StaysSQL(d Dialect) string {
+	return d.q(`SELECT zoo_id, since, until, visits FROM stays
+WHERE animal_id = ?1 AND since > ?2 ORDER BY since LIMIT ?3`)
+}
+
+// arms returns the ranges of stays b at zoo (an expression) that cover
+// the day day (an expression): one per level of closed stays, each a
+// range of since in the index (zoo_id, lvl, since, animal_id), then the
+// open ones. source is what the SELECT reads ("stays AS b", or a join
+// with it); lower(k) is the expression of the earliest since of level k.
+func arms(cols, source, zoo, day string, lower func(k int) string, extra string) []string {
+	var out []string
+	for k := range Levels {
+		out = append(out, fmt.Sprintf("SELECT %s FROM %s WHERE b.zoo_id = %s AND b.lvl = %d AND b.since >= %s AND b.since <= %s AND b.until > %s%s",
+			cols, source, zoo, k, lower(k), day, day, extra))
+	}
+	return append(out, fmt.Sprintf("SELECT %s FROM %s WHERE b.zoo_id = %s AND b.lvl = %d AND b.since <= %s%s",
+		cols, source, zoo, OpenLevel, day, extra))
+}
+
+// Present lists the stays at a zoo that overlap the days from..to (the
+// same day for "present on"), by since, then animal, after the cursor
+// (since, animal ID), at most limit (0 for all), with the animals' fields:
+// rows of since, until, id, name, species. The stays that cover from come
+// from the levels' ranges, merged in order; those that begin after it,
+// from (zoo_id, since). Every range starts at the cursor and the merge
+// stops at the limit, so a page costs about a dozen seeks and its rows.
+func Present(d Dialect, zooID int64, from, to zootour.Date, after zootour.Cursor, limit int) findsql.Query {
+	p := &findsql.Params{Mark: d.Mark}
+	zoo, day := p.Add(zooID), p.Add(from)
+	cursor := ""
+	if !after.IsZero() {
+		cursor = " AND (b.since, b.animal_id) > (" + p.Add(after.Date) + ", " + p.Add(after.ID) + ")"
+	}
+	cols := "b.since, b.until, b.animal_id"
+	ranges := arms(cols, "stays AS b", zoo, day, func(k int) string { return p.Add(from.AddDays(-reach(k))) }, cursor)
+	if to.After(from) {
+		ranges = append(ranges, fmt.Sprintf("SELECT %s FROM stays AS b WHERE b.zoo_id = %s AND b.since > %s AND b.since <= %s%s",
+			cols, zoo, day, p.Add(to), cursor))
+	}
+	inner := strings.Join(ranges, "\nUNION ALL ") + "\nORDER BY since, animal_id"
+	if limit > 0 {
+		inner += " LIMIT " + p.Add(limit)
+	}
+	return findsql.Query{SQL: `SELECT s.since, s.until, a.id, a.name, a.species FROM (` + inner + `) AS s
+JOIN animals AS a ON a.id = s.animal_id
+ORDER BY s.since, s.animal_id`, Args: p.Args}
+}
+
+// CensusZoo counts the animals at one zoo on a day by species, in code
+// point order of the species, those after the species after ("" for
+// all): rows of species, count.
+func CensusZoo(d Dialect, zooID int64, on zootour.Date, after string) findsql.Query {
+	p := &findsql.Params{Mark: d.Mark}
+	zoo, day := p.Add(zooID), p.Add(on)
+	ranges := arms("b.animal_id", "stays AS b", zoo, day, func(k int) string { return p.Add(on.AddDays(-reach(k))) }, "")
+	where := ""
+	if after != "" {
+		where = "\nWHERE a.species" + d.Bytes + " > " + p.Add(after)
+	}
+	return findsql.Query{SQL: `SELECT a.species, count(*) FROM (` + strings.Join(ranges, "\nUNION ALL ") + `) AS s
+JOIN animals AS a ON a.id = s.animal_id` + where + `
+GROUP BY a.species ORDER BY a.species` + d.Bytes, Args: p.Args}
+}
+
+// Contacts lists the overlaps of an animal's stays with other animals'
+// stays at the same zoo, for the animal's stays with a day in from..to:
+// rows of the other animal's id, name and species, the zoo, and the
+// overlap's from and to (NULL: both still there), by animal, then from,
+// then zoo, for animals after the ID after. For each stay of the animal,
+// the window's part of it (lo to hi) is a window question at its zoo, as
+// in Present, with the levels' ranges taken from lo.
+func Contacts(d Dialect, animalID int64, from, to zootour.Date, after int64) findsql.Query {
+	p := &findsql.Params{Mark: d.Mark}
+	me, w1, w2 := p.Add(animalID), p.Add(from), p.Add(to)
+	min := p.Add(zootour.MinDate)
+	lower := func(k int) string {
+		n := reach(k)
+		// No date before the first: PostgreSQL refuses the arithmetic.
+		return fmt.Sprintf("CASE WHEN a.lo >= %s THEN %s ELSE %s END", d.AddDays(min, n), d.AddDays("a.lo", -n), min)
+	}
+	cols := "a.zoo, a.f, a.t, b.animal_id AS other, b.since AS bf, b.until AS bt"
+	source := "a JOIN stays AS b ON b.zoo_id = a.zoo"
+	ranges := arms(cols, source, "a.zoo", "a.lo", lower, "")
+	ranges = append(ranges, "SELECT "+cols+" FROM "+source+" WHERE b.since > a.lo AND b.since <= a.hi")
+	return findsql.Query{SQL: `WITH a AS MATERIALIZED (
+	SELECT zoo_id AS zoo, since AS f, until AS t, ` + d.Greatest + `(since, ` + w1 + `) AS lo,
+		CASE WHEN until IS NULL OR until > ` + w2 + ` THEN ` + w2 + ` ELSE ` + d.AddDays("until", -1) + ` END AS hi
+	FROM stays WHERE animal_id = ` + me + ` AND since <= ` + w2 + ` AND (until IS NULL OR until > ` + w1 + `)
+), o AS (
+` + strings.Join(ranges, "\nUNION ALL ") + `
+)
+SELECT n.id, n.name, n.species, o.zoo, ` + d.Greatest + `(o.f, o.bf) AS ofrom,
+	CASE WHEN o.t IS NULL THEN o.bt WHEN o.bt IS NULL THEN o.t ELSE ` + d.Least + `(o.t, o.bt) END
+FROM o JOIN animals AS n ON n.id = o.other
+WHERE o.other <> ` + me + ` AND o.other > ` + p.Add(after) + `
+ORDER BY n.id, ofrom, o.zoo`, Args: p.Args}
+}

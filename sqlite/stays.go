@@ -1,0 +1,57 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/internal/staysql"
+)
+
+// dialect is SQLite's SQL for package staysql: dates are text, so a day
+// later is date(x, '+1 days'), and max and min of two are scalar.
+var dialect = staysql.Dialect{
+	Mark:     "?",
+	AddDays:  func(expr string, n int) string { return fmt.Sprintf("date(%s, '%+d days')", expr, n) },
+	Greatest: "max",
+	Least:    "min",
+}
+
+// txDB runs staysql's statements in a transaction of this store.
+type txDB struct{ tx *sql.Tx }
+
+func (t txDB) Query(ctx context.Context, query string, args []any, row func(scan func(dest ...any) error) error) error {
+	rows, err := t.tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := row(rows.Scan); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func (t txDB) Exec(ctx context.Context, query string, args ...any) error {
+	_, err := t.tx.ExecContext(ctx, query, args...)
+	return err
+}
+
+var _ zootour.Checker = (*Store)(nil)
+
+// Check rebuilds the stays from the visits and describes every stay that
+// differs, at most max (0 for all), from one read transaction.
+func (s *Store) Check(ctx context.Context, max int) ([]string, error) {
+	var out []string
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		diffs, err := staysql.Check(ctx, txDB{tx}, dialect, max)
+		for _, d := range diffs {
+			out = append(out, d.String())
+		}
+		return internal(err)
+	})
+	return out, err
+}
