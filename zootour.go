@@ -409,4 +409,7 @@ type Checker interface {
 	// transaction, and describes each difference in a sentence: at most max
 	// of them (0 for all). None means the derived data is exact.
 	Check(ctx context.Context, max int) ([]string, error)
+	// Rebuild writes all the derived data again from the records, in one
+	// transaction.
+	Rebuild(ctx context.Context) error
 }

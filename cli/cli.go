@@ -121,6 +121,7 @@ The store is chosen by --db or ZOOTOUR_DB: a file path is a SQLite database
 		a.animalCommand(),
 		a.visitCommand(),
 		a.censusCommand(),
+		a.checkCommand(),
 	)
 	return root
 }

@@ -55,3 +55,13 @@ func (s *Store) Check(ctx context.Context, max int) ([]string, error) {
 	})
 	return out, err
 }
+
+// Rebuild writes every stay again from the visits, in one transaction.
+func (s *Store) Rebuild(ctx context.Context) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM stays`); err != nil {
+			return internal(err)
+		}
+		return internal(staysql.Fill(ctx, txDB{tx}, dialect))
+	})
+}
