@@ -24,7 +24,7 @@ func insertVisits(n int) string {
 // importVisits adds the visits of src, then the stays they make: into an
 // empty table, every animal's at once from the visits; otherwise those of
 // the animals that had visits imported, each rebuilt.
-func importVisits(ctx context.Context, tx *sql.Tx, src zootour.Source, bulk bool) error {
+func importVisits(ctx context.Context, tx *txn, src zootour.Source, bulk bool) error {
 	if src.Visits == nil {
 		return nil
 	}
@@ -95,7 +95,7 @@ func (w *visitWriter) addAll(ctx context.Context, src zootour.Source) error {
 type visitWriter struct {
 	ctx    context.Context
 	rowCtx context.Context // ctx without its cancellation, for the rows
-	tx     *sql.Tx
+	tx     *txn
 	one    *sql.Stmt // inserts one visit
 	many   *sql.Stmt // inserts visitBatch visits; prepared when first needed
 	bulk   bool      // the fast way: the table was empty and the IDs ascend
@@ -113,7 +113,7 @@ type visitWriter struct {
 
 // newVisitWriter starts writing visits; bulk false keeps it off the fast
 // way, which tests compare with the other.
-func newVisitWriter(ctx context.Context, tx *sql.Tx, bulk bool) (*visitWriter, error) {
+func newVisitWriter(ctx context.Context, tx *txn, bulk bool) (*visitWriter, error) {
 	w := &visitWriter{ctx: ctx, rowCtx: context.WithoutCancel(ctx), tx: tx}
 	empty, err := exists(ctx, tx, `SELECT NOT EXISTS (SELECT 1 FROM visits)`)
 	if err != nil {
@@ -313,7 +313,7 @@ func (w *visitWriter) close() {
 }
 
 // visitInsertError explains why the schema refused to insert v.
-func visitInsertError(ctx context.Context, tx *sql.Tx, v zootour.Visit, err error) error {
+func visitInsertError(ctx context.Context, tx *txn, v zootour.Visit, err error) error {
 	switch sqliteCode(err) {
 	case codePrimaryKey:
 		return zootour.IDTaken("visit", v.ID)

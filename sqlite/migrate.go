@@ -63,11 +63,12 @@ func migrate(ctx context.Context, db *sql.DB, path string) error {
 	}
 	known := ms[len(ms)-1].version
 
-	tx, err := db.BeginTx(ctx, nil)
+	sqlTx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback()
+	defer sqlTx.Rollback()
+	tx := &txn{Tx: sqlTx}
 
 	var hasTable bool
 	if err := tx.QueryRowContext(ctx,
@@ -119,18 +120,18 @@ func migrate(ctx context.Context, db *sql.DB, path string) error {
 
 // backfills are the steps of a migration that SQL cannot take: after the
 // migration of that version, they fill what it added for the rows there are.
-var backfills = map[int]func(context.Context, *sql.Tx) error{
-	2: func(ctx context.Context, tx *sql.Tx) error {
+var backfills = map[int]func(context.Context, *txn) error{
+	2: func(ctx context.Context, tx *txn) error {
 		if err := rekey(ctx, tx, zoos); err != nil {
 			return err
 		}
 		return rekey(ctx, tx, animals)
 	},
-	3: func(ctx context.Context, tx *sql.Tx) error { return staysql.Fill(ctx, txDB{tx}, dialect) },
+	3: func(ctx context.Context, tx *txn) error { return staysql.Fill(ctx, txDB{tx}, dialect) },
 }
 
 // rekey writes the derived keys and words of every record of kind k again.
-func rekey[T any](ctx context.Context, tx *sql.Tx, k kind[T]) error {
+func rekey[T any](ctx context.Context, tx *txn, k kind[T]) error {
 	rows, err := scanAll(ctx, tx, findsql.Query{SQL: `SELECT ` + k.table.Cols + ` FROM ` + k.table.Name + ` AS r ORDER BY r.id`}, k.fields)
 	if err != nil {
 		return err

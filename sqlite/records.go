@@ -64,7 +64,7 @@ var animals = kind[zootour.Animal]{
 }
 
 // add inserts r, with a new ID if id is 0, and its words.
-func (k kind[T]) add(ctx context.Context, tx *sql.Tx, id int64, r T) (int64, error) {
+func (k kind[T]) add(ctx context.Context, tx *txn, id int64, r T) (int64, error) {
 	var idArg any
 	if id != 0 {
 		idArg = id
@@ -76,7 +76,7 @@ func (k kind[T]) add(ctx context.Context, tx *sql.Tx, id int64, r T) (int64, err
 }
 
 // index writes the words of record id, replacing any it had.
-func (k kind[T]) index(ctx context.Context, tx *sql.Tx, id int64, r T) error {
+func (k kind[T]) index(ctx context.Context, tx *txn, id int64, r T) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM `+k.table.Words+` WHERE `+k.table.Owner+` = ?`, id); err != nil {
 		return internal(err)
 	}
@@ -99,7 +99,7 @@ func (k kind[T]) create(ctx context.Context, s *Store, r T) (T, error) {
 	if err := k.validate(&r); err != nil {
 		return zero, err
 	}
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *txn) error {
 		id, err := k.add(ctx, tx, 0, r)
 		if err != nil {
 			return constraintError(err)
@@ -115,7 +115,7 @@ func (k kind[T]) create(ctx context.Context, s *Store, r T) (T, error) {
 
 func (k kind[T]) get(ctx context.Context, s *Store, id int64) (T, error) {
 	var r T
-	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+	err := s.read(ctx, func(tx *txn) (err error) {
 		r, err = k.find(ctx, tx, id)
 		return err
 	})
@@ -124,7 +124,7 @@ func (k kind[T]) get(ctx context.Context, s *Store, id int64) (T, error) {
 
 func (k kind[T]) change(ctx context.Context, s *Store, id int64, apply func(T) (T, error)) (T, error) {
 	var r T
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *txn) error {
 		old, err := k.find(ctx, tx, id)
 		if err != nil {
 			return err
@@ -147,7 +147,7 @@ func (k kind[T]) change(ctx context.Context, s *Store, id int64, apply func(T) (
 // remove deletes a record and, with cascade, its visits; without, a
 // record that has visits is a conflict.
 func (k kind[T]) remove(ctx context.Context, s *Store, id int64, cascade bool) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, func(tx *txn) error {
 		if _, err := k.find(ctx, tx, id); err != nil {
 			return err
 		}
@@ -189,7 +189,7 @@ func (k kind[T]) remove(ctx context.Context, s *Store, id int64, cascade bool) e
 func (k kind[T]) list(ctx context.Context, s *Store, f findsql.RecordFilter) ([]T, error) {
 	q := findsql.Records("?", k.table, f)
 	var out []T
-	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+	err := s.read(ctx, func(tx *txn) (err error) {
 		out, err = scanAll(ctx, tx, q, k.fields)
 		return err
 	})
@@ -198,7 +198,7 @@ func (k kind[T]) list(ctx context.Context, s *Store, f findsql.RecordFilter) ([]
 
 // find returns the record with the given ID: an invalid error for an ID
 // that cannot be one, a not-found error if there is none.
-func (k kind[T]) find(ctx context.Context, tx *sql.Tx, id int64) (T, error) {
+func (k kind[T]) find(ctx context.Context, tx *txn, id int64) (T, error) {
 	var r T
 	if err := zootour.CheckID(k.name+" ID", id); err != nil {
 		return r, err
@@ -212,7 +212,7 @@ func (k kind[T]) find(ctx context.Context, tx *sql.Tx, id int64) (T, error) {
 }
 
 // scanAll runs q and scans every row with the targets fields gives.
-func scanAll[T any](ctx context.Context, tx *sql.Tx, q findsql.Query, fields func(*T) []any) ([]T, error) {
+func scanAll[T any](ctx context.Context, tx *txn, q findsql.Query, fields func(*T) []any) ([]T, error) {
 	rows, err := tx.QueryContext(ctx, q.SQL, q.Args...)
 	if err != nil {
 		return nil, internal(err)
@@ -286,16 +286,16 @@ func (s *Store) FindAnimals(ctx context.Context, f zootour.AnimalFilter) ([]zoot
 
 // findZoo and findAnimal are the lookups other statements of the store
 // build on.
-func findZoo(ctx context.Context, tx *sql.Tx, id int64) (zootour.Zoo, error) {
+func findZoo(ctx context.Context, tx *txn, id int64) (zootour.Zoo, error) {
 	return zoos.find(ctx, tx, id)
 }
 
-func findAnimal(ctx context.Context, tx *sql.Tx, id int64) (zootour.Animal, error) {
+func findAnimal(ctx context.Context, tx *txn, id int64) (zootour.Animal, error) {
 	return animals.find(ctx, tx, id)
 }
 
 // exists runs a SELECT EXISTS query.
-func exists(ctx context.Context, tx *sql.Tx, query string, args ...any) (bool, error) {
+func exists(ctx context.Context, tx *txn, query string, args ...any) (bool, error) {
 	var ok bool
 	err := tx.QueryRowContext(ctx, query, args...).Scan(&ok)
 	return ok, internal(err)

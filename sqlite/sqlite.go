@@ -19,6 +19,7 @@ import (
 	"sync/atomic"
 
 	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/internal/staysql"
 	moderncsqlite "modernc.org/sqlite"
 )
 
@@ -30,6 +31,9 @@ type Store struct {
 	reader *sql.DB // query_only connections for reads
 
 	listings *listings // prepared on reader
+
+	// The statements of fixed shape, prepared on each pool.
+	readStmts, writeStmts *stmtCache
 
 	// pin holds an in-memory database open: SQLite frees it when its last
 	// connection closes.
@@ -131,7 +135,14 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		writer.Close()
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
-	return &Store{writer: writer, reader: reader, listings: l, pin: pin}, nil
+	st := &Store{writer: writer, reader: reader, listings: l, pin: pin,
+		readStmts: newStmtCache(reader), writeStmts: newStmtCache(writer)}
+	fixed := staysql.Statements(dialect)
+	if err := errors.Join(st.readStmts.prepare(ctx, fixed...), st.writeStmts.prepare(ctx, fixed...)); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("sqlite: %w", err)
+	}
+	return st, nil
 }
 
 // openError explains a failure to open path.
@@ -148,7 +159,7 @@ func (s *Store) Close() error {
 	if s.pin != nil {
 		unpin = s.pin.Close()
 	}
-	return errors.Join(s.listings.close(), s.reader.Close(), unpin, s.writer.Close())
+	return errors.Join(s.listings.close(), s.readStmts.close(), s.writeStmts.close(), s.reader.Close(), unpin, s.writer.Close())
 }
 
 // SQLite extended result codes that the store turns into domain errors.
@@ -173,26 +184,26 @@ func sqliteCode(err error) int {
 }
 
 // write runs fn in a transaction on the writer connection.
-func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (s *Store) write(ctx context.Context, fn func(tx *txn) error) error {
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return internal(err)
 	}
 	defer tx.Rollback()
-	if err := fn(tx); err != nil {
+	if err := fn(&txn{tx, s.writeStmts}); err != nil {
 		return err
 	}
 	return internal(tx.Commit())
 }
 
 // read runs fn in a read transaction, which sees one snapshot throughout.
-func (s *Store) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (s *Store) read(ctx context.Context, fn func(tx *txn) error) error {
 	tx, err := s.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return internal(err)
 	}
 	defer tx.Rollback()
-	if err := fn(tx); err != nil {
+	if err := fn(&txn{tx, s.readStmts}); err != nil {
 		return err
 	}
 	return internal(tx.Commit())

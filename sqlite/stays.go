@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"github.com/zootour/zootour"
@@ -19,7 +18,7 @@ var dialect = staysql.Dialect{
 }
 
 // txDB runs staysql's statements in a transaction of this store.
-type txDB struct{ tx *sql.Tx }
+type txDB struct{ tx *txn }
 
 func (t txDB) Query(ctx context.Context, query string, args []any, row func(scan func(dest ...any) error) error) error {
 	rows, err := t.tx.QueryContext(ctx, query, args...)
@@ -46,7 +45,7 @@ var _ zootour.Checker = (*Store)(nil)
 // differs, at most max (0 for all), from one read transaction.
 func (s *Store) Check(ctx context.Context, max int) ([]string, error) {
 	var out []string
-	err := s.read(ctx, func(tx *sql.Tx) error {
+	err := s.read(ctx, func(tx *txn) error {
 		diffs, err := staysql.Check(ctx, txDB{tx}, dialect, max)
 		for _, d := range diffs {
 			out = append(out, d.String())
@@ -58,7 +57,7 @@ func (s *Store) Check(ctx context.Context, max int) ([]string, error) {
 
 // Rebuild writes every stay again from the visits, in one transaction.
 func (s *Store) Rebuild(ctx context.Context) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, func(tx *txn) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM stays`); err != nil {
 			return internal(err)
 		}

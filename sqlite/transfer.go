@@ -40,11 +40,12 @@ func (s *Store) Import(ctx context.Context, src zootour.Source) error {
 			conn.Raw(func(any) error { return driver.ErrBadConn })
 		}
 	}()
-	tx, err := conn.BeginTx(ctx, nil)
+	sqlTx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return internal(err)
 	}
-	defer tx.Rollback()
+	defer sqlTx.Rollback()
+	tx := &txn{sqlTx, s.writeStmts}
 	if err := importRecords(ctx, tx, zoos, "zoos", src.Zoos); err != nil {
 		return err
 	}
@@ -59,7 +60,7 @@ func (s *Store) Import(ctx context.Context, src zootour.Source) error {
 
 // importRecords inserts the zoos or animals of an import with their IDs,
 // keys and words. kindName names the file ("zoos") in a RecordError.
-func importRecords[T any](ctx context.Context, tx *sql.Tx, k kind[T], kindName string, seq iter.Seq2[T, error]) error {
+func importRecords[T any](ctx context.Context, tx *txn, k kind[T], kindName string, seq iter.Seq2[T, error]) error {
 	if seq == nil {
 		return nil
 	}
@@ -110,7 +111,7 @@ func importRecords[T any](ctx context.Context, tx *sql.Tx, k kind[T], kindName s
 // transaction, so the records form one consistent snapshot. Rows go to dst
 // as they are read.
 func (s *Store) Export(ctx context.Context, dst zootour.Sink) error {
-	return s.read(ctx, func(tx *sql.Tx) error {
+	return s.read(ctx, func(tx *txn) error {
 		if err := exportAll(ctx, tx, `SELECT `+zoos.table.Cols+` FROM zoos AS r ORDER BY r.id`, zoos.fields, dst.Zoo); err != nil {
 			return err
 		}
@@ -122,7 +123,7 @@ func (s *Store) Export(ctx context.Context, dst zootour.Sink) error {
 }
 
 // exportAll hands each row of query to put as it is read.
-func exportAll[T any](ctx context.Context, tx *sql.Tx, query string, fields func(*T) []any, put func(T) error) error {
+func exportAll[T any](ctx context.Context, tx *txn, query string, fields func(*T) []any, put func(T) error) error {
 	return each(ctx, tx, query, func(rows *sql.Rows) error {
 		var r T
 		if err := rows.Scan(fields(&r)...); err != nil {
@@ -133,7 +134,7 @@ func exportAll[T any](ctx context.Context, tx *sql.Tx, query string, fields func
 }
 
 // each runs query and calls fn on each row.
-func each(ctx context.Context, tx *sql.Tx, query string, fn func(*sql.Rows) error) error {
+func each(ctx context.Context, tx *txn, query string, fn func(*sql.Rows) error) error {
 	rows, err := tx.QueryContext(ctx, query)
 	if err != nil {
 		return internal(err)

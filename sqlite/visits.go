@@ -17,7 +17,7 @@ func (s *Store) CreateVisit(ctx context.Context, v zootour.Visit) (zootour.Visit
 		return zootour.Visit{}, err
 	}
 	v.ID = 0
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *txn) error {
 		if err := checkVisit(ctx, tx, v); err != nil {
 			return err
 		}
@@ -38,7 +38,7 @@ func (s *Store) CreateVisit(ctx context.Context, v zootour.Visit) (zootour.Visit
 // Visit returns the visit with the given ID.
 func (s *Store) Visit(ctx context.Context, id int64) (zootour.Visit, error) {
 	var v zootour.Visit
-	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+	err := s.read(ctx, func(tx *txn) (err error) {
 		v, err = findVisit(ctx, tx, id)
 		return err
 	})
@@ -48,7 +48,7 @@ func (s *Store) Visit(ctx context.Context, id int64) (zootour.Visit, error) {
 // UpdateVisit changes the fields set in u and returns the visit.
 func (s *Store) UpdateVisit(ctx context.Context, id int64, u zootour.VisitUpdate) (zootour.Visit, error) {
 	var v zootour.Visit
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *txn) error {
 		old, err := findVisit(ctx, tx, id)
 		if err != nil {
 			return err
@@ -81,7 +81,7 @@ func (s *Store) DeleteVisit(ctx context.Context, id int64) error {
 	if err := zootour.CheckID("visit ID", id); err != nil {
 		return err
 	}
-	return s.write(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, func(tx *txn) error {
 		v, err := findVisit(ctx, tx, id)
 		if err != nil {
 			return err
@@ -100,7 +100,7 @@ func (s *Store) FindVisits(ctx context.Context, f zootour.VisitFilter) ([]zootou
 	}
 	q := findsql.Visits("?", visitCols, f)
 	var visits []zootour.Visit
-	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+	err := s.read(ctx, func(tx *txn) (err error) {
 		visits, err = scanAll(ctx, tx, q, visitFields)
 		return err
 	})
@@ -116,7 +116,7 @@ func visitFields(v *zootour.Visit) []any { return []any{&v.ID, &v.Date, &v.ZooID
 // Counts returns how many zoos, animals and visits there are.
 func (s *Store) Counts(ctx context.Context) (zootour.Counts, error) {
 	var c zootour.Counts
-	err := s.read(ctx, func(tx *sql.Tx) error {
+	err := s.read(ctx, func(tx *txn) error {
 		return internal(tx.QueryRowContext(ctx, `SELECT
 			(SELECT count(*) FROM zoos), (SELECT count(*) FROM animals), (SELECT count(*) FROM visits)`,
 		).Scan(&c.Zoos, &c.Animals, &c.Visits))
@@ -127,7 +127,7 @@ func (s *Store) Counts(ctx context.Context) (zootour.Counts, error) {
 // checkVisit checks what the schema would also refuse, to give the better
 // message: the zoo and animal exist, and the animal has no other visit on
 // that date.
-func checkVisit(ctx context.Context, tx *sql.Tx, v zootour.Visit) error {
+func checkVisit(ctx context.Context, tx *txn, v zootour.Visit) error {
 	ok, err := exists(ctx, tx, `SELECT EXISTS (SELECT 1 FROM zoos WHERE id = ?)`, v.ZooID)
 	if err != nil {
 		return err
@@ -156,7 +156,7 @@ func checkVisit(ctx context.Context, tx *sql.Tx, v zootour.Visit) error {
 
 // findVisit returns the visit with the given ID: an invalid error for an ID
 // that cannot be one, a not-found error if there is none.
-func findVisit(ctx context.Context, tx *sql.Tx, id int64) (zootour.Visit, error) {
+func findVisit(ctx context.Context, tx *txn, id int64) (zootour.Visit, error) {
 	if err := zootour.CheckID("visit ID", id); err != nil {
 		return zootour.Visit{}, err
 	}
@@ -171,6 +171,6 @@ func findVisit(ctx context.Context, tx *sql.Tx, id int64) (zootour.Visit, error)
 
 // restay brings the stays of v's animal up to date after a change of its
 // visits on v's date, in the same transaction (docs/stays.md).
-func restay(ctx context.Context, tx *sql.Tx, v zootour.Visit) error {
+func restay(ctx context.Context, tx *txn, v zootour.Visit) error {
 	return internal(staysql.Restay(ctx, txDB{tx}, dialect, v.AnimalID, v.Date))
 }

@@ -24,7 +24,7 @@ func (s *Store) AnimalStays(ctx context.Context, animalID int64, q zootour.StayQ
 		return nil, err
 	}
 	var stays []zootour.Stay
-	err = s.read(ctx, func(tx *sql.Tx) error {
+	err = s.read(ctx, func(tx *txn) error {
 		if _, err := findAnimal(ctx, tx, animalID); err != nil {
 			return err
 		}
@@ -42,7 +42,7 @@ func (s *Store) AnimalWhere(ctx context.Context, animalID int64, on zootour.Date
 		return nil, err
 	}
 	var zoo *zootour.Zoo
-	err := s.read(ctx, func(tx *sql.Tx) error {
+	err := s.read(ctx, func(tx *txn) error {
 		if _, err := findAnimal(ctx, tx, animalID); err != nil {
 			return err
 		}
@@ -69,7 +69,7 @@ func (s *Store) ZooPresent(ctx context.Context, zooID int64, q zootour.PresentQu
 	}
 	from, to := q.Window()
 	var out []zootour.Presence
-	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+	err := s.read(ctx, func(tx *txn) (err error) {
 		if _, err := findZoo(ctx, tx, zooID); err != nil {
 			return err
 		}
@@ -97,7 +97,7 @@ func (s *Store) AnimalContacts(ctx context.Context, animalID int64, q zootour.Co
 		to = q.To
 	}
 	var out []zootour.Contact
-	err := s.read(ctx, func(tx *sql.Tx) error {
+	err := s.read(ctx, func(tx *txn) error {
 		if _, err := findAnimal(ctx, tx, animalID); err != nil {
 			return err
 		}
@@ -139,7 +139,7 @@ func (s *Store) Census(ctx context.Context, q zootour.CensusQuery) ([]zootour.Ce
 		return nil, err
 	}
 	var out []zootour.CensusRow
-	err := s.read(ctx, func(tx *sql.Tx) error {
+	err := s.read(ctx, func(tx *txn) error {
 		after := q.After
 		for {
 			ids, err := scanAll(ctx, tx, findsql.Query{SQL: `SELECT id FROM zoos WHERE id >= ? ORDER BY id LIMIT ?`, Args: []any{max(after.ID, 1), censusZoos}},

@@ -153,6 +153,21 @@ func first(ctx context.Context, db DB, sql string, args ...any) (*DatedZoo, erro
 	return &vs[0], nil
 }
 
+// The statements of Restay and Rebuild, with numbered placeholders.
+const (
+	prevSQL = `SELECT date, zoo_id FROM visits WHERE animal_id = ?1 AND date < ?2 ORDER BY date DESC LIMIT 1`
+	runStartSQL = `SELECT date, zoo_id FROM visits
+WHERE animal_id = ?1 AND zoo_id = ?2 AND date <= ?3 AND date > coalesce(
+	(SELECT date FROM visits WHERE animal_id = ?1 AND date < ?3 AND zoo_id <> ?2 ORDER BY date DESC LIMIT 1), ?4)
+ORDER BY date LIMIT 1`
+	nextSQL = `SELECT date, zoo_id FROM visits WHERE animal_id = ?1 AND date > ?2 ORDER BY date LIMIT 1`
+	runEndSQL = `SELECT date, zoo_id FROM visits WHERE animal_id = ?1 AND date > ?2 AND zoo_id <> ?3 ORDER BY date LIMIT 1`
+	deleteFromSQL = `DELETE FROM stays WHERE animal_id = ?1 AND since >= ?2`
+	visitsFromSQL = `SELECT date, zoo_id FROM visits WHERE animal_id = ?1 AND date >= ?2 ORDER BY date`
+	deleteBetweenSQL = `DELETE FROM stays WHERE animal_id = ?1 AND since >= ?2 AND since < ?3`
+	visitsBetweenSQL = `SELECT date, zoo_id FROM visits WHERE animal_id = ?1 AND date >= ?2 AND date < ?3 ORDER BY date`
+)
+
 // Restay brings the stays of one animal up to date after its visits
 // changed on the date at (a visit added there, taken away or moved). Only
 // the stays around that date can change: a stay starts at a visit whose
@@ -163,31 +178,28 @@ func first(ctx context.Context, db DB, sql string, args ...any) (*DatedZoo, erro
 // visits of at most three runs, whatever the animal's history.
 func Restay(ctx context.Context, db DB, d Dialect, animalID int64, at zootour.Date) error {
 	lo := at
-	prev, err := first(ctx, db, d.q(`SELECT date, zoo_id FROM visits WHERE animal_id = ?1 AND date < ?2 ORDER BY date DESC LIMIT 1`), animalID, at)
+	prev, err := first(ctx, db, d.q(prevSQL), animalID, at)
 	if err != nil {
 		return err
 	}
 	if prev != nil {
 		// The run holding prev begins after the animal's last visit
 		// elsewhere before it.
-		start, err := first(ctx, db, d.q(`SELECT date, zoo_id FROM visits
-WHERE animal_id = ?1 AND zoo_id = ?2 AND date <= ?3 AND date > coalesce(
-	(SELECT date FROM visits WHERE animal_id = ?1 AND date < ?3 AND zoo_id <> ?2 ORDER BY date DESC LIMIT 1), ?4)
-ORDER BY date LIMIT 1`), animalID, prev.ZooID, prev.Date, beforeAll(d))
+		start, err := first(ctx, db, d.q(runStartSQL), animalID, prev.ZooID, prev.Date, beforeAll(d))
 		if err != nil {
 			return err
 		}
 		lo = start.Date
 	}
 	var hi *zootour.Date
-	next, err := first(ctx, db, d.q(`SELECT date, zoo_id FROM visits WHERE animal_id = ?1 AND date > ?2 ORDER BY date LIMIT 1`), animalID, at)
+	next, err := first(ctx, db, d.q(nextSQL), animalID, at)
 	if err != nil {
 		return err
 	}
 	if next != nil {
 		// The run holding next ends at the animal's first visit elsewhere
 		// after it.
-		end, err := first(ctx, db, d.q(`SELECT date, zoo_id FROM visits WHERE animal_id = ?1 AND date > ?2 AND zoo_id <> ?3 ORDER BY date LIMIT 1`),
+		end, err := first(ctx, db, d.q(runEndSQL),
 			animalID, next.Date, next.ZooID)
 		if err != nil {
 			return err
@@ -214,14 +226,14 @@ func rewrite(ctx context.Context, db DB, d Dialect, animalID int64, lo zootour.D
 	var vs []DatedZoo
 	var err error
 	if hi == nil {
-		err = db.Exec(ctx, d.q(`DELETE FROM stays WHERE animal_id = ?1 AND since >= ?2`), animalID, lo)
+		err = db.Exec(ctx, d.q(deleteFromSQL), animalID, lo)
 		if err == nil {
-			vs, err = visitsOf(ctx, db, d.q(`SELECT date, zoo_id FROM visits WHERE animal_id = ?1 AND date >= ?2 ORDER BY date`), animalID, lo)
+			vs, err = visitsOf(ctx, db, d.q(visitsFromSQL), animalID, lo)
 		}
 	} else {
-		err = db.Exec(ctx, d.q(`DELETE FROM stays WHERE animal_id = ?1 AND since >= ?2 AND since < ?3`), animalID, lo, *hi)
+		err = db.Exec(ctx, d.q(deleteBetweenSQL), animalID, lo, *hi)
 		if err == nil {
-			vs, err = visitsOf(ctx, db, d.q(`SELECT date, zoo_id FROM visits WHERE animal_id = ?1 AND date >= ?2 AND date < ?3 ORDER BY date`), animalID, lo, *hi)
+			vs, err = visitsOf(ctx, db, d.q(visitsBetweenSQL), animalID, lo, *hi)
 		}
 	}
 	if err != nil {
@@ -242,23 +254,28 @@ const insertBatch = 100
 func Insert(ctx context.Context, db DB, d Dialect, rows []Row) error {
 	for len(rows) > 0 {
 		n := min(len(rows), insertBatch)
-		p := findsql.Params{Mark: d.Mark}
-		var values []string
-		for _, r := range rows[:n] {
-			var until any
-			if r.To != nil {
-				until = *r.To
-			}
-			values = append(values, "("+p.Add(r.AnimalID)+", "+p.Add(r.From)+", "+p.Add(until)+", "+
-				p.Add(r.ZooID)+", "+p.Add(r.Visits)+", "+p.Add(Level(r.From, r.To))+")")
-		}
-		if err := db.Exec(ctx, `INSERT INTO stays (animal_id, since, until, zoo_id, visits, lvl) VALUES `+
-			strings.Join(values, ", "), p.Args...); err != nil {
+		q := insertSQL(d, rows[:n])
+		if err := db.Exec(ctx, q.SQL, q.Args...); err != nil {
 			return err
 		}
 		rows = rows[n:]
 	}
 	return nil
+}
+
+// insertSQL is the statement that adds rows.
+func insertSQL(d Dialect, rows []Row) findsql.Query {
+	p := findsql.Params{Mark: d.Mark}
+	var values []string
+	for _, r := range rows {
+		var until any
+		if r.To != nil {
+			until = *r.To
+		}
+		values = append(values, "("+p.Add(r.AnimalID)+", "+p.Add(r.From)+", "+p.Add(until)+", "+
+			p.Add(r.ZooID)+", "+p.Add(r.Visits)+", "+p.Add(Level(r.From, r.To))+")")
+	}
+	return findsql.Query{SQL: `INSERT INTO stays (animal_id, since, until, zoo_id, visits, lvl) VALUES ` + strings.Join(values, ", "), Args: p.Args}
 }
 
 // animalBatch is how many animals Each reads at a time: their visits and
@@ -494,7 +511,9 @@ GROUP BY a.species ORDER BY a.species` + d.Bytes, Args: p.Args}
 // overlap's from and to (NULL: both still there), by animal, then from,
 // then zoo, for animals after the ID after. For each stay of the animal,
 // the window's part of it (lo to hi) is a window question at its zoo, as
-// in Present, with the levels' ranges taken from lo.
+// in Present, with the levels' ranges taken from lo. Both steps are
+// materialised: the overlaps are few, and otherwise SQLite pushes the
+// order by contact into every range and walks all animals for each.
 func Contacts(d Dialect, animalID int64, from, to zootour.Date, after int64) findsql.Query {
 	p := &findsql.Params{Mark: d.Mark}
 	me, w1, w2 := p.Add(animalID), p.Add(from), p.Add(to)
@@ -505,14 +524,15 @@ func Contacts(d Dialect, animalID int64, from, to zootour.Date, after int64) fin
 		return fmt.Sprintf("CASE WHEN a.lo >= %s THEN %s ELSE %s END", d.AddDays(min, n), d.AddDays("a.lo", -n), min)
 	}
 	cols := "a.zoo, a.f, a.t, b.animal_id AS other, b.since AS bf, b.until AS bt"
-	source := "a JOIN stays AS b ON b.zoo_id = a.zoo"
+	// CROSS JOIN keeps the animal's stays the outer loop in SQLite.
+	source := "a CROSS JOIN stays AS b"
 	ranges := arms(cols, source, "a.zoo", "a.lo", lower, "")
-	ranges = append(ranges, "SELECT "+cols+" FROM "+source+" WHERE b.since > a.lo AND b.since <= a.hi")
+	ranges = append(ranges, "SELECT "+cols+" FROM "+source+" WHERE b.zoo_id = a.zoo AND b.since > a.lo AND b.since <= a.hi")
 	return findsql.Query{SQL: `WITH a AS MATERIALIZED (
 	SELECT zoo_id AS zoo, since AS f, until AS t, ` + d.Greatest + `(since, ` + w1 + `) AS lo,
 		CASE WHEN until IS NULL OR until > ` + w2 + ` THEN ` + w2 + ` ELSE ` + d.AddDays("until", -1) + ` END AS hi
 	FROM stays WHERE animal_id = ` + me + ` AND since <= ` + w2 + ` AND (until IS NULL OR until > ` + w1 + `)
-), o AS (
+), o AS MATERIALIZED (
 ` + strings.Join(ranges, "\nUNION ALL ") + `
 )
 SELECT n.id, n.name, n.species, o.zoo, ` + d.Greatest + `(o.f, o.bf) AS ofrom,
@@ -520,4 +540,25 @@ SELECT n.id, n.name, n.species, o.zoo, ` + d.Greatest + `(o.f, o.bf) AS ofrom,
 FROM o JOIN animals AS n ON n.id = o.other
 WHERE o.other <> ` + me + ` AND o.other > ` + p.Add(after) + `
 ORDER BY n.id, ofrom, o.zoo`, Args: p.Args}
+}
+
+// Statements returns the text of every statement of fixed shape that the
+// package runs, for a store to prepare once: the maintenance, the
+// questions in each of their shapes, a full batch of Insert.
+func Statements(d Dialect) []string {
+	out := []string{WhereSQL(d), StaysSQL(d)}
+	for _, q := range []string{prevSQL, runStartSQL, nextSQL, runEndSQL, deleteFromSQL, visitsFromSQL, deleteBetweenSQL, visitsBetweenSQL} {
+		out = append(out, d.q(q))
+	}
+	day, later := zootour.MinDate, zootour.MinDate.AddDays(1)
+	for _, to := range []zootour.Date{day, later} {
+		for _, after := range []zootour.Cursor{{}, {ID: 1}} {
+			for _, limit := range []int{0, 1} {
+				out = append(out, Present(d, 1, day, to, after, limit).SQL)
+			}
+		}
+	}
+	out = append(out, CensusZoo(d, 1, day, "").SQL, CensusZoo(d, 1, day, "x").SQL, Contacts(d, 1, day, day, 0).SQL)
+	rows := make([]Row, insertBatch)
+	return append(out, insertSQL(d, rows).SQL)
 }
