@@ -155,15 +155,15 @@ func first(ctx context.Context, db DB, sql string, args ...any) (*DatedZoo, erro
 
 // The statements of Restay and Rebuild, with numbered placeholders.
 const (
-	prevSQL = `SELECT date, zoo_id FROM visits WHERE animal_id = ?1 AND date < ?2 ORDER BY date DESC LIMIT 1`
+	prevSQL     = `SELECT date, zoo_id FROM visits WHERE animal_id = ?1 AND date < ?2 ORDER BY date DESC LIMIT 1`
 	runStartSQL = `SELECT date, zoo_id FROM visits
 WHERE animal_id = ?1 AND zoo_id = ?2 AND date <= ?3 AND date > coalesce(
 	(SELECT date FROM visits WHERE animal_id = ?1 AND date < ?3 AND zoo_id <> ?2 ORDER BY date DESC LIMIT 1), ?4)
 ORDER BY date LIMIT 1`
-	nextSQL = `SELECT date, zoo_id FROM visits WHERE animal_id = ?1 AND date > ?2 ORDER BY date LIMIT 1`
-	runEndSQL = `SELECT date, zoo_id FROM visits WHERE animal_id = ?1 AND date > ?2 AND zoo_id <> ?3 ORDER BY date LIMIT 1`
-	deleteFromSQL = `DELETE FROM stays WHERE animal_id = ?1 AND since >= ?2`
-	visitsFromSQL = `SELECT date, zoo_id FROM visits WHERE animal_id = ?1 AND date >= ?2 ORDER BY date`
+	nextSQL          = `SELECT date, zoo_id FROM visits WHERE animal_id = ?1 AND date > ?2 ORDER BY date LIMIT 1`
+	runEndSQL        = `SELECT date, zoo_id FROM visits WHERE animal_id = ?1 AND date > ?2 AND zoo_id <> ?3 ORDER BY date LIMIT 1`
+	deleteFromSQL    = `DELETE FROM stays WHERE animal_id = ?1 AND since >= ?2`
+	visitsFromSQL    = `SELECT date, zoo_id FROM visits WHERE animal_id = ?1 AND date >= ?2 ORDER BY date`
 	deleteBetweenSQL = `DELETE FROM stays WHERE animal_id = ?1 AND since >= ?2 AND since < ?3`
 	visitsBetweenSQL = `SELECT date, zoo_id FROM visits WHERE animal_id = ?1 AND date >= ?2 AND date < ?3 ORDER BY date`
 )
