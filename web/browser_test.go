@@ -17,6 +17,7 @@ import (
 
 	"github.com/zootour/zootour"
 	"github.com/zootour/zootour/sqlite"
+	"github.com/zootour/zootour/web/internal/webtest"
 )
 
 // The browser test drives the pages in a real headless Chromium against a
@@ -216,7 +217,7 @@ func serveSQLite(t *testing.T) (zootour.Store, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := New(s, Config{Addr: "127.0.0.1:0", Token: "browser-test-token", Logger: testLogger(t), Stdout: io.Discard})
+	srv := New(s, Config{Addr: "127.0.0.1:0", Token: "browser-test-token", Logger: webtest.Logger(t), Stdout: io.Discard})
 	ln, err := srv.Listen()
 	if err != nil {
 		t.Fatal(err)

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	_ "embed"
 	"net/http"
 	"strconv"
 	"time"
@@ -11,6 +10,24 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
+
+// A route is one (method, path) the server answers itself, with its
+// handler. The path is written the same way in the ServeMux pattern and in
+// the OpenAPI document, which describes these routes with the API's.
+type route struct {
+	method, path string
+	handler      http.Handler
+}
+
+// routes is the table of the operational routes. The API (served at /api)
+// and the pages (at /, everything else) have route tables of their own.
+func (srv *Server) routes() []route {
+	return []route{
+		{"GET", "/healthz", http.HandlerFunc(healthz)},
+		{"GET", "/readyz", http.HandlerFunc(srv.readyz)},
+		{"GET", "/metrics", srv.metrics.handler()},
+	}
+}
 
 // healthz answers 200 while the process is up.
 func healthz(w http.ResponseWriter, r *http.Request) {
@@ -33,16 +50,6 @@ func (srv *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Write([]byte("ok\n"))
-}
-
-//go:embed openapi.json
-var openAPI []byte
-
-// serveOpenAPI answers the OpenAPI 3.1 document of the API.
-func serveOpenAPI(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(len(openAPI)))
-	w.Write(openAPI)
 }
 
 // metrics holds the server's own Prometheus registry, so that two servers

@@ -2,17 +2,15 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
-	"log/slog"
 	"net/http"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/web/internal/webtest"
 )
 
 // startRun runs srv.Run in the background on 127.0.0.1:0 and returns the
@@ -20,7 +18,7 @@ import (
 func startRun(t *testing.T, s zootour.Store, cfg Config) (string, *Server, context.CancelFunc, <-chan error) {
 	t.Helper()
 	lines := make(lineWriter, 1)
-	cfg.Addr, cfg.Stdout, cfg.Logger = "127.0.0.1:0", lines, testLogger(t)
+	cfg.Addr, cfg.Stdout, cfg.Logger = "127.0.0.1:0", lines, webtest.Logger(t)
 	srv := New(s, cfg)
 	return runServer(t, srv, lines)
 }
@@ -50,7 +48,7 @@ func runServer(t *testing.T, srv *Server, lines lineWriter) (string, *Server, co
 	return strings.TrimSuffix(m[0], "/"), srv, cancel, done
 }
 
-func httpGet(t *testing.T, url string) reply {
+func httpGet(t *testing.T, url string) webtest.Reply {
 	t.Helper()
 	resp, err := http.Get(url)
 	if err != nil {
@@ -61,13 +59,13 @@ func httpGet(t *testing.T, url string) reply {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return reply{resp.StatusCode, resp.Header, b}
+	return webtest.Reply{Status: resp.StatusCode, Header: resp.Header, Body: b}
 }
 
 func TestRunServesAndStops(t *testing.T) {
-	url, _, cancel, done := startRun(t, memoryStore(t), Config{})
-	if r := httpGet(t, url+"/healthz"); r.status != 200 || string(r.body) != "ok\n" {
-		t.Fatalf("healthz: %d %q", r.status, r.body)
+	url, _, cancel, done := startRun(t, webtest.MemoryStore(t), Config{})
+	if r := httpGet(t, url+"/healthz"); r.Status != 200 || string(r.Body) != "ok\n" {
+		t.Fatalf("healthz: %d %q", r.Status, r.Body)
 	}
 	cancel()
 	if err := <-done; err != nil {
@@ -81,7 +79,7 @@ func TestRunServesAndStops(t *testing.T) {
 func TestRunRefusesOpenAddressWithoutToken(t *testing.T) {
 	for _, addr := range []string{":0", "0.0.0.0:0", "[::]:0", "192.0.2.1:0", "example.com:0", "no-port"} {
 		t.Run(addr, func(t *testing.T) {
-			srv := New(memoryStore(t), Config{Addr: addr, Stdout: io.Discard, Logger: testLogger(t)})
+			srv := New(webtest.MemoryStore(t), Config{Addr: addr, Stdout: io.Discard, Logger: webtest.Logger(t)})
 			err := srv.Run(t.Context())
 			if zootour.ErrorCode(err) != zootour.EINVALID {
 				t.Fatalf("Run(%q) = %v, want an invalid error", addr, err)
@@ -90,7 +88,7 @@ func TestRunRefusesOpenAddressWithoutToken(t *testing.T) {
 	}
 	// With a token an open address is allowed; localhost never needs one.
 	for _, cfg := range []Config{{Addr: "0.0.0.0:0", Token: "t"}, {Addr: "localhost:0"}, {Addr: "[::1]:0"}} {
-		srv := New(memoryStore(t), Config{Addr: cfg.Addr, Token: cfg.Token, Stdout: io.Discard, Logger: testLogger(t)})
+		srv := New(webtest.MemoryStore(t), Config{Addr: cfg.Addr, Token: cfg.Token, Stdout: io.Discard, Logger: webtest.Logger(t)})
 		ln, err := srv.Listen()
 		if err != nil {
 			if cfg.Addr == "[::1]:0" && !errors.Is(err, zootour.ErrInvalid) {
@@ -105,23 +103,23 @@ func TestRunRefusesOpenAddressWithoutToken(t *testing.T) {
 // TestGracefulShutdown keeps a request in flight while Run's context is
 // cancelled: the request still gets its whole answer, and then Run returns.
 func TestGracefulShutdown(t *testing.T) {
-	bs := newBlockingStore(memoryStore(t))
+	bs := newBlockingStore(webtest.MemoryStore(t))
 	lines := make(lineWriter, 1)
-	srv := New(bs, Config{Addr: "127.0.0.1:0", Stdout: lines, Logger: testLogger(t)})
+	srv := New(bs, Config{Addr: "127.0.0.1:0", Stdout: lines, Logger: webtest.Logger(t)})
 	shutdown := make(chan struct{})
 	srv.onShutdown = func() { close(shutdown) }
 	url, _, cancel, done := runServer(t, srv, lines)
 
-	got := make(chan reply, 1)
+	got := make(chan webtest.Reply, 1)
 	go func() {
 		resp, err := http.Get(url + "/api/zoos")
 		if err != nil {
-			got <- reply{status: -1, body: []byte(err.Error())}
+			got <- webtest.Reply{Status: -1, Body: []byte(err.Error())}
 			return
 		}
 		defer resp.Body.Close()
 		b, _ := io.ReadAll(resp.Body)
-		got <- reply{resp.StatusCode, resp.Header, b}
+		got <- webtest.Reply{Status: resp.StatusCode, Header: resp.Header, Body: b}
 	}()
 	<-bs.entered
 	cancel()
@@ -133,8 +131,8 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 	close(bs.release)
 	r := <-got
-	if r.status != 200 || string(r.body) != `{"items":[],"next":null}`+"\n" {
-		t.Fatalf("in-flight request: %d %s", r.status, r.body)
+	if r.Status != 200 || string(r.Body) != `{"items":[],"next":null}`+"\n" {
+		t.Fatalf("in-flight request: %d %s", r.Status, r.Body)
 	}
 	if err := <-done; err != nil {
 		t.Fatalf("Run: %v", err)
@@ -144,63 +142,67 @@ func TestGracefulShutdown(t *testing.T) {
 // TestBusy fills the in-flight limit and checks that one more request is
 // answered 503 with Retry-After, while health checks still answer.
 func TestBusy(t *testing.T) {
-	bs := newBlockingStore(memoryStore(t))
+	bs := newBlockingStore(webtest.MemoryStore(t))
 	e := newEnv(t, bs, Config{MaxInFlight: 1})
-	first := make(chan reply, 1)
+	first := make(chan webtest.Reply, 1)
 	go func() {
-		resp, err := http.Get(e.url + "/api/zoos")
+		resp, err := http.Get(e.URL + "/api/zoos")
 		if err != nil {
-			first <- reply{status: -1}
+			first <- webtest.Reply{Status: -1}
 			return
 		}
 		resp.Body.Close()
-		first <- reply{status: resp.StatusCode}
+		first <- webtest.Reply{Status: resp.StatusCode}
 	}()
 	<-bs.entered
-	r := must(t, e.do("GET", "/api/animals", ""), 503)
-	if r.header.Get("Retry-After") == "" {
+	r := webtest.Must(t, e.Do("GET", "/api/animals", ""), 503)
+	if r.Header.Get("Retry-After") == "" {
 		t.Error("503 without Retry-After")
 	}
-	if r := e.do("GET", "/healthz", ""); r.status != 200 {
-		t.Errorf("healthz while busy: %d", r.status)
+	// The pages share the bound with the API.
+	if r := e.Do("GET", "/", ""); r.Status != 503 || r.Header.Get("Retry-After") == "" || r.Header.Get("Content-Type") != "text/html; charset=utf-8" {
+		t.Errorf("a page while busy: %d %q, Retry-After %q", r.Status, r.Header.Get("Content-Type"), r.Header.Get("Retry-After"))
+	}
+	if r := e.Do("GET", "/healthz", ""); r.Status != 200 {
+		t.Errorf("healthz while busy: %d", r.Status)
 	}
 	close(bs.release)
-	if r := <-first; r.status != 200 {
-		t.Fatalf("the request in flight: %d", r.status)
+	if r := <-first; r.Status != 200 {
+		t.Fatalf("the request in flight: %d", r.Status)
 	}
-	must(t, e.do("GET", "/api/animals", ""), 200)
+	webtest.Must(t, e.Do("GET", "/api/animals", ""), 200)
 }
 
 func TestOperations(t *testing.T) {
-	e := newEnv(t, memoryStore(t), Config{})
-	if r := e.do("GET", "/healthz", ""); r.status != 200 || string(r.body) != "ok\n" {
-		t.Errorf("healthz: %d %q", r.status, r.body)
+	e := newEnv(t, webtest.MemoryStore(t), Config{})
+	if r := e.Do("GET", "/healthz", ""); r.Status != 200 || string(r.Body) != "ok\n" {
+		t.Errorf("healthz: %d %q", r.Status, r.Body)
 	}
-	if r := e.do("GET", "/readyz", ""); r.status != 200 || string(r.body) != "ok\n" {
-		t.Errorf("readyz: %d %q", r.status, r.body)
+	if r := e.Do("GET", "/readyz", ""); r.Status != 200 || string(r.Body) != "ok\n" {
+		t.Errorf("readyz: %d %q", r.Status, r.Body)
 	}
-	sick := newEnv(t, failingStore{memoryStore(t)}, Config{})
-	if r := sick.do("GET", "/readyz", ""); r.status != 503 {
-		t.Errorf("readyz on a failing store: %d %q", r.status, r.body)
+	sick := newEnv(t, failingStore{webtest.MemoryStore(t)}, Config{})
+	if r := sick.Do("GET", "/readyz", ""); r.Status != 503 {
+		t.Errorf("readyz on a failing store: %d %q", r.Status, r.Body)
 	}
-	if r := sick.do("GET", "/healthz", ""); r.status != 200 {
-		t.Errorf("healthz on a failing store: %d %q", r.status, r.body)
-	}
-
-	r := e.do("GET", "/", "")
-	if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") || !strings.Contains(string(r.body), `href="/api/openapi.json"`) {
-		t.Errorf("home: %d %q %s", r.status, r.header.Get("Content-Type"), r.body)
+	if r := sick.Do("GET", "/healthz", ""); r.Status != 200 {
+		t.Errorf("healthz on a failing store: %d %q", r.Status, r.Body)
 	}
 
-	must(t, e.do("GET", "/api/zoos/1", ""), 404)
-	must(t, e.do("GET", "/api/zoos/2", ""), 404)
-	must(t, e.do("POST", "/api/zoos", `{"name":"A","location":"B"}`), 201)
-	e.do("GET", "/api/zoos/1/x/y/z", "")
-	r = e.do("GET", "/metrics", "")
-	if r.status != 200 {
-		t.Fatalf("metrics: %d", r.status)
+	r := e.Do("GET", "/", "")
+	if r.Status != 200 || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") || !strings.Contains(string(r.Body), `href="/api/openapi.json"`) {
+		t.Errorf("home: %d %q %s", r.Status, r.Header.Get("Content-Type"), r.Body)
 	}
-	metrics := string(r.body)
+
+	webtest.Must(t, e.Do("GET", "/api/zoos/1", ""), 404)
+	webtest.Must(t, e.Do("GET", "/api/zoos/2", ""), 404)
+	webtest.Must(t, e.Do("POST", "/api/zoos", `{"name":"A","location":"B"}`), 201)
+	e.Do("GET", "/api/zoos/1/x/y/z", "")
+	r = e.Do("GET", "/metrics", "")
+	if r.Status != 200 {
+		t.Fatalf("metrics: %d", r.Status)
+	}
+	metrics := string(r.Body)
 	for _, want := range []string{
 		`zootour_http_requests_total{method="GET",route="/api/zoos/{id}",status="404"} 2`,
 		`zootour_http_requests_total{method="POST",route="/api/zoos",status="201"} 1`,
@@ -217,80 +219,48 @@ func TestOperations(t *testing.T) {
 	}
 }
 
-// TestInternalErrorHidden checks that a store failure is answered 500
-// "internal error" and its detail goes only to the log.
-func TestInternalErrorHidden(t *testing.T) {
-	var log lockedBuffer
-	s := brokenStore{memoryStore(t)}
-	srv := New(s, Config{Logger: slog.New(slog.NewTextHandler(&log, nil))})
-	e := &env{t: t, store: s, srv: srv, url: serveHandler(t, srv.Handler())}
-	r := must(t, e.do("GET", "/api/visits", ""), 500)
-	if p := decode[problem](t, r); p.Detail != "internal error" || strings.Contains(string(r.body), "disk on fire") {
-		t.Errorf("problem %s", r.body)
-	}
-	if !strings.Contains(log.String(), "disk on fire") {
-		t.Errorf("the log lacks the detail: %s", log.String())
+// TestMounts checks that each path is answered by the part of the server
+// that owns it: the API in problem+json under /api, the pages in HTML
+// elsewhere, and the operational routes, whose other methods the pages
+// answer 405 with the routes' Allow.
+func TestMounts(t *testing.T) {
+	const html, problem = "text/html; charset=utf-8", "application/problem+json"
+	e := newEnv(t, webtest.MemoryStore(t), Config{})
+	webtest.Seed(t, e.Store)
+	for _, tt := range []struct {
+		method, path string
+		status       int
+		ctype, allow string
+	}{
+		{"GET", "/api/zoos/1", 200, "application/json", ""},
+		{"GET", "/api", 404, problem, ""},
+		{"GET", "/api/keepers", 404, problem, ""},
+		{"POST", "/api/openapi.json", 405, problem, "GET, HEAD"},
+		{"GET", "/zoos/1", 200, html, ""},
+		{"DELETE", "/zoos/1", 405, html, "GET, HEAD"},
+		{"GET", "/nothing/here", 404, html, ""},
+		{"GET", "/healthz", 200, "text/plain; charset=utf-8", ""},
+		{"POST", "/healthz", 405, html, "GET, HEAD"},
+		{"DELETE", "/metrics", 405, html, "GET, HEAD"},
+	} {
+		r := e.Do(tt.method, tt.path, "")
+		if r.Status != tt.status || r.Header.Get("Content-Type") != tt.ctype || r.Header.Get("Allow") != tt.allow {
+			t.Errorf("%s %s: %d %q Allow %q, want %d %q Allow %q", tt.method, tt.path,
+				r.Status, r.Header.Get("Content-Type"), r.Header.Get("Allow"), tt.status, tt.ctype, tt.allow)
+		}
 	}
 }
 
-// TestRoutesMatchOpenAPI holds the route table, the mux and the OpenAPI
-// document to the same set of (method, path) pairs.
-func TestRoutesMatchOpenAPI(t *testing.T) {
-	srv := New(memoryStore(t), Config{Logger: testLogger(t)})
-	var doc struct {
-		OpenAPI string                                `json:"openapi"`
-		Paths   map[string]map[string]json.RawMessage `json:"paths"`
-	}
-	if err := json.Unmarshal(openAPI, &doc); err != nil {
-		t.Fatalf("openapi.json: %v", err)
-	}
-	if !strings.HasPrefix(doc.OpenAPI, "3.1.") {
-		t.Errorf("openapi %q, want 3.1.x", doc.OpenAPI)
-	}
-	var inDoc, inTable []string
-	for path, item := range doc.Paths {
-		for method := range item {
-			if method != "parameters" {
-				inDoc = append(inDoc, strings.ToUpper(method)+" "+path)
-			}
-		}
-	}
+// TestOpsMatchOpenAPI holds the operational routes, the mux and the
+// OpenAPI document that the server serves, outside /api, to the same set
+// of (method, path) pairs; the API checks the document's paths under /api.
+func TestOpsMatchOpenAPI(t *testing.T) {
+	s := webtest.MemoryStore(t)
+	srv := New(s, Config{Logger: webtest.Logger(t)})
+	doc := webtest.Must(t, webtest.NewEnv(t, s, srv.Handler()).Do("GET", "/api/openapi.json", ""), 200).Body
+	var patterns []string
 	for _, rt := range srv.routes() {
-		pattern := rt.method + " " + rt.path
-		inTable = append(inTable, pattern)
-		// Registered on the mux under exactly that pattern.
-		req, err := http.NewRequest(rt.method, strings.ReplaceAll(rt.path, "{id}", "1"), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, got := srv.mux.Handler(req); got != pattern {
-			t.Errorf("%s routes to %q", pattern, got)
-		}
+		patterns = append(patterns, rt.method+" "+rt.path)
 	}
-	slices.Sort(inDoc)
-	slices.Sort(inTable)
-	if !slices.Equal(inDoc, inTable) {
-		t.Errorf("routes and openapi.json differ:\ntable %q\ndoc   %q", inTable, inDoc)
-	}
-
-	// Every $ref points at something, and the document is what is served.
-	var whole any
-	if err := json.Unmarshal(openAPI, &whole); err != nil {
-		t.Fatal(err)
-	}
-	for _, ref := range regexp.MustCompile(`"\$ref": "#/([^"]+)"`).FindAllStringSubmatch(string(openAPI), -1) {
-		node := whole
-		for _, part := range strings.Split(ref[1], "/") {
-			m, ok := node.(map[string]any)
-			if !ok || m[part] == nil {
-				t.Errorf("$ref #/%s does not resolve", ref[1])
-				break
-			}
-			node = m[part]
-		}
-	}
-	e := newEnv(t, memoryStore(t), Config{})
-	if r := must(t, e.do("GET", "/api/openapi.json", ""), 200); string(r.body) != string(openAPI) {
-		t.Error("/api/openapi.json is not the embedded document")
-	}
+	webtest.MatchOpenAPI(t, doc, srv.mux, patterns, func(path string) bool { return !strings.HasPrefix(path, "/api/") })
 }

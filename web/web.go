@@ -1,10 +1,11 @@
-// Package web serves zootour over HTTP: the JSON API under /api, the
-// operational endpoints (/healthz, /readyz, /metrics) and the pages for
-// people at / (pages.go).
+// Package web serves zootour over HTTP. It assembles one server from parts
+// that each stand alone: the JSON API under /api (package api), the pages
+// for people at / (package pages) and its own operational endpoints
+// (/healthz, /readyz, /metrics, in ops.go). The API and the pages share
+// one rule of who may write and one bound on requests in flight (package
+// httpx), so that the server behaves as one whatever a client talks to.
 //
-// It sees only the zootour.Store interface. Every route is listed once, in
-// routes.go; the OpenAPI document (openapi.json) describes the same set,
-// and a test holds the two together.
+// It sees only the zootour.Store interface.
 //
 // Writes (POST, PATCH, DELETE) are trusted from loopback clients, which
 // can reach the database file anyway; writes from any other client need
@@ -26,6 +27,9 @@ import (
 	"time"
 
 	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/web/api"
+	"github.com/zootour/zootour/web/httpx"
+	"github.com/zootour/zootour/web/pages"
 )
 
 // DefaultAddr is where Run listens when Config.Addr is empty.
@@ -61,9 +65,7 @@ type Server struct {
 	log     *slog.Logger
 	mux     *http.ServeMux
 	handler http.Handler
-	sem     chan struct{}
 	metrics *metrics
-	csrf    *http.CrossOriginProtection
 
 	// onShutdown, when set, is called as graceful shutdown begins (tests).
 	onShutdown func()
@@ -92,18 +94,17 @@ func New(s zootour.Store, cfg Config) *Server {
 		cfg:     cfg,
 		log:     cfg.Logger,
 		mux:     http.NewServeMux(),
-		sem:     make(chan struct{}, cfg.MaxInFlight),
 		metrics: newMetrics(),
-		csrf:    http.NewCrossOriginProtection(),
 	}
 	for _, rt := range srv.routes() {
 		srv.mux.Handle(rt.method+" "+rt.path, rt.handler)
 	}
-	// Anything else under /api is answered in problem+json.
-	srv.mux.Handle("/api/", srv.api(srv.apiNotFound))
-	srv.mux.Handle("/api", srv.api(srv.apiNotFound))
-	srv.pages(srv.mux)
-	srv.handler = srv.observe(srv.mux)
+	// One mux for all, so that every request routes, redirects and names
+	// its route (in the log and the metrics) as if one table had it all.
+	shared := httpx.Options{Guard: httpx.NewGuard(cfg.Token), Limiter: httpx.NewLimiter(cfg.MaxInFlight), Logger: cfg.Logger}
+	api.Register(srv.mux, s, shared)
+	pages.Register(srv.mux, s, shared)
+	srv.handler = httpx.Observe(srv.log, srv.metrics.observe, srv.mux)
 	return srv
 }
 
@@ -142,7 +143,7 @@ func (srv *Server) checkAddr(addr string) error {
 	if err != nil {
 		return zootour.Errorf(zootour.EINVALID, "address %q is not HOST:PORT", addr)
 	}
-	if srv.cfg.Token == "" && !loopbackHost(host) {
+	if srv.cfg.Token == "" && !httpx.LoopbackHost(host) {
 		return zootour.Errorf(zootour.EINVALID,
 			"address %q is reachable from other machines: serve it with a token, or listen on 127.0.0.1", addr)
 	}
@@ -203,14 +204,4 @@ func browseURL(addr net.Addr) string {
 		host = "localhost"
 	}
 	return "http://" + net.JoinHostPort(host, port) + "/"
-}
-
-// loopbackHost reports whether host (a name or an IP, no port) names this
-// machine's loopback interface.
-func loopbackHost(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

@@ -1,4 +1,4 @@
-package web
+package pages
 
 import (
 	"fmt"
@@ -16,7 +16,15 @@ import (
 	"time"
 
 	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/web/httpx"
+	"github.com/zootour/zootour/web/internal/webtest"
 )
+
+// newEnv serves the pages over s.
+func newEnv(t *testing.T, s zootour.Store) *webtest.Env {
+	t.Helper()
+	return webtest.NewEnv(t, s, New(s, httpx.Options{Logger: webtest.Logger(t)}))
+}
 
 // A browserless client of the pages: it keeps cookies and does not follow
 // redirects, so that a test sees each post/redirect/get step.
@@ -153,10 +161,10 @@ func hasNot(t *testing.T, what string, p page, unwanted ...string) {
 // TestPages renders every page of a small store on every store with the
 // content it should show.
 func TestPages(t *testing.T) {
-	forEachStore(t, func(t *testing.T, open opener) {
-		e := newEnv(t, open(t), Config{})
-		seed(t, e.store)
-		c := newPageClient(t, e.url)
+	webtest.ForEachStore(t, func(t *testing.T, open webtest.Opener) {
+		e := newEnv(t, open(t))
+		webtest.Seed(t, e.Store)
+		c := newPageClient(t, e.URL)
 		tests := []struct {
 			path string
 			want []string
@@ -197,9 +205,9 @@ func TestPages(t *testing.T) {
 
 // TestPagesNotFound checks the HTML 404 (and 405) pages.
 func TestPagesNotFound(t *testing.T) {
-	e := newEnv(t, memoryStore(t), Config{})
-	seed(t, e.store)
-	c := newPageClient(t, e.url)
+	e := newEnv(t, webtest.MemoryStore(t))
+	webtest.Seed(t, e.Store)
+	c := newPageClient(t, e.URL)
 	for path, want := range map[string]string{
 		"/zoos/99":          "There is no zoo 99",
 		"/animals/99":       "There is no animal 99",
@@ -221,7 +229,7 @@ func TestPagesNotFound(t *testing.T) {
 	p := c.post("/zoos/99/delete", url.Values{"csrf": {token(t, c.must("/zoos/new", 200))}})
 	checkPage(t, "POST /zoos/99/delete", p, http.StatusNotFound)
 
-	req, _ := http.NewRequest("DELETE", e.url+"/zoos/1", nil)
+	req, _ := http.NewRequest("DELETE", e.URL+"/zoos/1", nil)
 	p = c.send(req)
 	checkPage(t, "DELETE /zoos/1", p, http.StatusMethodNotAllowed)
 	if got, want := p.header.Get("Allow"), "GET, HEAD"; got != want {
@@ -232,31 +240,31 @@ func TestPagesNotFound(t *testing.T) {
 // TestPagesEscape stores markup in every text field and checks that every
 // page shows it as text.
 func TestPagesEscape(t *testing.T) {
-	forEachStore(t, func(t *testing.T, open opener) {
-		e := newEnv(t, open(t), Config{})
+	webtest.ForEachStore(t, func(t *testing.T, open webtest.Opener) {
+		e := newEnv(t, open(t))
 		ctx := t.Context()
 		const evil = `<script>alert(1)</script>`
 		const attr = `" onmouseover="alert(2)`
-		z, err := e.store.CreateZoo(ctx, zootour.Zoo{Name: evil, Location: attr})
+		z, err := e.Store.CreateZoo(ctx, zootour.Zoo{Name: evil, Location: attr})
 		if err != nil {
 			t.Fatal(err)
 		}
-		a, err := e.store.CreateAnimal(ctx, zootour.Animal{Name: evil, Species: attr})
+		a, err := e.Store.CreateAnimal(ctx, zootour.Animal{Name: evil, Species: attr})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.store.CreateVisit(ctx, zootour.Visit{Date: zootour.MustDate("2024-01-01"), ZooID: z.ID, AnimalID: a.ID}); err != nil {
+		if _, err := e.Store.CreateVisit(ctx, zootour.Visit{Date: zootour.MustDate("2024-01-01"), ZooID: z.ID, AnimalID: a.ID}); err != nil {
 			t.Fatal(err)
 		}
 		// A second animal at the zoo: a contact of the first.
-		b, err := e.store.CreateAnimal(ctx, zootour.Animal{Name: evil, Species: attr})
+		b, err := e.Store.CreateAnimal(ctx, zootour.Animal{Name: evil, Species: attr})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.store.CreateVisit(ctx, zootour.Visit{Date: zootour.MustDate("2024-01-02"), ZooID: z.ID, AnimalID: b.ID}); err != nil {
+		if _, err := e.Store.CreateVisit(ctx, zootour.Visit{Date: zootour.MustDate("2024-01-02"), ZooID: z.ID, AnimalID: b.ID}); err != nil {
 			t.Fatal(err)
 		}
-		c := newPageClient(t, e.url)
+		c := newPageClient(t, e.URL)
 		for _, path := range []string{"/", "/zoos", "/animals", "/visits", "/zoos/1", "/animals/1", "/visits/1",
 			"/search?q=%3Cscript", "/zoos/1/edit", "/zoos/1/delete", "/animals/1/edit", "/visits/new", "/visits/1/edit", "/visits/1/delete",
 			"/animals/1?on=2024-01-05", "/animals/2?on=2023-01-01", "/zoos/1?on=2024-01-05", "/census", "/census?on=2024-01-05"} {
@@ -288,10 +296,10 @@ func TestPagesEscape(t *testing.T) {
 // TestPagesForms walks the forms of every kind through validation,
 // post/redirect/get and the flash message that follows.
 func TestPagesForms(t *testing.T) {
-	forEachStore(t, func(t *testing.T, open opener) {
-		e := newEnv(t, open(t), Config{})
-		seed(t, e.store)
-		c := newPageClient(t, e.url)
+	webtest.ForEachStore(t, func(t *testing.T, open webtest.Opener) {
+		e := newEnv(t, open(t))
+		webtest.Seed(t, e.Store)
+		c := newPageClient(t, e.URL)
 
 		// A bad zoo: the message is next to its field and the input is kept.
 		p := c.submit("/zoos/new", "/zoos", url.Values{"name": {"   "}, "location": {"Emmen"}})
@@ -317,7 +325,7 @@ func TestPagesForms(t *testing.T) {
 		has(t, "bad edit", p, "Location contains the control character U&#43;0007.", `value="Wildlands Adventure Zoo"`)
 		p = c.submit("/zoos/3/edit", "/zoos/3/edit", url.Values{"name": {"Wildlands Adventure Zoo"}, "location": {"Emmen, Drenthe"}})
 		checkPage(t, "edit", p, http.StatusSeeOther)
-		if got, err := e.store.Zoo(t.Context(), 3); err != nil || got.Name != "Wildlands Adventure Zoo" || got.Location != "Emmen, Drenthe" {
+		if got, err := e.Store.Zoo(t.Context(), 3); err != nil || got.Name != "Wildlands Adventure Zoo" || got.Location != "Emmen, Drenthe" {
 			t.Fatalf("after the edit the zoo is %+v (%v)", got, err)
 		}
 
@@ -356,7 +364,7 @@ func TestPagesForms(t *testing.T) {
 
 		// Edit a visit into a conflict, then properly. (PostgreSQL spends a
 		// visit ID on the refused insert above, so the IDs are looked up.)
-		olga, err := e.store.AnimalVisits(t.Context(), 3, zootour.Query{})
+		olga, err := e.Store.AnimalVisits(t.Context(), 3, zootour.Query{})
 		if err != nil || len(olga) != 2 {
 			t.Fatalf("Olga's visits: %v (%v)", olga, err)
 		}
@@ -367,7 +375,7 @@ func TestPagesForms(t *testing.T) {
 		if p.status != http.StatusSeeOther || p.location() != fmt.Sprintf("/visits/%d", olga[0].ID) {
 			t.Fatalf("edit visit: %d %q", p.status, p.location())
 		}
-		if v, err := e.store.Visit(t.Context(), olga[0].ID); err != nil || v.Date != zootour.MustDate("2024-04-01") || v.ZooID != 1 {
+		if v, err := e.Store.Visit(t.Context(), olga[0].ID); err != nil || v.Date != zootour.MustDate("2024-04-01") || v.ZooID != 1 {
 			t.Fatalf("after the edit the visit is %+v (%v)", v, err)
 		}
 	})
@@ -376,11 +384,11 @@ func TestPagesForms(t *testing.T) {
 // TestPagesDelete checks that a delete asks first, counts the visits that
 // go with it, and cascades only when that page was confirmed.
 func TestPagesDelete(t *testing.T) {
-	forEachStore(t, func(t *testing.T, open opener) {
-		e := newEnv(t, open(t), Config{})
-		seed(t, e.store)
-		c := newPageClient(t, e.url)
-		before := snap(t, e.store)
+	webtest.ForEachStore(t, func(t *testing.T, open webtest.Opener) {
+		e := newEnv(t, open(t))
+		webtest.Seed(t, e.Store)
+		c := newPageClient(t, e.URL)
+		before := webtest.Snap(t, e.Store)
 
 		// Without the cascade the zoo, which has visits, stays.
 		p := c.submit("/zoos/1/delete", "/zoos/1/delete", url.Values{})
@@ -389,7 +397,7 @@ func TestPagesDelete(t *testing.T) {
 		// Nor when the count shown is not the count now.
 		p = c.submit("/zoos/1/delete", "/zoos/1/delete", url.Values{"cascade": {"yes"}, "visits": {"1"}})
 		checkPage(t, "delete with a stale count", p, http.StatusConflict)
-		if after := snap(t, e.store); !after.equal(before) {
+		if after := webtest.Snap(t, e.Store); !after.Equal(before) {
 			t.Fatalf("a refused delete changed the store")
 		}
 
@@ -398,7 +406,7 @@ func TestPagesDelete(t *testing.T) {
 			t.Fatalf("delete: %d %q\n%s", p.status, p.location(), p.body)
 		}
 		has(t, "zoos after the delete", c.must("/zoos", http.StatusOK), "The zoo was deleted.")
-		counts, err := e.store.Counts(t.Context())
+		counts, err := e.Store.Counts(t.Context())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -425,7 +433,7 @@ func TestPagesDelete(t *testing.T) {
 
 // remote sends a request to the server's handler as a client on another
 // machine would (httptest's RemoteAddr is 192.0.2.1, not loopback).
-func remote(t *testing.T, srv *Server, method, path string, form url.Values, cookies ...*http.Cookie) *httptest.ResponseRecorder {
+func remote(t *testing.T, srv http.Handler, method, path string, form url.Values, cookies ...*http.Cookie) *httptest.ResponseRecorder {
 	t.Helper()
 	var body io.Reader
 	if form != nil {
@@ -440,7 +448,7 @@ func remote(t *testing.T, srv *Server, method, path string, form url.Values, coo
 		req.AddCookie(c)
 	}
 	rec := httptest.NewRecorder()
-	srv.Handler().ServeHTTP(rec, req)
+	srv.ServeHTTP(rec, req)
 	return rec
 }
 
@@ -463,11 +471,11 @@ func sessionCookieOf(t *testing.T, rec *httptest.ResponseRecorder) *http.Cookie 
 // write only when signed in with the server's token.
 func TestPagesSignIn(t *testing.T) {
 	const secret = "correct horse battery staple"
-	s := memoryStore(t)
+	s := webtest.MemoryStore(t)
 	t.Cleanup(func() { s.Close() })
-	seed(t, s)
-	srv := New(s, Config{Token: secret, Logger: testLogger(t)})
-	before := snap(t, s)
+	webtest.Seed(t, s)
+	srv := New(s, httpx.Options{Guard: httpx.NewGuard(secret), Logger: webtest.Logger(t)})
+	before := webtest.Snap(t, s)
 
 	// Reading needs nothing; writing is not offered.
 	p := recorded(remote(t, srv, "GET", "/zoos/1", nil))
@@ -486,7 +494,7 @@ func TestPagesSignIn(t *testing.T) {
 		checkPage(t, "POST "+path, p, http.StatusForbidden)
 		has(t, "POST "+path, p, "Sign in to make changes.", `href="/signin"`)
 	}
-	if after := snap(t, s); !after.equal(before) {
+	if after := webtest.Snap(t, s); !after.Equal(before) {
 		t.Fatal("a refused write changed the store")
 	}
 
@@ -550,7 +558,7 @@ func TestPagesSignIn(t *testing.T) {
 	}
 
 	// A server without a token takes writes from its own machine only.
-	open := New(s, Config{Logger: testLogger(t)})
+	open := New(s, httpx.Options{Logger: webtest.Logger(t)})
 	p = recorded(remote(t, open, "POST", "/zoos", url.Values{"name": {"X"}, "location": {"Y"}}))
 	checkPage(t, "no token", p, http.StatusForbidden)
 	has(t, "no token", p, "only from its own machine")
@@ -563,7 +571,7 @@ func TestPagesSignIn(t *testing.T) {
 	req.RemoteAddr = "127.0.0.1:50000"
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	rec = httptest.NewRecorder()
-	open.Handler().ServeHTTP(rec, req)
+	open.ServeHTTP(rec, req)
 	if rec.Code != http.StatusForbidden {
 		t.Fatalf("rebound loopback write: %d", rec.Code)
 	}
@@ -572,12 +580,12 @@ func TestPagesSignIn(t *testing.T) {
 // TestPagesCrossOrigin checks that forms posted from another site are
 // refused, by the browser's headers and by the form token.
 func TestPagesCrossOrigin(t *testing.T) {
-	e := newEnv(t, memoryStore(t), Config{})
-	seed(t, e.store)
-	c := newPageClient(t, e.url)
+	e := newEnv(t, webtest.MemoryStore(t))
+	webtest.Seed(t, e.Store)
+	c := newPageClient(t, e.URL)
 	tok := token(t, c.must("/zoos/new", http.StatusOK))
 	form := url.Values{"csrf": {tok}, "name": {"X"}, "location": {"Y"}}
-	before := snap(t, e.store)
+	before := webtest.Snap(t, e.Store)
 	for _, tt := range []struct {
 		name    string
 		form    url.Values
@@ -593,19 +601,19 @@ func TestPagesCrossOrigin(t *testing.T) {
 		checkPage(t, tt.name, p, http.StatusForbidden)
 		has(t, tt.name, p, tt.want)
 	}
-	if after := snap(t, e.store); !after.equal(before) {
+	if after := webtest.Snap(t, e.Store); !after.Equal(before) {
 		t.Fatal("a refused post changed the store")
 	}
 	// The same form from this site goes through.
-	p := c.post("/zoos", form, "Sec-Fetch-Site", "same-origin", "Origin", e.url)
+	p := c.post("/zoos", form, "Sec-Fetch-Site", "same-origin", "Origin", e.URL)
 	checkPage(t, "same origin", p, http.StatusSeeOther)
 }
 
 // TestPagesLong checks that long listings are paged: a zoo with 2,000
 // visits and an animal with 600, whose timeline draws only the first 500.
 func TestPagesLong(t *testing.T) {
-	forEachStore(t, func(t *testing.T, open opener) {
-		e := newEnv(t, open(t), Config{})
+	webtest.ForEachStore(t, func(t *testing.T, open webtest.Opener) {
+		e := newEnv(t, open(t))
 		const animals, perAnimal, extra = 20, 100, 500
 		var zs []zootour.Zoo
 		var as []zootour.Animal
@@ -621,10 +629,10 @@ func TestPagesLong(t *testing.T) {
 		for i := range extra { // animal 1 tours zoo 2 after its visits to zoo 1
 			vs = append(vs, zootour.Visit{ID: int64(len(vs) + 1), Date: start.AddDays(perAnimal*7 + 10 + i), ZooID: 2, AnimalID: 1})
 		}
-		if err := e.store.Import(t.Context(), zootour.Source{Zoos: seqOf(zs...), Animals: seqOf(as...), Visits: seqOf(vs...)}); err != nil {
+		if err := e.Store.Import(t.Context(), zootour.Source{Zoos: webtest.SeqOf(zs...), Animals: webtest.SeqOf(as...), Visits: webtest.SeqOf(vs...)}); err != nil {
 			t.Fatal(err)
 		}
-		c := newPageClient(t, e.url)
+		c := newPageClient(t, e.URL)
 
 		visitLink := regexp.MustCompile(`<a href="/visits/(\d+)" title="Visit`)
 		next := regexp.MustCompile(`<a href="([^"]+)" rel="next">`)
@@ -661,7 +669,7 @@ func TestPagesLong(t *testing.T) {
 			t.Errorf("%d pages, want %d", got, want)
 		}
 		// The visits in the zoo's order: by date, then ID.
-		want, err := e.store.ZooVisits(t.Context(), 1, zootour.Query{})
+		want, err := e.Store.ZooVisits(t.Context(), 1, zootour.Query{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -690,9 +698,9 @@ func TestPagesLong(t *testing.T) {
 // TestPagesBadWindow checks that bad dates in a window are shown as
 // messages, not an error page.
 func TestPagesBadWindow(t *testing.T) {
-	e := newEnv(t, memoryStore(t), Config{})
-	seed(t, e.store)
-	c := newPageClient(t, e.url)
+	e := newEnv(t, webtest.MemoryStore(t))
+	webtest.Seed(t, e.Store)
+	c := newPageClient(t, e.URL)
 	for path, want := range map[string]string{
 		"/zoos/1?from=2024-13-01":                  `Date &#34;2024-13-01&#34; is not a calendar date`,
 		"/animals/1?to=tomorrow":                   `Date &#34;tomorrow&#34; is not written YYYY-MM-DD.`,
@@ -711,16 +719,16 @@ func TestPagesBadWindow(t *testing.T) {
 // TestPagesSort checks that lists sort by name across pages, and by ID
 // when there are too many to sort.
 func TestPagesSort(t *testing.T) {
-	e := newEnv(t, memoryStore(t), Config{})
+	e := newEnv(t, webtest.MemoryStore(t))
 	var zs []zootour.Zoo
 	for i := range 120 {
 		// Names in an order unlike the IDs, some differing only in case.
 		zs = append(zs, zootour.Zoo{ID: int64(i + 1), Name: fmt.Sprintf("%c zoo %03d", "bAcD"[i%4], 119-i), Location: "L"})
 	}
-	if err := e.store.Import(t.Context(), zootour.Source{Zoos: seqOf(zs...)}); err != nil {
+	if err := e.Store.Import(t.Context(), zootour.Source{Zoos: webtest.SeqOf(zs...)}); err != nil {
 		t.Fatal(err)
 	}
-	c := newPageClient(t, e.url)
+	c := newPageClient(t, e.URL)
 	row := regexp.MustCompile(`<td><a href="/zoos/\d+">([^<]+)</a></td>`)
 	next := regexp.MustCompile(`<a href="([^"]+)" rel="next">`)
 	var names []string
@@ -745,7 +753,7 @@ func TestPagesSort(t *testing.T) {
 		zs = append(zs, zootour.Zoo{ID: int64(1000 + i), Name: fmt.Sprintf("Zz %04d", 5999-i), Location: "L"})
 	}
 	zs = append(zs, zootour.Zoo{ID: 9001, Name: "Mumbai", Location: "IN"}, zootour.Zoo{ID: 9002, Name: "Málaga", Location: "ES"})
-	if err := e.store.Import(t.Context(), zootour.Source{Zoos: seqOf(zs...)}); err != nil {
+	if err := e.Store.Import(t.Context(), zootour.Source{Zoos: webtest.SeqOf(zs...)}); err != nil {
 		t.Fatal(err)
 	}
 	p := c.must("/zoos?q=m", http.StatusOK)
@@ -776,16 +784,16 @@ func TestPagesSort(t *testing.T) {
 // TestPagesSearchAndChoosers covers the bounds of search and of the
 // visit form's lists of zoos and animals.
 func TestPagesSearchAndChoosers(t *testing.T) {
-	e := newEnv(t, memoryStore(t), Config{})
+	e := newEnv(t, webtest.MemoryStore(t))
 	var zs []zootour.Zoo
 	for i := range chooserMax + 1 {
 		zs = append(zs, zootour.Zoo{ID: int64(i + 1), Name: fmt.Sprintf("Park %d", i+1), Location: "Utrecht"})
 	}
-	err := e.store.Import(t.Context(), zootour.Source{Zoos: seqOf(zs...), Animals: seqOf(zootour.Animal{ID: 1, Name: "Rosa", Species: "flamingo"})})
+	err := e.Store.Import(t.Context(), zootour.Source{Zoos: webtest.SeqOf(zs...), Animals: webtest.SeqOf(zootour.Animal{ID: 1, Name: "Rosa", Species: "flamingo"})})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := newPageClient(t, e.url)
+	c := newPageClient(t, e.URL)
 	p := c.must("/search?q=utrecht", http.StatusOK)
 	if got := strings.Count(p.body, `<li><a href="/zoos/`); got != searchMax {
 		t.Errorf("the search shows %d zoos, want %d", got, searchMax)
@@ -804,15 +812,15 @@ func TestPagesSearchAndChoosers(t *testing.T) {
 
 	// Found by name: words that match several records offer them to
 	// choose from, with what tells them apart; the choice then records it.
-	suki1, err := e.store.CreateAnimal(t.Context(), zootour.Animal{Name: "Suki", Species: "Axolotl"})
+	suki1, err := e.Store.CreateAnimal(t.Context(), zootour.Animal{Name: "Suki", Species: "Axolotl"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	suki2, err := e.store.CreateAnimal(t.Context(), zootour.Animal{Name: "Suki", Species: "Green anaconda"})
+	suki2, err := e.Store.CreateAnimal(t.Context(), zootour.Animal{Name: "Suki", Species: "Green anaconda"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.store.CreateVisit(t.Context(), zootour.Visit{Date: zootour.MustDate("2020-01-01"), ZooID: 3, AnimalID: suki2.ID}); err != nil {
+	if _, err := e.Store.CreateVisit(t.Context(), zootour.Visit{Date: zootour.MustDate("2020-01-01"), ZooID: 3, AnimalID: suki2.ID}); err != nil {
 		t.Fatal(err)
 	}
 	p = c.submit("/visits/new", "/visits", url.Values{"date": {"2024-01-01"}, "zoo": {"park 12"}, "animal": {"suki"}})
@@ -824,13 +832,13 @@ func TestPagesSearchAndChoosers(t *testing.T) {
 	if p.status != http.StatusSeeOther {
 		t.Fatalf("a visit chosen by name: %d\n%s", p.status, p.body)
 	}
-	vs, err := e.store.AnimalVisits(t.Context(), suki1.ID, zootour.Query{})
+	vs, err := e.Store.AnimalVisits(t.Context(), suki1.ID, zootour.Query{})
 	if err != nil || len(vs) != 1 || vs[0].ZooID != 12 {
 		t.Fatalf("Suki the axolotl's visits = %v, %v; want one to zoo 12", vs, err)
 	}
 	// Words that match one record only need no choice; accents and case
 	// do not matter.
-	if _, err := e.store.CreateZoo(t.Context(), zootour.Zoo{Name: "Zoo Zürich", Location: "Zürich"}); err != nil {
+	if _, err := e.Store.CreateZoo(t.Context(), zootour.Zoo{Name: "Zoo Zürich", Location: "Zürich"}); err != nil {
 		t.Fatal(err)
 	}
 	p = c.submit("/visits/new", "/visits", url.Values{"date": {"2024-01-02"}, "zoo": {"zurich"}, "animal": {"axolotl"}})
@@ -841,8 +849,8 @@ func TestPagesSearchAndChoosers(t *testing.T) {
 
 // TestPagesStatic checks the embedded assets and their caching.
 func TestPagesStatic(t *testing.T) {
-	e := newEnv(t, memoryStore(t), Config{})
-	c := newPageClient(t, e.url)
+	e := newEnv(t, webtest.MemoryStore(t))
+	c := newPageClient(t, e.URL)
 	home := c.must("/", http.StatusOK)
 	css := regexp.MustCompile(`<link rel="stylesheet" href="(/static/style\.css\?v=[0-9a-f]+)">`).FindStringSubmatch(home.body)
 	if css == nil {
@@ -856,7 +864,7 @@ func TestPagesStatic(t *testing.T) {
 	if p.status != 200 || p.header.Get("Cache-Control") != "no-cache" || p.header.Get("ETag") == "" {
 		t.Fatalf("stylesheet of another version: %d %q", p.status, p.header.Get("Cache-Control"))
 	}
-	req, _ := http.NewRequest("GET", e.url+"/static/style.css", nil)
+	req, _ := http.NewRequest("GET", e.URL+"/static/style.css", nil)
 	req.Header.Set("If-None-Match", p.header.Get("ETag"))
 	if p := c.send(req); p.status != http.StatusNotModified {
 		t.Fatalf("revalidation: %d", p.status)
@@ -869,18 +877,18 @@ func TestPagesStatic(t *testing.T) {
 // TestPagesZooAnimalsPaged checks the pages of a zoo's animal summary,
 // which go by offset, and that both pagers of the page keep each other.
 func TestPagesZooAnimalsPaged(t *testing.T) {
-	e := newEnv(t, memoryStore(t), Config{})
+	e := newEnv(t, webtest.MemoryStore(t))
 	var as []zootour.Animal
 	var vs []zootour.Visit
 	for i := 1; i <= 250; i++ {
 		as = append(as, zootour.Animal{ID: int64(i), Name: fmt.Sprintf("Animal %03d", i), Species: "vole"})
 		vs = append(vs, zootour.Visit{ID: int64(i), Date: zootour.MustDate("2020-01-01").AddDays(i), ZooID: 1, AnimalID: int64(i)})
 	}
-	err := e.store.Import(t.Context(), zootour.Source{Zoos: seqOf(zootour.Zoo{ID: 1, Name: "Z", Location: "L"}), Animals: seqOf(as...), Visits: seqOf(vs...)})
+	err := e.Store.Import(t.Context(), zootour.Source{Zoos: webtest.SeqOf(zootour.Zoo{ID: 1, Name: "Z", Location: "L"}), Animals: webtest.SeqOf(as...), Visits: webtest.SeqOf(vs...)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := newPageClient(t, e.url)
+	c := newPageClient(t, e.URL)
 	p := c.must("/zoos/1", http.StatusOK)
 	has(t, "first page", p, "250 animals came in 250 visits", "animals 1 to 100 of 250", `href="/animals/100">`,
 		`<a href="/zoos/1?a=100" rel="next">`, `<a href="/zoos/1?after=2020-04-10.100&amp;prev=0" rel="next">`)

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"encoding/json"
@@ -9,17 +9,18 @@ import (
 
 	"github.com/zootour/zootour"
 	"github.com/zootour/zootour/teaching"
+	"github.com/zootour/zootour/web/internal/webtest"
 )
 
 // TestAPIFind checks the filters and orders of the listings through the
 // API on every store, walked with the API's cursors and compared with the
 // teaching model, and that bad parameters are a 400 naming them.
 func TestAPIFind(t *testing.T) {
-	forEachStore(t, testAPIFind)
+	webtest.ForEachStore(t, testAPIFind)
 }
 
-func testAPIFind(t *testing.T, open opener) {
-	e := newEnv(t, open(t), Config{})
+func testAPIFind(t *testing.T, open webtest.Opener) {
+	e := newEnv(t, open(t), "")
 	m := teaching.New()
 	big := int64(1)<<53 + 3
 	zoos := []zootour.Zoo{{ID: 1, Name: "Zoo Zürich", Location: "Zürich"}, {ID: 2, Name: "Mumbai Zoo", Location: "Mumbai"},
@@ -31,7 +32,7 @@ func testAPIFind(t *testing.T, open opener) {
 		visits = append(visits, zootour.Visit{ID: int64(i + 1), Date: zootour.MustDate("2020-01-01").AddDays(i * 17 % 100),
 			ZooID: zoos[i%4].ID, AnimalID: animals[i%5].ID})
 	}
-	if err := e.store.Import(t.Context(), zootour.Source{Zoos: seqOf(zoos...), Animals: seqOf(animals...), Visits: seqOf(visits...)}); err != nil {
+	if err := e.Store.Import(t.Context(), zootour.Source{Zoos: webtest.SeqOf(zoos...), Animals: webtest.SeqOf(animals...), Visits: webtest.SeqOf(visits...)}); err != nil {
 		t.Fatal(err)
 	}
 	for _, z := range zoos {
@@ -51,10 +52,10 @@ func testAPIFind(t *testing.T, open opener) {
 			if cursor != "" {
 				u += "&cursor=" + url.QueryEscape(cursor)
 			}
-			l := decode[struct {
+			l := webtest.Decode[struct {
 				Items []json.RawMessage `json:"items"`
 				Next  *string           `json:"next"`
-			}](t, must(t, e.do("GET", u, ""), 200))
+			}](t, webtest.Must(t, e.Do("GET", u, ""), 200))
 			for _, it := range l.Items {
 				all = append(all, string(it))
 			}
@@ -125,9 +126,9 @@ func testAPIFind(t *testing.T, open opener) {
 		{"/api/zoos/1/present?from=2020-01-01", "to"},
 		{"/api/zoos?cursor=%21%21", "cursor"},
 	} {
-		r := must(t, e.do("GET", tc.path, ""), 400)
-		if !strings.Contains(string(r.body), tc.names) {
-			t.Errorf("GET %s: %s does not name %s", tc.path, r.body, tc.names)
+		r := webtest.Must(t, e.Do("GET", tc.path, ""), 400)
+		if !strings.Contains(string(r.Body), tc.names) {
+			t.Errorf("GET %s: %s does not name %s", tc.path, r.Body, tc.names)
 		}
 	}
 }

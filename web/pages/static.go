@@ -1,4 +1,4 @@
-package web
+package pages
 
 import (
 	"bytes"
@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"path"
 	"time"
+
+	"github.com/zootour/zootour/web/httpx"
 )
 
 // An asset is an embedded static file, with a URL that names its version
@@ -46,7 +48,7 @@ func (u *ui) serveStatic(w http.ResponseWriter, r *http.Request) {
 	a, ok := u.static[r.PathValue("name")]
 	if !ok {
 		u.page(func(w http.ResponseWriter, r *http.Request) error {
-			return &httpError{http.StatusNotFound, "There is no page at " + r.URL.Path + "."}
+			return &httpx.Error{Status: http.StatusNotFound, Detail: "There is no page at " + r.URL.Path + "."}
 		}).ServeHTTP(w, r)
 		return
 	}

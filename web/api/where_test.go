@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"fmt"
@@ -6,14 +6,15 @@ import (
 	"testing"
 
 	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/web/internal/webtest"
 )
 
 // TestWhereWhenMatchesReference walks the five derived listings page by
 // page on every store and compares them with the reference computed from
 // the definitions, then checks the errors the routes give.
 func TestWhereWhenMatchesReference(t *testing.T) {
-	forEachStore(t, func(t *testing.T, open opener) {
-		e := newEnv(t, open(t), Config{})
+	webtest.ForEachStore(t, func(t *testing.T, open webtest.Opener) {
+		e := newEnv(t, open(t), "")
 		rng := rand.New(rand.NewPCG(8, 9))
 		m := randomModel(t, e, rng, 5, 25, 300)
 		start := zootour.MustDate("2024-01-01")
@@ -23,7 +24,7 @@ func TestWhereWhenMatchesReference(t *testing.T) {
 			z := keys(m.Zoos)[rng.IntN(len(m.Zoos))]
 			same(t, "itinerary", walk[zootour.Stay](t, e, fmt.Sprintf("/api/animals/%d/itinerary", a), 2), m.Stays(a))
 
-			got := decode[*zootour.Zoo](t, must(t, e.do("GET", fmt.Sprintf("/api/animals/%d/where?on=%s", a, on), ""), 200))
+			got := webtest.Decode[*zootour.Zoo](t, webtest.Must(t, e.Do("GET", fmt.Sprintf("/api/animals/%d/where?on=%s", a, on), ""), 200))
 			if want := m.Where(a, on); (got == nil) != (want == nil) || (got != nil && *got != *want) {
 				t.Errorf("where %d on %s = %v, want %v", a, on, got, want)
 			}
@@ -37,8 +38,8 @@ func TestWhereWhenMatchesReference(t *testing.T) {
 			same(t, "contacts", walk[zootour.Contact](t, e, path, 3), m.Contacts(a, q))
 			same(t, "census", walk[zootour.CensusRow](t, e, "/api/census?on="+on.String(), 2), m.Census(on))
 		}
-		if r := e.do("GET", "/api/animals/1/where?on=2024-01-01", ""); r.status != 200 {
-			t.Errorf("where answered %d", r.status)
+		if r := e.Do("GET", "/api/animals/1/where?on=2024-01-01", ""); r.Status != 200 {
+			t.Errorf("where answered %d", r.Status)
 		}
 		for _, tc := range []struct {
 			path   string
@@ -58,9 +59,9 @@ func TestWhereWhenMatchesReference(t *testing.T) {
 			{"/api/census?cursor=bm9jb2xvbg", 400},
 			{"/api/census?limit=1001", 400},
 		} {
-			r := e.do("GET", tc.path, "")
-			if r.status != tc.status || r.header.Get("Content-Type") != "application/problem+json" {
-				t.Errorf("GET %s: %d %s, want %d problem+json", tc.path, r.status, r.header.Get("Content-Type"), tc.status)
+			r := e.Do("GET", tc.path, "")
+			if r.Status != tc.status || r.Header.Get("Content-Type") != "application/problem+json" {
+				t.Errorf("GET %s: %d %s, want %d problem+json", tc.path, r.Status, r.Header.Get("Content-Type"), tc.status)
 			}
 		}
 	})

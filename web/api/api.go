@@ -1,4 +1,13 @@
-package web
+// Package api answers the JSON API under /api: the records, their
+// relationships and the where-and-when questions, each listing paged by
+// cursor, every failure an application/problem+json (RFC 9457).
+//
+// Every route is listed once, in routes.go; the OpenAPI document
+// (openapi.json, embedded and served at /api/openapi.json) describes the
+// same set, with the operational routes of the server that mounts the API,
+// and tests hold the two together. Who may write, and how many requests
+// are served at once, the API shares with the pages through package httpx.
+package api
 
 import (
 	"context"
@@ -6,6 +15,7 @@ import (
 	"strconv"
 
 	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/web/httpx"
 )
 
 // The API's handlers are built from a few generic shapes, one per kind of
@@ -59,13 +69,13 @@ func findZoos(s zootour.ZooReader) apiFunc {
 }
 
 func zooFilter(r *http.Request) (f zootour.ZooFilter, limit int, err error) {
-	if f.Search, err = searchParam(r); err != nil {
+	if f.Search, err = httpx.SearchParam(r); err != nil {
 		return f, 0, err
 	}
-	if f.Sort, err = sortParam(r, "zoo"); err != nil {
+	if f.Sort, err = httpx.SortParam(r, "zoo"); err != nil {
 		return f, 0, err
 	}
-	if f.After, limit, err = pageParams(r); err != nil {
+	if f.After, limit, err = httpx.PageParams(r); err != nil {
 		return f, 0, err
 	}
 	f.Limit = limit + 1
@@ -88,7 +98,7 @@ func findAnimals(s zootour.AnimalReader) apiFunc {
 }
 
 func animalFilter(r *http.Request) (f zootour.AnimalFilter, limit int, err error) {
-	if f.Search, err = searchParam(r); err != nil {
+	if f.Search, err = httpx.SearchParam(r); err != nil {
 		return f, 0, err
 	}
 	if r.URL.Query().Has("species") {
@@ -96,10 +106,10 @@ func animalFilter(r *http.Request) (f zootour.AnimalFilter, limit int, err error
 			return f, 0, err
 		}
 	}
-	if f.Sort, err = sortParam(r, "animal"); err != nil {
+	if f.Sort, err = httpx.SortParam(r, "animal"); err != nil {
 		return f, 0, err
 	}
-	if f.After, limit, err = pageParams(r); err != nil {
+	if f.After, limit, err = httpx.PageParams(r); err != nil {
 		return f, 0, err
 	}
 	f.Limit = limit + 1
@@ -122,22 +132,22 @@ func findVisits(s zootour.VisitReader) apiFunc {
 }
 
 func visitFilter(r *http.Request) (f zootour.VisitFilter, limit int, err error) {
-	if f.ZooID, err = idParam(r, "zoo_id"); err != nil {
+	if f.ZooID, err = httpx.IDParam(r, "zoo_id"); err != nil {
 		return f, 0, err
 	}
-	if f.AnimalID, err = idParam(r, "animal_id"); err != nil {
+	if f.AnimalID, err = httpx.IDParam(r, "animal_id"); err != nil {
 		return f, 0, err
 	}
-	if f.From, err = dateParam(r, "from"); err != nil {
+	if f.From, err = httpx.DateParam(r, "from"); err != nil {
 		return f, 0, err
 	}
-	if f.To, err = dateParam(r, "to"); err != nil {
+	if f.To, err = httpx.DateParam(r, "to"); err != nil {
 		return f, 0, err
 	}
-	if f.Sort, err = sortParam(r, "visit"); err != nil {
+	if f.Sort, err = httpx.SortParam(r, "visit"); err != nil {
 		return f, 0, err
 	}
-	if f.After, limit, err = pageParams(r); err != nil {
+	if f.After, limit, err = httpx.PageParams(r); err != nil {
 		return f, 0, err
 	}
 	f.Limit = limit + 1
@@ -147,7 +157,7 @@ func visitFilter(r *http.Request) (f zootour.VisitFilter, limit int, err error) 
 // get answers one record: GET /api/zoos/{id}.
 func get[T any](fetch func(context.Context, int64) (T, error)) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r)
+		id, err := httpx.PathID(r)
 		if err != nil {
 			return err
 		}
@@ -184,7 +194,7 @@ func create[T any](prefix string, store func(context.Context, T) (T, error), key
 // PATCH /api/zoos/{id}. A field left out or null stays as it is.
 func update[T, U any](store func(context.Context, int64, U) (T, error)) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r)
+		id, err := httpx.PathID(r)
 		if err != nil {
 			return err
 		}
@@ -204,13 +214,13 @@ func update[T, U any](store func(context.Context, int64, U) (T, error)) apiFunc 
 // ?cascade=true where the kind has visits to take along.
 func remove(store func(context.Context, int64, bool) error, cascadable bool) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r)
+		id, err := httpx.PathID(r)
 		if err != nil {
 			return err
 		}
 		cascade := false
 		if cascadable {
-			if cascade, err = boolParam(r, "cascade"); err != nil {
+			if cascade, err = httpx.BoolParam(r, "cascade"); err != nil {
 				return err
 			}
 		}
@@ -222,7 +232,7 @@ func remove(store func(context.Context, int64, bool) error, cascadable bool) api
 	}
 }
 
-func deleteVisit(s zootour.Store) func(context.Context, int64, bool) error {
+func deleteVisit(s zootour.Writer) func(context.Context, int64, bool) error {
 	return func(ctx context.Context, id int64, _ bool) error { return s.DeleteVisit(ctx, id) }
 }
 
@@ -231,7 +241,7 @@ func deleteVisit(s zootour.Store) func(context.Context, int64, bool) error {
 // listing takes ?distinct=.
 func related[T any](fetch func(context.Context, int64, zootour.Query) ([]T, error), pos func(T) zootour.Position, distinct bool) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r)
+		id, err := httpx.PathID(r)
 		if err != nil {
 			return err
 		}
@@ -245,14 +255,4 @@ func related[T any](fetch func(context.Context, int64, zootour.Query) ([]T, erro
 		}
 		return writePage(w, items, limit, pos)
 	}
-}
-
-// apiNotFound answers a path under /api that no route has: 405 with Allow
-// if some method has it, else 404.
-func (srv *Server) apiNotFound(w http.ResponseWriter, r *http.Request) error {
-	if allow := srv.allowed(r); allow != "" {
-		w.Header().Set("Allow", allow)
-		return &httpError{http.StatusMethodNotAllowed, r.Method + " is not allowed on " + r.URL.Path + "; use " + allow}
-	}
-	return zootour.Errorf(zootour.ENOTFOUND, "there is nothing at %s", r.URL.Path)
 }

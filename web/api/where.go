@@ -1,18 +1,19 @@
-package web
+package api
 
 import (
 	"net/http"
 	"time"
 
 	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/web/httpx"
 )
 
-// The where-and-when routes: questions derived from visits (DESIGN.md).
+// The where-and-when routes: questions derived from visits.
 // Their listings page like the others, with cursors of their own keys.
 
 // onParam reads ?on=YYYY-MM-DD; without it the question is about today.
 func onParam(r *http.Request) (zootour.Date, error) {
-	d, err := dateParam(r, "on")
+	d, err := httpx.DateParam(r, "on")
 	if err == nil && d.IsZero() {
 		d = zootour.DateOf(time.Now())
 	}
@@ -20,13 +21,13 @@ func onParam(r *http.Request) (zootour.Date, error) {
 }
 
 // itinerary answers an animal's stays: GET /api/animals/{id}/itinerary.
-func itinerary(s zootour.Store) apiFunc {
+func itinerary(s zootour.WhereWhen) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r)
+		id, err := httpx.PathID(r)
 		if err != nil {
 			return err
 		}
-		after, limit, err := pageParams(r)
+		after, limit, err := httpx.PageParams(r)
 		if err != nil {
 			return err
 		}
@@ -40,9 +41,9 @@ func itinerary(s zootour.Store) apiFunc {
 
 // where answers the zoo an animal was at on a date, or null:
 // GET /api/animals/{id}/where?on=.
-func where(s zootour.Store) apiFunc {
+func where(s zootour.WhereWhen) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r)
+		id, err := httpx.PathID(r)
 		if err != nil {
 			return err
 		}
@@ -60,9 +61,9 @@ func where(s zootour.Store) apiFunc {
 
 // present answers the animals at a zoo on a date, or every stay there
 // during a window: GET /api/zoos/{id}/present?on= or ?from=&to=.
-func present(s zootour.Store) apiFunc {
+func present(s zootour.WhereWhen) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r)
+		id, err := httpx.PathID(r)
 		if err != nil {
 			return err
 		}
@@ -70,7 +71,7 @@ func present(s zootour.Store) apiFunc {
 		if err != nil {
 			return err
 		}
-		after, limit, err := pageParams(r)
+		after, limit, err := httpx.PageParams(r)
 		if err != nil {
 			return err
 		}
@@ -88,13 +89,13 @@ func present(s zootour.Store) apiFunc {
 func presentParams(r *http.Request) (zootour.PresentQuery, error) {
 	var q zootour.PresentQuery
 	var err error
-	if q.From, err = dateParam(r, "from"); err != nil {
+	if q.From, err = httpx.DateParam(r, "from"); err != nil {
 		return q, err
 	}
-	if q.To, err = dateParam(r, "to"); err != nil {
+	if q.To, err = httpx.DateParam(r, "to"); err != nil {
 		return q, err
 	}
-	if q.On, err = dateParam(r, "on"); err != nil {
+	if q.On, err = httpx.DateParam(r, "on"); err != nil {
 		return q, err
 	}
 	if q.On.IsZero() && q.From.IsZero() && q.To.IsZero() {
@@ -105,20 +106,20 @@ func presentParams(r *http.Request) (zootour.PresentQuery, error) {
 
 // contacts answers the animals that shared a zoo with an animal:
 // GET /api/animals/{id}/contacts?from=&to=.
-func contacts(s zootour.Store) apiFunc {
+func contacts(s zootour.WhereWhen) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r)
+		id, err := httpx.PathID(r)
 		if err != nil {
 			return err
 		}
 		var q zootour.ContactQuery
-		if q.From, err = dateParam(r, "from"); err != nil {
+		if q.From, err = httpx.DateParam(r, "from"); err != nil {
 			return err
 		}
-		if q.To, err = dateParam(r, "to"); err != nil {
+		if q.To, err = httpx.DateParam(r, "to"); err != nil {
 			return err
 		}
-		after, limit, err := pageParams(r)
+		after, limit, err := httpx.PageParams(r)
 		if err != nil {
 			return err
 		}
@@ -134,13 +135,13 @@ func contacts(s zootour.Store) apiFunc {
 
 // census answers how many animals of each species every zoo held on a
 // date: GET /api/census?on=.
-func census(s zootour.Store) apiFunc {
+func census(s zootour.WhereWhen) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		on, err := onParam(r)
 		if err != nil {
 			return err
 		}
-		after, limit, err := pageParams(r)
+		after, limit, err := httpx.PageParams(r)
 		if err != nil {
 			return err
 		}

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"encoding/base64"
@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/web/internal/webtest"
 )
 
 func b64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
@@ -14,19 +15,18 @@ func b64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s
 // TestAPIErrors sends every kind of bad request to every store and checks
 // the status, the problem, and that nothing changed.
 func TestAPIErrors(t *testing.T) {
-	forEachStore(t, testAPIErrors)
+	webtest.ForEachStore(t, testAPIErrors)
 }
 
-func testAPIErrors(t *testing.T, open opener) {
-	e := newEnv(t, open(t), Config{})
-	seed(t, e.store)
+func testAPIErrors(t *testing.T, open webtest.Opener) {
+	e := newEnv(t, open(t), "")
+	webtest.Seed(t, e.Store)
 	big := `{"name":"` + strings.Repeat("x", MaxBodyBytes) + `","location":"L"}`
 	tests := []struct {
 		name, method, path, body string
 		headers                  []string
 		status                   int
 		allow                    string // the Allow header of a 405
-		ctype                    string // a Content-Type other than problem+json
 	}{
 		{name: "bad id", method: "GET", path: "/api/zoos/abc", status: 400},
 		{name: "zero id", method: "GET", path: "/api/zoos/0", status: 400},
@@ -94,8 +94,6 @@ func testAPIErrors(t *testing.T, open opener) {
 		{name: "unknown API subpath", method: "GET", path: "/api/zoos/1/keepers", status: 404},
 		{name: "trailing slash", method: "GET", path: "/api/zoos/", status: 404},
 		{name: "API root", method: "GET", path: "/api", status: 404},
-		{name: "unknown page", method: "GET", path: "/nothing/here", status: 404, ctype: "text/html; charset=utf-8"},
-		{name: "wrong method on healthz", method: "POST", path: "/healthz", body: `{}`, status: 405, allow: "GET, HEAD", ctype: "text/html; charset=utf-8"},
 		{name: "body too large", method: "POST", path: "/api/zoos", body: big, status: 413},
 		{name: "patch too large", method: "PATCH", path: "/api/zoos/1", body: big, status: 413},
 		{name: "text/plain", method: "POST", path: "/api/zoos", body: `{"name":"A","location":"B"}`, headers: []string{"Content-Type", "text/plain"}, status: 415},
@@ -104,19 +102,13 @@ func testAPIErrors(t *testing.T, open opener) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			before := snap(t, e.store)
-			r := e.do(tt.method, tt.path, tt.body, tt.headers...)
-			if tt.ctype != "" {
-				if r.status != tt.status || r.header.Get("Content-Type") != tt.ctype {
-					t.Fatalf("%d %q, want %d %q", r.status, r.header.Get("Content-Type"), tt.status, tt.ctype)
-				}
-			} else {
-				must(t, r, tt.status)
-			}
-			if got := r.header.Get("Allow"); got != tt.allow {
+			before := webtest.Snap(t, e.Store)
+			r := e.Do(tt.method, tt.path, tt.body, tt.headers...)
+			webtest.Must(t, r, tt.status)
+			if got := r.Header.Get("Allow"); got != tt.allow {
 				t.Errorf("Allow %q, want %q", got, tt.allow)
 			}
-			if after := snap(t, e.store); !after.equal(before) {
+			if after := webtest.Snap(t, e.Store); !after.Equal(before) {
 				t.Errorf("the store changed:\nbefore %+v\nafter  %+v", before, after)
 			}
 		})
@@ -125,56 +117,56 @@ func testAPIErrors(t *testing.T, open opener) {
 
 // TestAPIFlow walks every endpoint through a working session on every store.
 func TestAPIFlow(t *testing.T) {
-	forEachStore(t, testAPIFlow)
+	webtest.ForEachStore(t, testAPIFlow)
 }
 
-func testAPIFlow(t *testing.T, open opener) {
-	e := newEnv(t, open(t), Config{})
+func testAPIFlow(t *testing.T, open webtest.Opener) {
+	e := newEnv(t, open(t), "")
 
-	r := must(t, e.do("POST", "/api/zoos", `{"name":"  Artis ","location":"Amsterdam"}`), 201)
-	zoo := decode[zootour.Zoo](t, r)
+	r := webtest.Must(t, e.Do("POST", "/api/zoos", `{"name":"  Artis ","location":"Amsterdam"}`), 201)
+	zoo := webtest.Decode[zootour.Zoo](t, r)
 	if zoo.ID <= 0 || zoo.Name != "Artis" || zoo.Location != "Amsterdam" {
 		t.Fatalf("created %+v", zoo)
 	}
-	if got, want := r.header.Get("Location"), "/api/zoos/"+itoa(zoo.ID); got != want {
+	if got, want := r.Header.Get("Location"), "/api/zoos/"+itoa(zoo.ID); got != want {
 		t.Errorf("Location %q, want %q", got, want)
 	}
-	r = must(t, e.do("POST", "/api/animals", `{"name":"Rosa","species":"flamingo"}`, "Content-Type", "application/json; charset=utf-8"), 201)
-	animal := decode[zootour.Animal](t, r)
-	if got, want := r.header.Get("Location"), "/api/animals/"+itoa(animal.ID); got != want {
+	r = webtest.Must(t, e.Do("POST", "/api/animals", `{"name":"Rosa","species":"flamingo"}`, "Content-Type", "application/json; charset=utf-8"), 201)
+	animal := webtest.Decode[zootour.Animal](t, r)
+	if got, want := r.Header.Get("Location"), "/api/animals/"+itoa(animal.ID); got != want {
 		t.Errorf("Location %q, want %q", got, want)
 	}
-	r = must(t, e.do("POST", "/api/visits", `{"date":"2024-05-01","zoo_id":`+itoa(zoo.ID)+`,"animal_id":`+itoa(animal.ID)+`}`), 201)
-	visit := decode[zootour.Visit](t, r)
+	r = webtest.Must(t, e.Do("POST", "/api/visits", `{"date":"2024-05-01","zoo_id":`+itoa(zoo.ID)+`,"animal_id":`+itoa(animal.ID)+`}`), 201)
+	visit := webtest.Decode[zootour.Visit](t, r)
 	if visit.Date != zootour.MustDate("2024-05-01") || visit.ZooID != zoo.ID || visit.AnimalID != animal.ID {
 		t.Fatalf("created %+v", visit)
 	}
-	if got, want := r.header.Get("Location"), "/api/visits/"+itoa(visit.ID); got != want {
+	if got, want := r.Header.Get("Location"), "/api/visits/"+itoa(visit.ID); got != want {
 		t.Errorf("Location %q, want %q", got, want)
 	}
 
 	// Reads answer exactly what the store holds.
-	if got := decode[zootour.Zoo](t, must(t, e.do("GET", "/api/zoos/"+itoa(zoo.ID), ""), 200)); got != zoo {
+	if got := webtest.Decode[zootour.Zoo](t, webtest.Must(t, e.Do("GET", "/api/zoos/"+itoa(zoo.ID), ""), 200)); got != zoo {
 		t.Errorf("GET zoo %+v, want %+v", got, zoo)
 	}
-	if got := decode[zootour.Animal](t, must(t, e.do("GET", "/api/animals/"+itoa(animal.ID), ""), 200)); got != animal {
+	if got := webtest.Decode[zootour.Animal](t, webtest.Must(t, e.Do("GET", "/api/animals/"+itoa(animal.ID), ""), 200)); got != animal {
 		t.Errorf("GET animal %+v, want %+v", got, animal)
 	}
-	if got := decode[zootour.Visit](t, must(t, e.do("GET", "/api/visits/"+itoa(visit.ID), ""), 200)); got != visit {
+	if got := webtest.Decode[zootour.Visit](t, webtest.Must(t, e.Do("GET", "/api/visits/"+itoa(visit.ID), ""), 200)); got != visit {
 		t.Errorf("GET visit %+v, want %+v", got, visit)
 	}
 
 	// A patch changes only the fields it names.
 	zoo.Name = "Natura Artis Magistra"
-	if got := decode[zootour.Zoo](t, must(t, e.do("PATCH", "/api/zoos/"+itoa(zoo.ID), `{"name":"Natura Artis Magistra","location":null}`), 200)); got != zoo {
+	if got := webtest.Decode[zootour.Zoo](t, webtest.Must(t, e.Do("PATCH", "/api/zoos/"+itoa(zoo.ID), `{"name":"Natura Artis Magistra","location":null}`), 200)); got != zoo {
 		t.Errorf("PATCH zoo %+v, want %+v", got, zoo)
 	}
 	animal.Species = "greater flamingo"
-	if got := decode[zootour.Animal](t, must(t, e.do("PATCH", "/api/animals/"+itoa(animal.ID), `{"species":"greater flamingo"}`), 200)); got != animal {
+	if got := webtest.Decode[zootour.Animal](t, webtest.Must(t, e.Do("PATCH", "/api/animals/"+itoa(animal.ID), `{"species":"greater flamingo"}`), 200)); got != animal {
 		t.Errorf("PATCH animal %+v, want %+v", got, animal)
 	}
 	visit.Date = zootour.MustDate("2024-05-02")
-	if got := decode[zootour.Visit](t, must(t, e.do("PATCH", "/api/visits/"+itoa(visit.ID), `{"date":"2024-05-02"}`), 200)); got != visit {
+	if got := webtest.Decode[zootour.Visit](t, webtest.Must(t, e.Do("PATCH", "/api/visits/"+itoa(visit.ID), `{"date":"2024-05-02"}`), 200)); got != visit {
 		t.Errorf("PATCH visit %+v, want %+v", got, visit)
 	}
 
@@ -193,23 +185,23 @@ func testAPIFlow(t *testing.T, open opener) {
 		{"/api/zoos/" + itoa(zoo.ID) + "/animals?to=2024-05-01", []zootour.ZooAnimal{}},
 	}
 	for _, l := range lists {
-		r := must(t, e.do("GET", l.path, ""), 200)
-		if got, want := string(r.body), `{"items":`+jsonString(t, l.want)+`,"next":null}`+"\n"; got != want {
+		r := webtest.Must(t, e.Do("GET", l.path, ""), 200)
+		if got, want := string(r.Body), `{"items":`+jsonString(t, l.want)+`,"next":null}`+"\n"; got != want {
 			t.Errorf("GET %s = %s, want %s", l.path, got, want)
 		}
-		if h := e.do("HEAD", l.path, ""); h.status != 200 || len(h.body) != 0 {
-			t.Errorf("HEAD %s: %d with %d bytes", l.path, h.status, len(h.body))
+		if h := e.Do("HEAD", l.path, ""); h.Status != 200 || len(h.Body) != 0 {
+			t.Errorf("HEAD %s: %d with %d bytes", l.path, h.Status, len(h.Body))
 		}
 	}
 
 	// Deletes: a visit, then a zoo with its visits, then an animal without any.
-	must(t, e.do("POST", "/api/visits", `{"date":"2024-06-01","zoo_id":`+itoa(zoo.ID)+`,"animal_id":`+itoa(animal.ID)+`}`), 201)
-	must(t, e.do("DELETE", "/api/visits/"+itoa(visit.ID), ""), 204)
-	must(t, e.do("GET", "/api/visits/"+itoa(visit.ID), ""), 404)
-	must(t, e.do("DELETE", "/api/zoos/"+itoa(zoo.ID), ""), 409)
-	must(t, e.do("DELETE", "/api/zoos/"+itoa(zoo.ID)+"?cascade=true", ""), 204)
-	must(t, e.do("DELETE", "/api/animals/"+itoa(animal.ID), ""), 204)
-	if c := snap(t, e.store).Counts; c != (zootour.Counts{}) {
+	webtest.Must(t, e.Do("POST", "/api/visits", `{"date":"2024-06-01","zoo_id":`+itoa(zoo.ID)+`,"animal_id":`+itoa(animal.ID)+`}`), 201)
+	webtest.Must(t, e.Do("DELETE", "/api/visits/"+itoa(visit.ID), ""), 204)
+	webtest.Must(t, e.Do("GET", "/api/visits/"+itoa(visit.ID), ""), 404)
+	webtest.Must(t, e.Do("DELETE", "/api/zoos/"+itoa(zoo.ID), ""), 409)
+	webtest.Must(t, e.Do("DELETE", "/api/zoos/"+itoa(zoo.ID)+"?cascade=true", ""), 204)
+	webtest.Must(t, e.Do("DELETE", "/api/animals/"+itoa(animal.ID), ""), 204)
+	if c := webtest.Snap(t, e.Store).Counts; c != (zootour.Counts{}) {
 		t.Errorf("after the deletes the store holds %+v", c)
 	}
 }
@@ -217,36 +209,36 @@ func testAPIFlow(t *testing.T, open opener) {
 // TestBigIDs checks that IDs above 2^53 travel exactly, in records, paths
 // and cursors.
 func TestBigIDs(t *testing.T) {
-	forEachStore(t, func(t *testing.T, open opener) {
-		e := newEnv(t, open(t), Config{})
+	webtest.ForEachStore(t, func(t *testing.T, open webtest.Opener) {
+		e := newEnv(t, open(t), "")
 		const z1, z2, a, v = 9007199254740993, 9223372036854775807, 9007199254740995, 9223372036854775806
-		err := e.store.Import(t.Context(), zootour.Source{
-			Zoos:    seqOf(zootour.Zoo{ID: z1, Name: "A", Location: "L"}, zootour.Zoo{ID: z2, Name: "B", Location: "L"}),
-			Animals: seqOf(zootour.Animal{ID: a, Name: "C", Species: "S"}),
-			Visits:  seqOf(zootour.Visit{ID: v, Date: zootour.MustDate("2024-01-01"), ZooID: z2, AnimalID: a}),
+		err := e.Store.Import(t.Context(), zootour.Source{
+			Zoos:    webtest.SeqOf(zootour.Zoo{ID: z1, Name: "A", Location: "L"}, zootour.Zoo{ID: z2, Name: "B", Location: "L"}),
+			Animals: webtest.SeqOf(zootour.Animal{ID: a, Name: "C", Species: "S"}),
+			Visits:  webtest.SeqOf(zootour.Visit{ID: v, Date: zootour.MustDate("2024-01-01"), ZooID: z2, AnimalID: a}),
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		r := must(t, e.do("GET", "/api/zoos/9223372036854775807", ""), 200)
-		if got, want := string(r.body), `{"id":9223372036854775807,"name":"B","location":"L"}`+"\n"; got != want {
+		r := webtest.Must(t, e.Do("GET", "/api/zoos/9223372036854775807", ""), 200)
+		if got, want := string(r.Body), `{"id":9223372036854775807,"name":"B","location":"L"}`+"\n"; got != want {
 			t.Errorf("got %s, want %s", got, want)
 		}
-		r = must(t, e.do("GET", "/api/zoos?limit=1", ""), 200)
-		page := decode[listing[zootour.Zoo]](t, r)
+		r = webtest.Must(t, e.Do("GET", "/api/zoos?limit=1", ""), 200)
+		page := webtest.Decode[listing[zootour.Zoo]](t, r)
 		if len(page.Items) != 1 || page.Items[0].ID != z1 || page.Next == nil {
-			t.Fatalf("first page %s", r.body)
+			t.Fatalf("first page %s", r.Body)
 		}
-		r = must(t, e.do("GET", "/api/zoos?limit=1&cursor="+*page.Next, ""), 200)
-		if got, want := string(r.body), `{"items":[{"id":9223372036854775807,"name":"B","location":"L"}],"next":null}`+"\n"; got != want {
+		r = webtest.Must(t, e.Do("GET", "/api/zoos?limit=1&cursor="+*page.Next, ""), 200)
+		if got, want := string(r.Body), `{"items":[{"id":9223372036854775807,"name":"B","location":"L"}],"next":null}`+"\n"; got != want {
 			t.Errorf("second page %s, want %s", got, want)
 		}
-		r = must(t, e.do("GET", "/api/animals/9007199254740995/zoos", ""), 200)
-		if got, want := string(r.body), `{"items":[{"id":9223372036854775807,"name":"B","location":"L","visit_id":9223372036854775806,"date":"2024-01-01"}],"next":null}`+"\n"; got != want {
+		r = webtest.Must(t, e.Do("GET", "/api/animals/9007199254740995/zoos", ""), 200)
+		if got, want := string(r.Body), `{"items":[{"id":9223372036854775807,"name":"B","location":"L","visit_id":9223372036854775806,"date":"2024-01-01"}],"next":null}`+"\n"; got != want {
 			t.Errorf("got %s, want %s", got, want)
 		}
-		r = must(t, e.do("POST", "/api/visits", `{"date":"2024-01-02","zoo_id":9007199254740993,"animal_id":9007199254740995}`), 201)
-		if got := decode[zootour.Visit](t, r); got.ZooID != z1 || got.AnimalID != a {
+		r = webtest.Must(t, e.Do("POST", "/api/visits", `{"date":"2024-01-02","zoo_id":9007199254740993,"animal_id":9007199254740995}`), 201)
+		if got := webtest.Decode[zootour.Visit](t, r); got.ZooID != z1 || got.AnimalID != a {
 			t.Errorf("created %+v", got)
 		}
 	})
@@ -287,9 +279,9 @@ func TestWriteAuth(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, closing(t, memoryStore(t), nil), Config{Token: tt.token})
-			seed(t, e.store)
-			before := snap(t, e.store)
+			e := newEnv(t, webtest.Closing(t, webtest.MemoryStore(t), nil), tt.token)
+			webtest.Seed(t, e.Store)
+			before := webtest.Snap(t, e.Store)
 			path, reqBody := "/api/zoos", body
 			switch tt.method {
 			case "PATCH":
@@ -312,18 +304,18 @@ func TestWriteAuth(t *testing.T) {
 				req.Header.Set(tt.headers[i], tt.headers[i+1])
 			}
 			w := httptest.NewRecorder()
-			e.srv.Handler().ServeHTTP(w, req)
-			r := reply{w.Code, w.Result().Header, w.Body.Bytes()}
+			e.Handler.ServeHTTP(w, req)
+			r := webtest.Reply{Status: w.Code, Header: w.Result().Header, Body: w.Body.Bytes()}
 			if tt.status >= 400 {
-				must(t, r, tt.status)
-				if after := snap(t, e.store); !after.equal(before) {
+				webtest.Must(t, r, tt.status)
+				if after := webtest.Snap(t, e.Store); !after.Equal(before) {
 					t.Errorf("a refused write changed the store")
 				}
-				if got := r.header.Get("WWW-Authenticate"); (tt.status == 401) != (got != "") {
+				if got := r.Header.Get("WWW-Authenticate"); (tt.status == 401) != (got != "") {
 					t.Errorf("status %d with WWW-Authenticate %q", tt.status, got)
 				}
-			} else if r.status != tt.status {
-				t.Fatalf("status %d, want %d: %s", r.status, tt.status, r.body)
+			} else if r.Status != tt.status {
+				t.Fatalf("status %d, want %d: %s", r.Status, tt.status, r.Body)
 			}
 		})
 	}
@@ -331,8 +323,8 @@ func TestWriteAuth(t *testing.T) {
 
 // TestLoopbackWriteOverSocket checks the same rules on a real connection.
 func TestLoopbackWriteOverSocket(t *testing.T) {
-	e := newEnv(t, closing(t, memoryStore(t), nil), Config{Token: "s3cret"})
-	must(t, e.do("POST", "/api/zoos", `{"name":"A","location":"B"}`), 201)
-	must(t, e.do("POST", "/api/zoos", `{"name":"A","location":"B"}`, "Authorization", "Bearer s3cret"), 201)
-	must(t, e.do("POST", "/api/zoos", `{"name":"A","location":"B"}`, "Authorization", "Bearer wrong"), 403)
+	e := newEnv(t, webtest.Closing(t, webtest.MemoryStore(t), nil), "s3cret")
+	webtest.Must(t, e.Do("POST", "/api/zoos", `{"name":"A","location":"B"}`), 201)
+	webtest.Must(t, e.Do("POST", "/api/zoos", `{"name":"A","location":"B"}`, "Authorization", "Bearer s3cret"), 201)
+	webtest.Must(t, e.Do("POST", "/api/zoos", `{"name":"A","location":"B"}`, "Authorization", "Bearer wrong"), 403)
 }

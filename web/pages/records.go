@@ -1,4 +1,4 @@
-package web
+package pages
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/web/httpx"
 )
 
 // Zoos and animals have the same shape on the pages (a name and one more
@@ -47,7 +48,7 @@ func recs[T any](ts []T, f func(T) rec) []rec {
 	return out
 }
 
-func zooKind(s zootour.Store) *kind {
+func zooKind(s httpx.ReadWriter) *kind {
 	return &kind{
 		One: "zoo", Many: "zoos", Path: "/zoos", Detail: "location", DetailLabel: "Location",
 		get: func(ctx context.Context, id int64) (rec, error) {
@@ -72,7 +73,7 @@ func zooKind(s zootour.Store) *kind {
 	}
 }
 
-func animalKind(s zootour.Store) *kind {
+func animalKind(s httpx.ReadWriter) *kind {
 	return &kind{
 		One: "animal", Many: "animals", Path: "/animals", Detail: "species", DetailLabel: "Species",
 		get: func(ctx context.Context, id int64) (rec, error) {
@@ -155,7 +156,7 @@ func (u *ui) list(k *kind) pageFunc {
 		}
 		p.Found = !f.Search.IsZero() || f.Species != ""
 		if f.Sort, err = zootour.ParseSort(q.Get("sort"), zootour.Sorts(k.One)); err != nil {
-			return &httpError{http.StatusBadRequest, sentence(err.Error())}
+			return &httpx.Error{Status: http.StatusBadRequest, Detail: sentence(err.Error())}
 		}
 		if f.Sort == "" {
 			// People read lists by name; the store lists by ID unless asked.

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"fmt"
@@ -9,6 +9,7 @@ import (
 	"github.com/zootour/zootour"
 	"github.com/zootour/zootour/generate"
 	"github.com/zootour/zootour/teaching"
+	"github.com/zootour/zootour/web/internal/webtest"
 )
 
 // TestListingsAtScale imports tens of thousands of generated visits and
@@ -48,12 +49,12 @@ func TestListingsAtScale(t *testing.T) {
 		t.Fatalf("the busiest zoo has %d visits; the test wants thousands", n)
 	}
 
-	forEachStore(t, func(t *testing.T, open opener) {
+	webtest.ForEachStore(t, func(t *testing.T, open webtest.Opener) {
 		s := open(t)
 		if err := s.Import(t.Context(), generate.Source(cfg)); err != nil {
 			t.Fatal(err)
 		}
-		e := newEnv(t, s, Config{})
+		e := newEnv(t, s, "")
 		for _, z := range sample {
 			for _, w := range []zootour.Query{{}, {From: zootour.MustDate("2000-01-01"), To: zootour.MustDate("2010-12-31")}} {
 				window := ""

@@ -1,4 +1,4 @@
-package web
+package pages
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 )
 
 // Where and when on the pages: an animal's stays, where it was on a date
-// and whom it met; who was at a zoo on a date; the census (pages_census.go).
+// and whom it met; who was at a zoo on a date; the census (census.go).
 // The store derives all of it from visits (zootour.WhereWhen); a page asks
 // it a bounded number of questions, each for one page of answers.
 

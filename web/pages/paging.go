@@ -1,4 +1,4 @@
-package web
+package pages
 
 import (
 	"net/http"
@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/web/httpx"
 )
 
 // Listings on pages are paged by key, as in the store: ?after= holds the
@@ -33,7 +34,7 @@ type pageState struct {
 	trail             []string
 }
 
-var errPageLink = &httpError{http.StatusBadRequest, "This page link is not valid (it may be from an older version of the page). Start again from the first page."}
+var errPageLink = &httpx.Error{Status: http.StatusBadRequest, Detail: "This page link is not valid (it may be from an older version of the page). Start again from the first page."}
 
 // readPageState reads ?after= and ?prev=, and the parameters named in
 // keep, which every link of the pager carries along.

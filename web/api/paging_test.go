@@ -1,6 +1,7 @@
-package web
+package api
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -14,12 +15,14 @@ import (
 
 	"github.com/zootour/zootour"
 	"github.com/zootour/zootour/teaching"
+	"github.com/zootour/zootour/web/httpx"
+	"github.com/zootour/zootour/web/internal/webtest"
 )
 
 // walk follows a listing's cursors from the first page to the last,
 // returning every item in order. Each page must hold limit items but the
 // last, and only the last may have no next cursor.
-func walk[T any](t *testing.T, e *env, path string, limit int) []T {
+func walk[T any](t *testing.T, e *webtest.Env, path string, limit int) []T {
 	t.Helper()
 	var all []T
 	cursor := ""
@@ -31,7 +34,7 @@ func walk[T any](t *testing.T, e *env, path string, limit int) []T {
 		if cursor != "" {
 			u += "&cursor=" + url.QueryEscape(cursor)
 		}
-		page := decode[listing[T]](t, must(t, e.do("GET", u, ""), 200))
+		page := webtest.Decode[listing[T]](t, webtest.Must(t, e.Do("GET", u, ""), 200))
 		all = append(all, page.Items...)
 		if page.Next == nil {
 			if len(page.Items) > limit {
@@ -67,15 +70,15 @@ func same[T any](t *testing.T, what string, got, want []T) {
 
 // randomModel posts n random visits (among zoos and animals it creates)
 // through the API and returns the teaching model of what was stored.
-func randomModel(t *testing.T, e *env, rng *rand.Rand, zoos, animals, n int) *teaching.Model {
+func randomModel(t *testing.T, e *webtest.Env, rng *rand.Rand, zoos, animals, n int) *teaching.Model {
 	t.Helper()
 	m := teaching.New()
 	for i := range zoos {
-		z := decode[zootour.Zoo](t, must(t, e.do("POST", "/api/zoos", fmt.Sprintf(`{"name":"Zoo %d","location":"Town %d"}`, i, i%3)), 201))
+		z := webtest.Decode[zootour.Zoo](t, webtest.Must(t, e.Do("POST", "/api/zoos", fmt.Sprintf(`{"name":"Zoo %d","location":"Town %d"}`, i, i%3)), 201))
 		m.Zoos[z.ID] = z
 	}
 	for i := range animals {
-		a := decode[zootour.Animal](t, must(t, e.do("POST", "/api/animals", fmt.Sprintf(`{"name":"Animal %d","species":"species %d"}`, i, i%4)), 201))
+		a := webtest.Decode[zootour.Animal](t, webtest.Must(t, e.Do("POST", "/api/animals", fmt.Sprintf(`{"name":"Animal %d","species":"species %d"}`, i, i%4)), 201))
 		m.Animals[a.ID] = a
 	}
 	zooIDs, animalIDs := keys(m.Zoos), keys(m.Animals)
@@ -83,13 +86,13 @@ func randomModel(t *testing.T, e *env, rng *rand.Rand, zoos, animals, n int) *te
 	for range n {
 		body := fmt.Sprintf(`{"date":%q,"zoo_id":%d,"animal_id":%d}`,
 			start.AddDays(rng.IntN(60)), zooIDs[rng.IntN(len(zooIDs))], animalIDs[rng.IntN(len(animalIDs))])
-		r := e.do("POST", "/api/visits", body)
-		switch r.status {
+		r := e.Do("POST", "/api/visits", body)
+		switch r.Status {
 		case http.StatusCreated:
-			m.AddVisit(decode[zootour.Visit](t, r))
+			m.AddVisit(webtest.Decode[zootour.Visit](t, r))
 		case http.StatusConflict: // the animal was somewhere that day already
 		default:
-			t.Fatalf("POST %s: %d %s", body, r.status, r.body)
+			t.Fatalf("POST %s: %d %s", body, r.Status, r.Body)
 		}
 	}
 	return m
@@ -111,7 +114,7 @@ var windows = []struct{ from, to string }{
 
 // checkAgainstModel walks every listing of e page by page and compares it
 // with the teaching model.
-func checkAgainstModel(t *testing.T, e *env, m *teaching.Model, limit int) {
+func checkAgainstModel(t *testing.T, e *webtest.Env, m *teaching.Model, limit int) {
 	t.Helper()
 	same(t, "zoos", walk[zootour.Zoo](t, e, "/api/zoos", limit), mapValues(m.Zoos))
 	same(t, "animals", walk[zootour.Animal](t, e, "/api/animals", limit), mapValues(m.Animals))
@@ -164,8 +167,8 @@ func mapValues[V any](m map[int64]V) []V {
 // TestPagingMatchesTeachingModel walks every listing page by page over a
 // few hundred random visits and compares it with the teaching model.
 func TestPagingMatchesTeachingModel(t *testing.T) {
-	forEachStore(t, func(t *testing.T, open opener) {
-		e := newEnv(t, open(t), Config{})
+	webtest.ForEachStore(t, func(t *testing.T, open webtest.Opener) {
+		e := newEnv(t, open(t), "")
 		rng := rand.New(rand.NewPCG(1, 2))
 		m := randomModel(t, e, rng, 6, 12, 300)
 		if len(m.Visits) < 200 {
@@ -173,18 +176,18 @@ func TestPagingMatchesTeachingModel(t *testing.T) {
 		}
 		checkAgainstModel(t, e, m, 4)
 		// One page holds everything at the largest limit.
-		same(t, "one page", walk[zootour.Visit](t, e, "/api/visits?", MaxLimit), walk[zootour.Visit](t, e, "/api/visits", 7))
+		same(t, "one page", walk[zootour.Visit](t, e, "/api/visits?", httpx.MaxLimit), walk[zootour.Visit](t, e, "/api/visits", 7))
 	})
 }
 
 // TestCursorSurvivesWrites checks that a cursor stays valid while visits
 // are added: the walk resumes after the entry it stopped at.
 func TestCursorSurvivesWrites(t *testing.T) {
-	forEachStore(t, func(t *testing.T, open opener) {
-		e := newEnv(t, open(t), Config{})
-		seed(t, e.store)
+	webtest.ForEachStore(t, func(t *testing.T, open webtest.Opener) {
+		e := newEnv(t, open(t), "")
+		webtest.Seed(t, e.Store)
 		// Zoo 1 has visits on 01-01 and 01-02; take the first as a page.
-		page := decode[listing[zootour.Visit]](t, must(t, e.do("GET", "/api/zoos/1/visits?limit=1", ""), 200))
+		page := webtest.Decode[listing[zootour.Visit]](t, webtest.Must(t, e.Do("GET", "/api/zoos/1/visits?limit=1", ""), 200))
 		if len(page.Items) != 1 || page.Next == nil {
 			t.Fatalf("first page %+v", page)
 		}
@@ -194,9 +197,9 @@ func TestCursorSurvivesWrites(t *testing.T) {
 			`{"date":"2024-01-01","zoo_id":1,"animal_id":2}`,
 			`{"date":"2024-03-01","zoo_id":1,"animal_id":1}`,
 		} {
-			must(t, e.do("POST", "/api/visits", body), 201)
+			webtest.Must(t, e.Do("POST", "/api/visits", body), 201)
 		}
-		rest := decode[listing[zootour.Visit]](t, must(t, e.do("GET", "/api/zoos/1/visits?cursor="+*page.Next, ""), 200))
+		rest := webtest.Decode[listing[zootour.Visit]](t, webtest.Must(t, e.Do("GET", "/api/zoos/1/visits?cursor="+*page.Next, ""), 200))
 		var dates []string
 		for _, v := range rest.Items {
 			dates = append(dates, v.Date.String())
@@ -206,9 +209,9 @@ func TestCursorSurvivesWrites(t *testing.T) {
 			t.Errorf("after the cursor: %v, want %v", dates, want)
 		}
 		// And an ID cursor resumes after its record even once records follow.
-		zp := decode[listing[zootour.Zoo]](t, must(t, e.do("GET", "/api/zoos?limit=1", ""), 200))
-		must(t, e.do("POST", "/api/zoos", `{"name":"C","location":"D"}`), 201)
-		zs := decode[listing[zootour.Zoo]](t, must(t, e.do("GET", "/api/zoos?cursor="+*zp.Next, ""), 200))
+		zp := webtest.Decode[listing[zootour.Zoo]](t, webtest.Must(t, e.Do("GET", "/api/zoos?limit=1", ""), 200))
+		webtest.Must(t, e.Do("POST", "/api/zoos", `{"name":"C","location":"D"}`), 201)
+		zs := webtest.Decode[listing[zootour.Zoo]](t, webtest.Must(t, e.Do("GET", "/api/zoos?cursor="+*zp.Next, ""), 200))
 		if len(zs.Items) != 2 || zs.Items[0].ID != 2 || zs.Items[1].ID != 3 {
 			t.Errorf("zoos after the cursor: %+v", zs.Items)
 		}
@@ -219,8 +222,8 @@ func TestCursorSurvivesWrites(t *testing.T) {
 // listings at once; afterwards every listing equals the teaching model of
 // what the server said it stored.
 func TestConcurrentWritesAndReads(t *testing.T) {
-	forEachStore(t, func(t *testing.T, open opener) {
-		e := newEnv(t, open(t), Config{})
+	webtest.ForEachStore(t, func(t *testing.T, open webtest.Opener) {
+		e := newEnv(t, open(t), "")
 		m := randomModel(t, e, rand.New(rand.NewPCG(3, 4)), 4, 8, 0)
 		zooIDs, animalIDs := keys(m.Zoos), keys(m.Animals)
 
@@ -232,14 +235,14 @@ func TestConcurrentWritesAndReads(t *testing.T) {
 				for i := range 25 {
 					body := fmt.Sprintf(`{"date":%q,"zoo_id":%d,"animal_id":%d}`,
 						zootour.MustDate("2024-01-01").AddDays(rng.IntN(20)), zooIDs[rng.IntN(len(zooIDs))], animalIDs[rng.IntN(len(animalIDs))])
-					r, err := send(e, "POST", "/api/visits", body)
+					r, err := e.Send("POST", "/api/visits", body)
 					if err != nil {
 						return err
 					}
-					switch r.status {
+					switch r.Status {
 					case http.StatusCreated:
 						var v zootour.Visit
-						if err := jsonUnmarshal(r.body, &v); err != nil {
+						if err := json.Unmarshal(r.Body, &v); err != nil {
 							return err
 						}
 						mu.Lock()
@@ -247,13 +250,13 @@ func TestConcurrentWritesAndReads(t *testing.T) {
 						mu.Unlock()
 					case http.StatusConflict:
 					default:
-						return fmt.Errorf("POST %s: %d %s", body, r.status, r.body)
+						return fmt.Errorf("POST %s: %d %s", body, r.Status, r.Body)
 					}
 					path := fmt.Sprintf("/api/zoos/%d/animals?distinct=%t&limit=5", zooIDs[i%len(zooIDs)], i%2 == 0)
-					if r, err := send(e, "GET", path, ""); err != nil {
+					if r, err := e.Send("GET", path, ""); err != nil {
 						return err
-					} else if r.status != http.StatusOK {
-						return fmt.Errorf("GET %s: %d %s", path, r.status, r.body)
+					} else if r.Status != http.StatusOK {
+						return fmt.Errorf("GET %s: %d %s", path, r.Status, r.Body)
 					}
 				}
 				return nil
@@ -262,7 +265,7 @@ func TestConcurrentWritesAndReads(t *testing.T) {
 		if err := g.Wait(); err != nil {
 			t.Fatal(err)
 		}
-		if got := snap(t, e.store).Counts.Visits; got != int64(len(m.Visits)) {
+		if got := webtest.Snap(t, e.Store).Counts.Visits; got != int64(len(m.Visits)) {
 			t.Fatalf("the store holds %d visits, the server said it stored %d", got, len(m.Visits))
 		}
 		checkAgainstModel(t, e, m, 1000)

@@ -1,4 +1,4 @@
-package web
+package pages
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/web/httpx"
 )
 
 // visitRow is a visit with the zoo and the animal it joins, for people.
@@ -22,12 +23,18 @@ type visitRow struct {
 // namer looks up the zoos and animals of visits, each once per request.
 type namer struct {
 	ctx     context.Context
-	s       zootour.Store
+	s       names
 	zoos    map[int64]zootour.Zoo
 	animals map[int64]zootour.Animal
 }
 
-func newNamer(ctx context.Context, s zootour.Store) *namer {
+// names is what a namer asks of a store.
+type names interface {
+	zootour.ZooReader
+	zootour.AnimalReader
+}
+
+func newNamer(ctx context.Context, s names) *namer {
 	return &namer{ctx: ctx, s: s, zoos: map[int64]zootour.Zoo{}, animals: map[int64]zootour.Animal{}}
 }
 
@@ -110,7 +117,7 @@ func (u *ui) visits(w http.ResponseWriter, r *http.Request) error {
 	p.Filters = []*field{zoo, animal, from, to}
 	var f zootour.VisitFilter
 	if f.Sort, err = zootour.ParseSort(q.Get("sort"), zootour.Sorts("visit")); err != nil {
-		return &httpError{http.StatusBadRequest, sentence(err.Error())}
+		return &httpx.Error{Status: http.StatusBadRequest, Detail: sentence(err.Error())}
 	}
 	if f.Sort == "" {
 		// The latest visits are what people look for first.

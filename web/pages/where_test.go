@@ -1,4 +1,4 @@
-package web
+package pages
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/web/internal/webtest"
 )
 
 // seedWhere stores a small tour, with IDs as given:
@@ -24,19 +25,19 @@ func seedWhere(t *testing.T, s zootour.Store) {
 	t.Helper()
 	d := zootour.MustDate
 	err := s.Import(t.Context(), zootour.Source{
-		Zoos: seqOf(
+		Zoos: webtest.SeqOf(
 			zootour.Zoo{ID: 1, Name: "Artis", Location: "Amsterdam"},
 			zootour.Zoo{ID: 2, Name: "Blijdorp", Location: "Rotterdam"},
 			zootour.Zoo{ID: 3, Name: "Wildlands", Location: "Emmen"},
 		),
-		Animals: seqOf(
+		Animals: webtest.SeqOf(
 			zootour.Animal{ID: 1, Name: "Rosa", Species: "flamingo"},
 			zootour.Animal{ID: 2, Name: "Bram", Species: "bear"},
 			zootour.Animal{ID: 3, Name: "Kees", Species: "flamingo"},
 			zootour.Animal{ID: 4, Name: "Late", Species: "owl"},
 			zootour.Animal{ID: 5, Name: "Solo", Species: "owl"},
 		),
-		Visits: seqOf(
+		Visits: webtest.SeqOf(
 			zootour.Visit{ID: 1, Date: d("2024-03-01"), ZooID: 1, AnimalID: 1},
 			zootour.Visit{ID: 2, Date: d("2024-04-01"), ZooID: 1, AnimalID: 1},
 			zootour.Visit{ID: 3, Date: d("2024-05-20"), ZooID: 2, AnimalID: 1},
@@ -111,10 +112,10 @@ func hasNoText(t *testing.T, what, h string, unwanted ...string) {
 // TestPagesWhere checks the where-and-when parts of the pages against a
 // tour worked out by hand, on every store.
 func TestPagesWhere(t *testing.T) {
-	forEachStore(t, func(t *testing.T, open opener) {
-		e := newEnv(t, open(t), Config{})
-		seedWhere(t, e.store)
-		c := newPageClient(t, e.url)
+	webtest.ForEachStore(t, func(t *testing.T, open webtest.Opener) {
+		e := newEnv(t, open(t))
+		seedWhere(t, e.Store)
+		c := newPageClient(t, e.URL)
 
 		// Rosa's itinerary: two visits to Artis merged, the last stay open.
 		before := today()
@@ -245,9 +246,9 @@ func TestPagesWhere(t *testing.T) {
 // TestPagesWhereBadDates checks that a bad date in the forms of these
 // questions is shown next to its field.
 func TestPagesWhereBadDates(t *testing.T) {
-	e := newEnv(t, memoryStore(t), Config{})
-	seedWhere(t, e.store)
-	c := newPageClient(t, e.url)
+	e := newEnv(t, webtest.MemoryStore(t))
+	seedWhere(t, e.Store)
+	c := newPageClient(t, e.URL)
 	for path, want := range map[string]string{
 		"/animals/1?on=2024-13-01":       `Date &#34;2024-13-01&#34; is not a calendar date between 0001-01-01 and 9999-12-31.`,
 		"/animals/1?on=yesterday":        `Date &#34;yesterday&#34; is not written YYYY-MM-DD.`,
@@ -292,7 +293,7 @@ func (c *countingStore) AnimalStays(ctx context.Context, id int64, q zootour.Sta
 // of visits to one zoo, and the first and last dates there are, and that
 // it asks the store a few questions, not one per stay.
 func TestStayOn(t *testing.T) {
-	forEachStore(t, func(t *testing.T, open opener) {
+	webtest.ForEachStore(t, func(t *testing.T, open webtest.Opener) {
 		s := &countingStore{Store: open(t)}
 		var vs []zootour.Visit
 		add := func(animal int64, d zootour.Date, zoo int64) {
@@ -314,9 +315,9 @@ func TestStayOn(t *testing.T) {
 		add(2, zootour.MustDate("5000-06-15"), 2)
 		add(2, zootour.MaxDate, 3)
 		err := s.Import(t.Context(), zootour.Source{
-			Zoos:    seqOf(zootour.Zoo{ID: 1, Name: "A", Location: "L"}, zootour.Zoo{ID: 2, Name: "B", Location: "L"}, zootour.Zoo{ID: 3, Name: "C", Location: "L"}, zootour.Zoo{ID: 4, Name: "D", Location: "L"}),
-			Animals: seqOf(zootour.Animal{ID: 1, Name: "Tour", Species: "s"}, zootour.Animal{ID: 2, Name: "Ages", Species: "s"}),
-			Visits:  seqOf(vs...),
+			Zoos:    webtest.SeqOf(zootour.Zoo{ID: 1, Name: "A", Location: "L"}, zootour.Zoo{ID: 2, Name: "B", Location: "L"}, zootour.Zoo{ID: 3, Name: "C", Location: "L"}, zootour.Zoo{ID: 4, Name: "D", Location: "L"}),
+			Animals: webtest.SeqOf(zootour.Animal{ID: 1, Name: "Tour", Species: "s"}, zootour.Animal{ID: 2, Name: "Ages", Species: "s"}),
+			Visits:  webtest.SeqOf(vs...),
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -399,8 +400,8 @@ func follow(t *testing.T, c *pageClient, path, what string) []page {
 // TestPagesWherePaged checks that every where-and-when listing is paged,
 // with links that keep the page's other parameters, on every store.
 func TestPagesWherePaged(t *testing.T) {
-	forEachStore(t, func(t *testing.T, open opener) {
-		e := newEnv(t, open(t), Config{})
+	webtest.ForEachStore(t, func(t *testing.T, open webtest.Opener) {
+		e := newEnv(t, open(t))
 		zs := []zootour.Zoo{{ID: 1, Name: "Crowd", Location: "Here"}, {ID: 2, Name: "East", Location: "E"}, {ID: 3, Name: "West", Location: "W"}}
 		as := []zootour.Animal{{ID: 1, Name: "Hub", Species: "hub"}}
 		start := zootour.MustDate("2020-01-01")
@@ -413,10 +414,10 @@ func TestPagesWherePaged(t *testing.T) {
 		for i := range 250 { // 250 stays, a day each
 			vs = append(vs, zootour.Visit{ID: int64(len(vs) + 1), Date: zootour.MustDate("2010-01-01").AddDays(i), ZooID: int64(2 + i%2), AnimalID: 122})
 		}
-		if err := e.store.Import(t.Context(), zootour.Source{Zoos: seqOf(zs...), Animals: seqOf(as...), Visits: seqOf(vs...)}); err != nil {
+		if err := e.Store.Import(t.Context(), zootour.Source{Zoos: webtest.SeqOf(zs...), Animals: webtest.SeqOf(as...), Visits: webtest.SeqOf(vs...)}); err != nil {
 			t.Fatal(err)
 		}
-		c := newPageClient(t, e.url)
+		c := newPageClient(t, e.URL)
 		rows := regexp.MustCompile(`<tr><td>`)
 
 		// Stays, with the window and the date kept along.
@@ -466,7 +467,7 @@ func TestPagesWherePaged(t *testing.T) {
 // with the most animals, six species with colours of their own, and a
 // note when the census was too long to count in full.
 func TestPagesCensusChart(t *testing.T) {
-	e := newEnv(t, memoryStore(t), Config{})
+	e := newEnv(t, webtest.MemoryStore(t))
 	var zs []zootour.Zoo
 	var as []zootour.Animal
 	var vs []zootour.Visit
@@ -479,10 +480,10 @@ func TestPagesCensusChart(t *testing.T) {
 			vs = append(vs, zootour.Visit{ID: id, Date: day, ZooID: int64(z), AnimalID: id})
 		}
 	}
-	if err := e.store.Import(t.Context(), zootour.Source{Zoos: seqOf(zs...), Animals: seqOf(as...), Visits: seqOf(vs...)}); err != nil {
+	if err := e.Store.Import(t.Context(), zootour.Source{Zoos: webtest.SeqOf(zs...), Animals: webtest.SeqOf(as...), Visits: webtest.SeqOf(vs...)}); err != nil {
 		t.Fatal(err)
 	}
-	c := newPageClient(t, e.url)
+	c := newPageClient(t, e.URL)
 	p := c.must("/census?on=2024-01-01", http.StatusOK)
 	chart := section(t, p, "chart-h")
 	if got := strings.Count(chart, `<text class="zoo"`); got != chartZoos {
@@ -502,15 +503,15 @@ func TestPagesCensusChart(t *testing.T) {
 	}
 
 	// More rows than the chart reads: it says what it counted.
-	e = newEnv(t, memoryStore(t), Config{})
+	e = newEnv(t, webtest.MemoryStore(t))
 	as, vs = nil, nil
 	for i := 1; i <= censusChartMax+1; i++ {
 		as = append(as, zootour.Animal{ID: int64(i), Name: "A", Species: fmt.Sprintf("s%05d", i)})
 		vs = append(vs, zootour.Visit{ID: int64(i), Date: day, ZooID: int64(1 + i/2000), AnimalID: int64(i)})
 	}
-	if err := e.store.Import(t.Context(), zootour.Source{Zoos: seqOf(zs[:3]...), Animals: seqOf(as...), Visits: seqOf(vs...)}); err != nil {
+	if err := e.Store.Import(t.Context(), zootour.Source{Zoos: webtest.SeqOf(zs[:3]...), Animals: webtest.SeqOf(as...), Visits: webtest.SeqOf(vs...)}); err != nil {
 		t.Fatal(err)
 	}
-	p = newPageClient(t, e.url).must("/census?on=2024-01-01", http.StatusOK)
+	p = newPageClient(t, e.URL).must("/census?on=2024-01-01", http.StatusOK)
 	has(t, "capped chart", p, "At least 5,000 animals of 5,000 species at 3 zoos.", "Only the census&#39;s first 5,000 rows (zoos up to ID 3) are counted here.")
 }

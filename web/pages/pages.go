@@ -1,4 +1,11 @@
-package web
+// Package pages serves the pages for people: server-rendered HTML from
+// html/template, with the templates, CSS and icon embedded, so that the
+// binary needs nothing from the network and the pages work without
+// JavaScript. Reads are open to all; writes follow the API's rule, kept in
+// package httpx (loopback clients, or a signed-in session elsewhere; see
+// auth.go). Every handler is small and returns an error, which one adapter
+// turns into an HTML error page.
+package pages
 
 import (
 	"bytes"
@@ -9,6 +16,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -16,14 +24,8 @@ import (
 	"time"
 
 	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/web/httpx"
 )
-
-// The pages for people: server-rendered HTML from html/template, with the
-// templates, CSS and icon embedded, so that the binary needs nothing from
-// the network and the pages work without JavaScript. Reads are open to
-// all; writes follow the API's rule (loopback clients, or a signed-in
-// session elsewhere; pages_auth.go). Every handler is small and returns an
-// error, which one adapter turns into an HTML error page.
 
 //go:embed templates/*.html
 var templateFS embed.FS
@@ -47,11 +49,15 @@ const (
 	htmlType       = "text/html; charset=utf-8"
 )
 
-// ui holds what the pages share: the server, and a random secret, made
-// when the server is, that signs sessions and form tokens.
+// ui holds what the pages share: the store, the rule of who may write,
+// the mux they are registered on, and a random secret, made when the pages
+// are, that signs sessions and form tokens.
 type ui struct {
-	srv       *Server
-	store     zootour.Store
+	store     httpx.ReadWriter
+	guard     *httpx.Guard
+	limit     *httpx.Limiter
+	log       *slog.Logger
+	mux       *http.ServeMux
 	zoos      *kind
 	animals   *kind
 	secret    []byte
@@ -62,22 +68,40 @@ type ui struct {
 	revoked map[string]time.Time // signed-out session nonces, until they expire
 }
 
-// pages registers the pages for people on mux: everything outside /api and
-// the operational routes, with an HTML 404 (or 405 with Allow) for paths
-// that no route has.
-func (srv *Server) pages(mux *http.ServeMux) {
+// New returns the pages over s, on a mux of their own: everything outside
+// /api and the operational routes, with an HTML 404 (or 405 with Allow)
+// for paths that no route has. The caller keeps owning s.
+func New(s httpx.ReadWriter, opts httpx.Options) http.Handler {
+	mux := http.NewServeMux()
+	Register(mux, s, opts)
+	return mux
+}
+
+// Register adds the pages to mux, for a server that serves more than the
+// pages on one mux: they take every path that no other route has, and a
+// 405 names the methods of any route on mux.
+func Register(mux *http.ServeMux, s httpx.ReadWriter, opts httpx.Options) {
+	opts = opts.WithDefaults()
 	u := &ui{
-		srv:       srv,
-		store:     srv.store,
-		zoos:      zooKind(srv.store),
-		animals:   animalKind(srv.store),
+		store:     s,
+		guard:     opts.Guard,
+		limit:     opts.Limiter,
+		log:       opts.Logger,
+		mux:       mux,
+		zoos:      zooKind(s),
+		animals:   animalKind(s),
 		secret:    make([]byte, 32),
 		templates: parseTemplates(),
 		static:    loadStatic(),
 		revoked:   make(map[string]time.Time),
 	}
 	rand.Read(u.secret) // never fails (crypto/rand panics rather than return short)
+	u.routes()
+}
 
+// routes registers the pages on their mux.
+func (u *ui) routes() {
+	mux := u.mux
 	read := func(h pageFunc) http.Handler { return u.page(h) }
 	form := func(h pageFunc) http.Handler { return u.page(u.mayWrite(h)) }
 	write := func(h pageFunc) http.Handler { return u.page(u.posted(h, true)) }
@@ -123,6 +147,11 @@ type pageFunc func(w http.ResponseWriter, r *http.Request) error
 // page adapts h to http.Handler: it sets the headers every page carries,
 // bounds the requests served at once like the API, and answers errors.
 func (u *ui) page(h pageFunc) http.Handler {
+	serve := u.limit.Limit(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			u.fail(w, r, err)
+		}
+	}), u.busy)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
 		// Everything comes from this server; nothing may frame the pages.
@@ -131,18 +160,13 @@ func (u *ui) page(h pageFunc) http.Handler {
 		hd.Set("X-Frame-Options", "DENY")
 		// Pages carry form tokens and change with every write.
 		hd.Set("Cache-Control", "no-store")
-		select {
-		case u.srv.sem <- struct{}{}:
-			defer func() { <-u.srv.sem }()
-		default:
-			hd.Set("Retry-After", "1")
-			u.fail(w, r, &httpError{http.StatusServiceUnavailable, "The server is busy: try again in a moment."})
-			return
-		}
-		if err := h(w, r); err != nil {
-			u.fail(w, r, err)
-		}
+		serve.ServeHTTP(w, r)
 	})
+}
+
+// busy answers a request beyond the Limiter's bound.
+func (u *ui) busy(w http.ResponseWriter, r *http.Request) {
+	u.fail(w, r, &httpx.Error{Status: http.StatusServiceUnavailable, Detail: "The server is busy: try again in a moment."})
 }
 
 // errorPage is the data of an error page.
@@ -156,16 +180,15 @@ type errorPage struct {
 // fail answers err as an HTML page with the status of its kind. Internal
 // errors are logged with their detail and shown as "internal error".
 func (u *ui) fail(w http.ResponseWriter, r *http.Request, err error) {
-	status, msg := http.StatusInternalServerError, "Something went wrong on the server (an internal error). It has been logged."
-	var he *httpError
-	if errors.Is(err, errSignIn) {
+	status, msg, ok := httpx.Status(err)
+	switch {
+	case errors.Is(err, errSignIn):
 		status, msg = http.StatusForbidden, err.Error()
-	} else if errors.As(err, &he) {
-		status, msg = he.status, he.detail
-	} else if s, ok := statusOf[zootour.ErrorCode(err)]; ok {
-		status, msg = s, sentence(err.Error())
-	} else {
-		u.srv.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+	case !ok:
+		msg = "Something went wrong on the server (an internal error). It has been logged."
+		u.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+	case zootour.ErrorCode(err) != zootour.EINTERNAL:
+		msg = sentence(msg) // the store's words, not the pages' own
 	}
 	title := http.StatusText(status)
 	if status == http.StatusNotFound {
@@ -179,16 +202,16 @@ func (u *ui) fail(w http.ResponseWriter, r *http.Request, err error) {
 // notFound answers any path that no route has: 405 with Allow if some
 // method has it, else 404.
 func (u *ui) notFound(w http.ResponseWriter, r *http.Request) error {
-	if allow := u.srv.allowed(r); allow != "" {
+	if allow := httpx.Allowed(r, u.mux); allow != "" {
 		w.Header().Set("Allow", allow)
-		return &httpError{http.StatusMethodNotAllowed, r.Method + " is not allowed here."}
+		return &httpx.Error{Status: http.StatusMethodNotAllowed, Detail: r.Method + " is not allowed here."}
 	}
-	return &httpError{http.StatusNotFound, "There is no page at " + r.URL.Path + "."}
+	return &httpx.Error{Status: http.StatusNotFound, Detail: "There is no page at " + r.URL.Path + "."}
 }
 
 // notFoundError says, for a person, that a record does not exist.
 func notFoundError(kind string, id int64) error {
-	return &httpError{http.StatusNotFound, fmt.Sprintf("There is no %s %d: it may have been deleted.", kind, id)}
+	return &httpx.Error{Status: http.StatusNotFound, Detail: fmt.Sprintf("There is no %s %d: it may have been deleted.", kind, id)}
 }
 
 // lookup reads one record for a page, turning not found into a 404 that
@@ -209,9 +232,9 @@ func lookup[T any](r *http.Request, kind string, fetch func(context.Context, int
 // pageID reads the {id} of a page's path. A path with something else in
 // its place names no page: 404, as for any unknown path.
 func pageID(r *http.Request, kind string) (int64, error) {
-	id, err := pathID(r)
+	id, err := httpx.PathID(r)
 	if err != nil {
-		return 0, &httpError{http.StatusNotFound, fmt.Sprintf("There is no page at %s: %q is not the ID of %s.", r.URL.Path, r.PathValue("id"), article(kind))}
+		return 0, &httpx.Error{Status: http.StatusNotFound, Detail: fmt.Sprintf("There is no page at %s: %q is not the ID of %s.", r.URL.Path, r.PathValue("id"), article(kind))}
 	}
 	return id, nil
 }
@@ -258,7 +281,7 @@ func (u *ui) render(w http.ResponseWriter, r *http.Request, status int, name str
 	}
 	var buf bytes.Buffer
 	if err := u.templates[name].ExecuteTemplate(&buf, "layout", v); err != nil {
-		u.srv.log.Error("render", "template", name, "err", err)
+		u.log.Error("render", "template", name, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}

@@ -1,32 +1,13 @@
-package web
+package api
 
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strconv"
 
-	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/web/httpx"
 )
-
-// statusOf maps the domain's error codes to HTTP statuses, once for the
-// whole API. Any other error is internal: 500.
-var statusOf = map[string]int{
-	zootour.EINVALID:  http.StatusBadRequest,
-	zootour.ENOTFOUND: http.StatusNotFound,
-	zootour.ECONFLICT: http.StatusConflict,
-}
-
-// An httpError is a failure that only HTTP has words for: 401, 403, 405,
-// 413, 415, 503. Handlers set any header it needs (Allow, Retry-After)
-// before returning it.
-type httpError struct {
-	status int
-	detail string
-}
-
-func (e *httpError) Error() string { return e.detail }
 
 // A problem is an RFC 9457 problem details object.
 type problem struct {
@@ -41,25 +22,21 @@ type problem struct {
 type apiFunc func(w http.ResponseWriter, r *http.Request) error
 
 // api adapts h to http.Handler, answering its errors as problems.
-func (srv *Server) api(h apiFunc) http.Handler {
+func (a *server) api(h apiFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := h(w, r); err != nil {
-			srv.problem(w, r, err)
+			a.problem(w, r, err)
 		}
 	})
 }
 
 // problem answers err as application/problem+json. Internal errors are
 // logged with their detail and shown only as "internal error".
-func (srv *Server) problem(w http.ResponseWriter, r *http.Request, err error) {
-	status, detail := http.StatusInternalServerError, "internal error"
-	var he *httpError
-	if errors.As(err, &he) {
-		status, detail = he.status, he.detail
-	} else if s, ok := statusOf[zootour.ErrorCode(err)]; ok {
-		status, detail = s, err.Error()
-	} else {
-		srv.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+func (a *server) problem(w http.ResponseWriter, r *http.Request, err error) {
+	status, detail, ok := httpx.Status(err)
+	if !ok {
+		a.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+		detail = "internal error"
 	}
 	// about:blank: the status says what kind of problem it is.
 	body, _ := json.Marshal(problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail})

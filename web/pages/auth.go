@@ -1,4 +1,4 @@
-package web
+package pages
 
 import (
 	"crypto/hmac"
@@ -12,19 +12,21 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/zootour/zootour/web/httpx"
 )
 
-// Who may write through the pages, by the API's rule: a loopback client
-// that addresses the server by a loopback name (so that a page whose DNS
-// name is rebound to 127.0.0.1 cannot write), or a client signed in with
-// the server's token. Signing in sets a session cookie whose value is
-// signed with the server's random secret, never the token itself.
+// Who may write through the pages, by the API's rule (httpx.Guard): a
+// loopback client that addresses the server by a loopback name, or a
+// client signed in with the server's token. Signing in sets a session
+// cookie whose value is signed with the pages' random secret, never the
+// token itself.
 //
-// Forms are protected against cross-site posts twice: by the server's
-// http.CrossOriginProtection (Sec-Fetch-Site and Origin, which every
-// current browser sends), and by a token in each form, an HMAC of the
-// client's session (or of nothing, for a loopback client without one),
-// for browsers that send neither header.
+// Forms are protected against cross-site posts twice: by the Guard's
+// cross-origin check (Sec-Fetch-Site and Origin, which every current
+// browser sends), and by a token in each form, an HMAC of the client's
+// session (or of nothing, for a loopback client without one), for
+// browsers that send neither header.
 
 const (
 	sessionCookie = "zootour_session"
@@ -44,11 +46,11 @@ type access struct {
 
 func (u *ui) access(r *http.Request) access {
 	_, signedIn := u.session(r)
-	local := loopbackClient(r) && loopbackHost(hostOnly(r.Host))
+	local := u.guard.Local(r)
 	return access{
 		CanWrite:  local || signedIn,
 		SignedIn:  signedIn,
-		CanSignIn: u.srv.cfg.Token != "",
+		CanSignIn: u.guard.HasToken(),
 		Local:     local,
 	}
 }
@@ -125,8 +127,8 @@ func (u *ui) formToken(r *http.Request) string {
 // maxFormBytes) and checks its token.
 func (u *ui) posted(h pageFunc, write bool) pageFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if err := u.srv.csrf.Check(r); err != nil {
-			return &httpError{http.StatusForbidden, "This form was sent from another site, so it was refused. Open the page on this site and send it from there."}
+		if u.guard.CrossOrigin(r) {
+			return &httpx.Error{Status: http.StatusForbidden, Detail: "This form was sent from another site, so it was refused. Open the page on this site and send it from there."}
 		}
 		if write && !u.access(r).CanWrite {
 			return u.refuse()
@@ -135,13 +137,13 @@ func (u *ui) posted(h pageFunc, write bool) pageFunc {
 		if err := r.ParseForm(); err != nil {
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
-				return &httpError{http.StatusRequestEntityTooLarge, "The form is too large."}
+				return &httpx.Error{Status: http.StatusRequestEntityTooLarge, Detail: "The form is too large."}
 			}
-			return &httpError{http.StatusBadRequest, "The form could not be read."}
+			return &httpx.Error{Status: http.StatusBadRequest, Detail: "The form could not be read."}
 		}
 		got, want := r.PostForm.Get("csrf"), u.formToken(r)
 		if subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
-			return &httpError{http.StatusForbidden, "This form has expired or did not come from this site. Go back, reload the page and send it again."}
+			return &httpx.Error{Status: http.StatusForbidden, Detail: "This form has expired or did not come from this site. Go back, reload the page and send it again."}
 		}
 		return h(w, r)
 	}
@@ -154,7 +156,7 @@ func (u *ui) mayWrite(h pageFunc) pageFunc {
 		if u.access(r).CanWrite {
 			return h(w, r)
 		}
-		if u.srv.cfg.Token != "" {
+		if u.guard.HasToken() {
 			http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return nil
 		}
@@ -164,8 +166,8 @@ func (u *ui) mayWrite(h pageFunc) pageFunc {
 
 // refuse answers a client that may not write.
 func (u *ui) refuse() error {
-	if u.srv.cfg.Token == "" {
-		return &httpError{http.StatusForbidden, "This server takes changes only from its own machine."}
+	if !u.guard.HasToken() {
+		return &httpx.Error{Status: http.StatusForbidden, Detail: "This server takes changes only from its own machine."}
 	}
 	return errSignIn
 }
@@ -188,13 +190,13 @@ func (u *ui) signIn(w http.ResponseWriter, r *http.Request) error {
 	p := &signInPage{layout: layout{Title: "Sign in"}, Next: next}
 	token := strings.TrimSpace(r.PostForm.Get("token"))
 	switch {
-	case u.srv.cfg.Token == "":
-		return &httpError{http.StatusForbidden, "This server has no token to sign in with: it takes changes only from its own machine."}
+	case !u.guard.HasToken():
+		return &httpx.Error{Status: http.StatusForbidden, Detail: "This server has no token to sign in with: it takes changes only from its own machine."}
 	case token == "":
 		p.Error = "Enter the server's token."
 		u.render(w, r, http.StatusBadRequest, "signin.html", p)
 		return nil
-	case subtle.ConstantTimeCompare([]byte(token), []byte(u.srv.cfg.Token)) != 1:
+	case !u.guard.IsToken(token):
 		p.Error = "That is not this server's token."
 		u.render(w, r, http.StatusForbidden, "signin.html", p)
 		return nil

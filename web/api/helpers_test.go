@@ -1,0 +1,59 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/web/httpx"
+	"github.com/zootour/zootour/web/internal/webtest"
+)
+
+// newEnv serves the API over s; a server with a token takes writes from
+// other machines that show it.
+func newEnv(t *testing.T, s zootour.Store, token string) *webtest.Env {
+	t.Helper()
+	return webtest.NewEnv(t, s, New(s, httpx.Options{Guard: httpx.NewGuard(token), Logger: webtest.Logger(t)}))
+}
+
+func itoa(id int64) string { return strconv.FormatInt(id, 10) }
+
+// jsonString marshals v as the server would.
+func jsonString(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// brokenStore fails every listing of visits with an internal error.
+type brokenStore struct{ zootour.Store }
+
+func (brokenStore) FindVisits(context.Context, zootour.VisitFilter) ([]zootour.Visit, error) {
+	return nil, errors.New("disk on fire")
+}
+
+// lockedBuffer collects a server's log for a test to read.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(b)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
