@@ -361,22 +361,29 @@ func TestBrowser(t *testing.T) {
 	b.shoot("zoo")
 	b.open("/animals/1")
 	b.contains("main", "Artis", "Diergaarde Blijdorp", "2024-03-01", "2024-09-15")
-	if got, want := b.eval(`document.querySelectorAll("figure.timeline svg circle.mark").length`), 4; got != want {
-		t.Fatalf("the timeline has %d marks, want %d", got, want)
+	if got, want := b.eval(`document.querySelectorAll("figure.timeline svg rect.stay").length`), 4; got != want {
+		t.Fatalf("the timeline has %d stays, want %d", got, want)
 	}
 	if got, want := b.eval(`document.querySelectorAll("figure.timeline svg text.zoo").length`), 2; got != want {
 		t.Fatalf("the timeline has %d zoo rows, want %d", got, want)
 	}
 	desc, err := chromedp.Run(b.ctx, chromedp.TextContent(chromedp.CSS("figure.timeline svg desc")))
-	if err != nil || !strings.Contains(desc, "4 visits to 2 zoos between 2024-03-01 and 2024-12-01") {
+	if err != nil || !strings.Contains(desc, "4 visits to 2 zoos in 4 stays, from 2024-03-01; it has been at Diergaarde Blijdorp since 2024-12-01") {
 		t.Fatalf("the timeline's description is %q (%v)", desc, err)
 	}
 	b.contains("table.stays", "Diergaarde Blijdorp", "2024-05-20", "2024-09-15", "still there")
 	if got, want := b.eval(`document.querySelectorAll("table.stays tbody tr").length`), 4; got != want {
 		t.Fatalf("the itinerary has %d stays, want %d", got, want)
 	}
-	b.contains("table.contacts", "Bram", "Artis, from 2024-04-02 until 2024-05-20", "Artis, from 2024-09-15 until 2024-12-01")
+	// Today is marked, and the axis is above the zoos.
+	if got := b.eval(`document.querySelector("figure.timeline svg.tl-axis").getBoundingClientRect().bottom <= document.querySelector("figure.timeline svg.tl-rows").getBoundingClientRect().top + 1 ? 1 : 0`); got != 1 {
+		t.Fatal("the timeline's date axis is not above its rows")
+	}
 	b.shoot("animal")
+	b.follow(`a[href="/animals/1/contacts"]`)
+	b.contains("table.contacts", "Bram", "Artis, from 2024-04-02 until 2024-05-20", "Artis, from 2024-09-15 until 2024-12-01")
+	b.shoot("contacts")
+	b.open("/animals/1")
 	b.dark(true)
 	b.shoot("animal-dark")
 	b.dark(false)
@@ -463,8 +470,8 @@ func TestBrowser(t *testing.T) {
 	}
 	b.shoot("census")
 	b.open("/animals/1?from=2024-04-01&to=2024-10-01")
-	if got, want := b.eval(`document.querySelectorAll("figure.timeline svg circle.mark").length`), 2; got != want {
-		t.Fatalf("the windowed timeline has %d marks, want %d", got, want)
+	if got, want := b.eval(`document.querySelectorAll("figure.timeline svg rect.stay").length`), 3; got != want {
+		t.Fatalf("the windowed timeline has %d stays, want %d", got, want)
 	}
 	b.open("/")
 	b.shoot("home")
@@ -501,8 +508,8 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("after the cascade the store holds %+v, want %+v", got, want)
 	}
 	b.open("/animals/1")
-	if got, want := b.eval(`document.querySelectorAll("figure.timeline svg circle.mark").length`), 2; got != want {
-		t.Fatalf("after the cascade the timeline has %d marks, want %d", got, want)
+	if got, want := b.eval(`document.querySelectorAll("figure.timeline svg rect.stay").length`), 1; got != want {
+		t.Fatalf("after the cascade the timeline has %d stays, want %d", got, want)
 	}
 
 	// A long tour: many zoos make the timeline's rows tighter.
@@ -528,8 +535,8 @@ func TestBrowser(t *testing.T) {
 		}
 	}
 	b.open(fmt.Sprintf("/animals/%d", wanda.ID))
-	if got, want := b.eval(`document.querySelectorAll("figure.timeline svg circle.mark").length`), 40; got != want {
-		t.Fatalf("the long tour's timeline has %d marks, want %d", got, want)
+	if got, want := b.eval(`document.querySelectorAll("figure.timeline svg rect.stay").length`), 40; got != want {
+		t.Fatalf("the long tour's timeline has %d stays, want %d", got, want)
 	}
 	b.shoot("animal-long-tour")
 	b.open("/zoos")

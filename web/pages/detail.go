@@ -24,6 +24,26 @@ func (w *window) OK() bool { return w.From.Error == "" && w.To.Error == "" }
 // Set reports whether the window narrows the listing.
 func (w *window) Set() bool { return w.From.Value != "" || w.To.Value != "" }
 
+// overlaps reports whether the stay has a day in the window.
+func (w *window) overlaps(st zootour.Stay) bool {
+	return (w.query.To.IsZero() || !st.From.After(w.query.To)) && (w.query.From.IsZero() || st.To == nil || st.To.After(w.query.From))
+}
+
+// link returns path with the window's dates.
+func (w *window) link(path string) string {
+	v := url.Values{}
+	if w.From.Value != "" {
+		v.Set("from", w.From.Value)
+	}
+	if w.To.Value != "" {
+		v.Set("to", w.To.Value)
+	}
+	if len(v) == 0 {
+		return path
+	}
+	return path + "?" + v.Encode()
+}
+
 // readWindow reads ?from= and ?to=; a bad date is marked on its field.
 // keep names the parameters that the form sends along with the window.
 func readWindow(r *http.Request, keep ...string) *window {
@@ -85,6 +105,7 @@ type zooPage struct {
 	DuringPager  pager
 	Present      *dateForm
 	Presences    []zootour.Presence
+	PresentCount int // how many are there on the date, over every page
 	PresentPager pager
 	Window       *window
 	Visits       []zootour.ZooAnimal
@@ -126,6 +147,16 @@ func (u *ui) zoo(w http.ResponseWriter, r *http.Request) error {
 		var next string
 		p.Presences, next = cut(here, presentPerPage, func(e zootour.Presence) string { return positionKey(e.Position()) })
 		p.PresentPager = ps.links("Pages of the animals present", next)
+		p.PresentCount = len(p.Presences)
+		if next != "" || !after.IsZero() {
+			// More than a page: count them all (one animal, one stay, on a
+			// day, so the count is the zoo's population then).
+			all, err := u.store.ZooPresent(ctx, id, zootour.PresentQuery{On: p.Present.Date})
+			if err != nil {
+				return err
+			}
+			p.PresentCount = len(all)
+		}
 	} else {
 		status = http.StatusBadRequest
 	}
@@ -221,7 +252,7 @@ func summarize(entries []zootour.ZooAnimal) []animalSummary {
 
 // The parameters of an animal's page: the window, the date of the
 // question where it was, and where each of its listings stands.
-var animalParams = []string{"from", "to", "on", "after", "prev", "stays", "stays_prev", "contacts", "contacts_prev"}
+var animalParams = []string{"from", "to", "on", "after", "prev", "stays", "stays_prev"}
 
 // animalPage is the data of /animals/{id}.
 type animalPage struct {
@@ -233,17 +264,16 @@ type animalPage struct {
 	Timeline      *timeline
 	Stays         []stayRow
 	StaysPager    pager
-	Contacts      []contactRow
-	ContactsPager pager
+	ContactsURL   string
 	Visits        []zootour.AnimalZoo
 	Pager         pager
 	AddVisitURL   string
 }
 
 // animal answers /animals/{id}: the animal; where it was on a date (today
-// unless ?on= says otherwise); and in the window a timeline of the first
-// timelineMax visits, its itinerary as stays, the animals it met and its
-// visits, each listing a page at a time.
+// unless ?on= says otherwise); and in the window a timeline of its whole
+// tour, its itinerary as stays and its visits, each listing a page at a
+// time, and a link to the animals it met.
 func (u *ui) animal(w http.ResponseWriter, r *http.Request) error {
 	a, id, err := lookup(r, "animal", u.store.Animal)
 	if err != nil {
@@ -302,17 +332,24 @@ func (u *ui) animalWindow(ctx context.Context, r *http.Request, n *namer, id int
 	p.Visits, next = cut(visits, visitsPerPage, func(e zootour.AnimalZoo) string { return positionKey(e.Position()) })
 	p.Pager = ps.links("Pages of the visits", next)
 
-	q = p.Window.query
-	q.Limit = timelineMax + 1
-	drawn, err := u.store.AnimalZoos(ctx, id, q)
+	// The timeline draws the whole tour in the window: every stay, read
+	// from the stays index (a stay per bar, however many visits).
+	all, err := u.store.AnimalStays(ctx, id, zootour.StayQuery{})
 	if err != nil {
 		return err
 	}
-	capped := len(drawn) > timelineMax
-	if capped {
-		drawn = drawn[:timelineMax]
+	var drawn []zootour.Stay
+	for _, st := range all {
+		if p.Window.overlaps(st) {
+			drawn = append(drawn, st)
+		}
 	}
-	p.Timeline = drawTimeline(p.Animal, drawn, capped)
+	for _, st := range drawn {
+		if _, err := n.zoo(st.ZooID); err != nil {
+			return err
+		}
+	}
+	p.Timeline = drawTimeline(p.Animal, drawn, func(id int64) zootour.Zoo { z, _ := n.zoo(id); return z }, today())
 
 	ps = readPageStateAs(r, "stays", "stays_prev", without(animalParams, "stays", "stays_prev")...)
 	stays, next, err := u.animalStays(ctx, id, p.Window.query, ps)
@@ -328,11 +365,38 @@ func (u *ui) animalWindow(ctx context.Context, r *http.Request, n *namer, id int
 		p.Stays = append(p.Stays, newStayRow(st, z, now))
 	}
 	p.StaysPager = ps.links("Pages of the itinerary", next)
+	p.ContactsURL = p.Window.link("/animals/" + strconv.FormatInt(id, 10) + "/contacts")
+	return nil
+}
 
-	ps = readPageStateAs(r, "contacts", "contacts_prev", without(animalParams, "contacts", "contacts_prev")...)
-	if p.Contacts, next, err = u.animalContacts(ctx, n, id, p.Window.query, ps); err != nil {
+// contactsPage is the data of /animals/{id}/contacts.
+type contactsPage struct {
+	layout
+	Animal   zootour.Animal
+	Window   *window
+	Contacts []contactRow
+	Pager    pager
+}
+
+// contacts answers /animals/{id}/contacts: the animals it met in the
+// window, a page at a time, on a page of their own so that the animal's
+// page draws at once however many it met.
+func (u *ui) contacts(w http.ResponseWriter, r *http.Request) error {
+	a, id, err := lookup(r, "animal", u.store.Animal)
+	if err != nil {
 		return err
 	}
-	p.ContactsPager = ps.links("Pages of the animals met", next)
+	p := &contactsPage{layout: layout{Title: "Contacts of " + a.Name, Section: "animals"}, Animal: a, Window: readWindow(r)}
+	if !p.Window.OK() {
+		u.render(w, r, http.StatusBadRequest, "contacts.html", p)
+		return nil
+	}
+	ps := readPageStateAs(r, "contacts", "contacts_prev", "from", "to")
+	var next string
+	if p.Contacts, next, err = u.animalContacts(r.Context(), newNamer(r.Context(), u.store), id, p.Window.query, ps); err != nil {
+		return err
+	}
+	p.Pager = ps.links("Pages of the animals met", next)
+	u.render(w, r, http.StatusOK, "contacts.html", p)
 	return nil
 }

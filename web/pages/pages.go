@@ -39,7 +39,6 @@ const (
 	visitsPerPage  = 100  // a zoo's visits, an animal's itinerary
 	nameSortMax    = 5000 // sort by name only lists up to this size
 	summaryMax     = 5000 // visits read to sum up a zoo's animals
-	timelineMax    = 500  // visits drawn in an animal's timeline
 	recentVisits   = 10   // visits on the home page
 	searchMax      = 50   // matches shown per kind of record
 	chooserMax     = 500  // zoos or animals offered in a <datalist>
@@ -120,6 +119,7 @@ func (u *ui) routes() {
 	}
 	mux.Handle("GET /zoos/{id}", read(u.zoo))
 	mux.Handle("GET /animals/{id}", read(u.animal))
+	mux.Handle("GET /animals/{id}/contacts", read(u.contacts))
 
 	mux.Handle("GET /census", read(u.census))
 

@@ -178,10 +178,12 @@ func TestPages(t *testing.T) {
 			{"/zoos/1", []string{"<h1>Artis</h1>", "Amsterdam", "2 animals came in 2 visits", `href="/animals/1">Rosa</a>`, `href="/animals/2">Bram</a>`, "2024-01-01", "2024-01-02", `href="/visits/new?zoo=1&amp;back=%2Fzoos%2F1"`}},
 			{"/zoos/1?from=2024-01-02", []string{"1 animal came in 1 visit in this window", `value="2024-01-02"`, "Show all dates"}},
 			{"/zoos/2", []string{"<h1>Blijdorp</h1>", "1 animal came in 1 visit", "2024-02-01"}},
+			{"/zoos/1?on=2024-01-02", []string{"<strong>2 animals</strong> were here on", "2024-01-02"}},
 			{"/animals/1", []string{"<h1>Rosa</h1>", "flamingo", "Itinerary", `href="/zoos/1">Artis</a>`, `href="/zoos/2">Blijdorp</a>`,
-				`<svg xmlns="http://www.w3.org/2000/svg"`, `role="img"`, `<title id="tl-title">Timeline of Rosa&#39;s visits</title>`,
-				"made 2 visits to 2 zoos between 2024-01-01 and 2024-02-01", `class="mark"`}},
-			{"/animals/1?from=2024-01-15&to=2024-12-31", []string{"made 1 visit to 1 zoo on 2024-02-01"}},
+				`<svg class="tl-rows" xmlns="http://www.w3.org/2000/svg"`, `role="img"`, `<title id="tl-title">Timeline of Rosa&#39;s visits</title>`,
+				"made 2 visits to 2 zoos in 2 stays, from 2024-01-01; it has been at Blijdorp since 2024-02-01.", `class="stay open"`, `<text class="today"`}},
+			{"/animals/1?from=2024-01-15&to=2024-12-31", []string{"made 2 visits to 2 zoos in 2 stays"}},
+			{"/animals/1?from=2024-02-15", []string{"made 1 visit to 1 zoo in 1 stay, from 2024-02-01"}},
 			{"/visits/2", []string{"Bram at Artis", "2024-01-02", `href="/zoos/1">Artis</a>`, `href="/animals/2">Bram</a>`}},
 			{"/search?q=ROT", []string{`href="/zoos/2">Blijdorp</a>`, "No animal matches"}},
 			{"/search?q=bear", []string{`href="/animals/2">Bram</a>`}},
@@ -288,8 +290,9 @@ func TestPagesEscape(t *testing.T) {
 		has(t, "census chart", p, `<title>&lt;script&gt;alert(1)&lt;/script&gt;: 2 &#34; onmouseover=&#34;alert(2)</title>`,
 			`<desc id="cc-desc">Animals present on 2024-01-05, zoos with the most first: &lt;script&gt;alert(1)&lt;/script&gt;, &#34; onmouseover=&#34;alert(2) 2.</desc>`)
 		p = c.must("/animals/1?on=2024-01-05", http.StatusOK)
-		has(t, "where", p, `was at <a href="/zoos/1?on=2024-01-05">&lt;script&gt;alert(1)&lt;/script&gt;</a>`,
-			`<tr><td><a href="/animals/2">&lt;script&gt;alert(1)&lt;/script&gt;</a>`)
+		has(t, "where", p, `was at <a href="/zoos/1?on=2024-01-05">&lt;script&gt;alert(1)&lt;/script&gt;</a>`)
+		p = c.must("/animals/1/contacts", http.StatusOK)
+		has(t, "contacts", p, `<tr><td><a href="/animals/2">&lt;script&gt;alert(1)&lt;/script&gt;</a>`)
 	})
 }
 
@@ -681,17 +684,16 @@ func TestPagesLong(t *testing.T) {
 			t.Errorf("the pages list %d visits, not the zoo's %d in order", len(seen), len(wantIDs))
 		}
 
+		// The timeline draws the whole tour, a bar per stay, however many
+		// visits: here two stays of many visits each.
 		p := c.must("/animals/1", http.StatusOK)
-		if got, want := strings.Count(p.body, `<circle class="mark"`), timelineMax; got != want {
-			t.Errorf("the timeline draws %d visits, want %d", got, want)
+		if got, want := strings.Count(p.body, `<rect class="stay`), 2; got != want {
+			t.Errorf("the timeline draws %d stays, want %d", got, want)
 		}
-		has(t, "animal 1", p, "Only the window&#39;s first 500 visits are drawn", `rel="next"`)
+		has(t, "animal 1", p, "in 2 stays", `rel="next"`)
 		if got := len(visitLink.FindAllString(p.body, -1)); got != visitsPerPage {
 			t.Errorf("the itinerary lists %d visits, want %d", got, visitsPerPage)
 		}
-		// A narrower window draws all of its visits.
-		p = c.must("/animals/1?from=2002-01-01", http.StatusOK)
-		hasNot(t, "windowed animal", p, "Only the window")
 	})
 }
 

@@ -183,6 +183,8 @@ func TestPagesWhere(t *testing.T) {
 
 		// Contacts: Bram twice, Kees once; in a window, only who overlaps it.
 		p = c.must("/animals/1", http.StatusOK)
+		has(t, "Rosa's page", p, `<a href="/animals/1/contacts">The animals Rosa met</a>`)
+		p = c.must("/animals/1/contacts", http.StatusOK)
 		cs := section(t, p, "contacts-h")
 		hasText(t, "Rosa's contacts", cs,
 			"Bram bear Artis, from 2024-04-02 until 2024-05-20 Blijdorp, from 2024-06-01 until 2024-12-01",
@@ -192,10 +194,10 @@ func TestPagesWhere(t *testing.T) {
 			t.Error("the contacts are not in the order of their IDs")
 		}
 		hasNoText(t, "Rosa's contacts", cs, "Solo", "Rosa")
-		cs = section(t, c.must("/animals/1?from=2024-01-01&to=2024-04-30", http.StatusOK), "contacts-h")
+		cs = section(t, c.must("/animals/1/contacts?from=2024-01-01&to=2024-04-30", http.StatusOK), "contacts-h")
 		hasText(t, "contacts in the window", cs, "Bram", "for at least a day of this window")
 		hasNoText(t, "contacts in the window", cs, "Kees", "Late")
-		hasText(t, "Solo's contacts", section(t, c.must("/animals/5", http.StatusOK), "contacts-h"), "No other animal shared a zoo with Solo.")
+		hasText(t, "Solo's contacts", section(t, c.must("/animals/5/contacts", http.StatusOK), "contacts-h"), "No other animal shared a zoo with Solo.")
 
 		// Present at a zoo on the day of a move: who arrived that day is
 		// there, who left is not.
@@ -272,7 +274,7 @@ func TestPagesWhereBadDates(t *testing.T) {
 	has(t, "bad window", p, `class="present"`)
 	hasNot(t, "bad window", p, "Visits by date")
 	// Page links that no page gave out.
-	for _, path := range []string{"/animals/1?stays=2024-99-01", "/animals/1?contacts=x", "/zoos/1?present=2024-01-01", "/census?after=!!", "/census?after=bm9jb2xvbg"} {
+	for _, path := range []string{"/animals/1?stays=2024-99-01", "/animals/1/contacts?contacts=x", "/zoos/1?present=2024-01-01", "/census?after=!!", "/census?after=bm9jb2xvbg"} {
 		c.must(path, http.StatusBadRequest)
 	}
 }
@@ -436,11 +438,11 @@ func TestPagesWherePaged(t *testing.T) {
 		has(t, "visits", pages[1], `<a href="/animals/122?after=2010-04-10.221&amp;from=2010-01-01&amp;on=2010-02-01&amp;prev=0&amp;stays=2010-04-10&amp;stays_prev=0" rel="next">`)
 
 		// Contacts: the hub met 120.
-		pages = follow(t, c, "/animals/1", "contacts-h")
+		pages = follow(t, c, "/animals/1/contacts", "contacts-h")
 		if len(pages) != 2 || len(rows.FindAllString(section(t, pages[0], "contacts-h"), -1)) != 100 || len(rows.FindAllString(section(t, pages[1], "contacts-h"), -1)) != 20 {
 			t.Errorf("%d pages of contacts", len(pages))
 		}
-		has(t, "contacts", pages[0], `<a href="/animals/1?contacts=101&amp;contacts_prev=0" rel="next">`)
+		has(t, "contacts", pages[0], `<a href="/animals/1/contacts?contacts=101&amp;contacts_prev=0" rel="next">`)
 		hasText(t, "contacts", section(t, pages[1], "contacts-h"), "Guest 102 sp 102 Crowd, since 2020-04-12, both still there", "Guest 121")
 
 		// Present: 121 animals, by arrival.
