@@ -257,17 +257,17 @@ var animalParams = []string{"from", "to", "on", "after", "prev", "stays", "stays
 // animalPage is the data of /animals/{id}.
 type animalPage struct {
 	layout
-	Animal        zootour.Animal
-	Where         *dateForm
-	WhereAt       *whereAnswer
-	Window        *window
-	Timeline      *timeline
-	Stays         []stayRow
-	StaysPager    pager
-	ContactsURL   string
-	Visits        []zootour.AnimalZoo
-	Pager         pager
-	AddVisitURL   string
+	Animal      zootour.Animal
+	Where       *dateForm
+	WhereAt     *whereAnswer
+	Window      *window
+	Timeline    *timeline
+	Stays       []stayRow
+	StaysPager  pager
+	ContactsURL string
+	Visits      []zootour.AnimalZoo
+	Pager       pager
+	AddVisitURL string
 }
 
 // animal answers /animals/{id}: the animal; where it was on a date (today
