@@ -37,7 +37,7 @@ func importVisits(ctx context.Context, tx *txn, src zootour.Source, bulk bool) e
 		return err
 	}
 	if w.empty {
-		return internal(staysql.Fill(ctx, txDB{tx}, dialect))
+		return fillStays(ctx, tx)
 	}
 	for a := range w.animals {
 		if err := staysql.Rebuild(ctx, txDB{tx}, dialect, a); err != nil {
@@ -45,6 +45,101 @@ func importVisits(ctx context.Context, tx *txn, src zootour.Source, bulk bool) e
 		}
 	}
 	return nil
+}
+
+// fillStays writes every animal's stays into the empty stays table. The
+// rows come in primary key order, so only the other indexes would be
+// written out of order, each row a random page: they are built after the
+// rows instead, from all of them at once, as the visits' are.
+func fillStays(ctx context.Context, tx *txn) error {
+	creates, err := dropIndexes(ctx, tx, "stays")
+	if err != nil {
+		return err
+	}
+	if err := streamStays(ctx, tx); err != nil {
+		return internal(err)
+	}
+	for _, create := range creates {
+		if _, err := tx.ExecContext(ctx, create); err != nil {
+			return internal(err)
+		}
+	}
+	return nil
+}
+
+// streamStays reads every visit once in (animal, date) order and writes
+// the stays they make as it goes: SQLite lets one connection write one
+// table while it reads another, so nothing waits for the whole read. The
+// visits are read NOT INDEXED: a scan of the table and one sort, where
+// the index walk would look up every visit's zoo in the table, a page at
+// random each (6.4 s against 10.7 s for 10^6 visits).
+func streamStays(ctx context.Context, tx *txn) error {
+	rows, err := tx.QueryContext(ctx, `SELECT animal_id, date, zoo_id FROM visits NOT INDEXED ORDER BY animal_id, date`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var animal int64
+	var vs []staysql.DatedZoo
+	var out []staysql.Row
+	flush := func(all bool) error {
+		out = append(out, staysql.Runs(animal, vs, nil)...)
+		vs = vs[:0]
+		if len(out) < 1000 && !all {
+			return nil
+		}
+		err := staysql.Insert(ctx, txDB{tx}, dialect, out)
+		out = out[:0]
+		return err
+	}
+	for rows.Next() {
+		var a int64
+		var v staysql.DatedZoo
+		if err := rows.Scan(&a, &v.Date, &v.ZooID); err != nil {
+			return err
+		}
+		if a != animal && len(vs) > 0 {
+			if err := flush(false); err != nil {
+				return err
+			}
+		}
+		animal = a
+		vs = append(vs, v)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return flush(true)
+}
+
+// dropIndexes drops the indexes of table that CREATE INDEX made (not its
+// primary key) and returns the statements that make them again. Dropping
+// is part of the transaction, so a failed import keeps them.
+func dropIndexes(ctx context.Context, tx *txn, table string) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT name, sql FROM sqlite_schema
+		WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name`, table)
+	if err != nil {
+		return nil, internal(err)
+	}
+	var names, creates []string
+	for rows.Next() {
+		var name, create string
+		if err := rows.Scan(&name, &create); err != nil {
+			rows.Close()
+			return nil, internal(err)
+		}
+		names, creates = append(names, name), append(creates, create)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, internal(err)
+	}
+	for _, name := range names {
+		if _, err := tx.ExecContext(ctx, `DROP INDEX "`+name+`"`); err != nil {
+			return nil, internal(err)
+		}
+	}
+	return creates, nil
 }
 
 // addAll adds every visit of src, failing at the first bad one.
@@ -136,35 +231,15 @@ func newVisitWriter(ctx context.Context, tx *txn, bulk bool) (*visitWriter, erro
 // statements that create them again. Dropping is part of the import's
 // transaction, so a failed import keeps them.
 func (w *visitWriter) dropIndexes() error {
-	rows, err := w.tx.QueryContext(w.ctx, `SELECT name, sql FROM sqlite_schema
-		WHERE type = 'index' AND tbl_name = 'visits' AND sql IS NOT NULL`)
-	if err != nil {
-		return internal(err)
-	}
-	var names []string
-	for rows.Next() {
-		var name, create string
-		if err := rows.Scan(&name, &create); err != nil {
-			rows.Close()
-			return internal(err)
-		}
-		names = append(names, name)
+	creates, err := dropIndexes(w.ctx, w.tx, "visits")
+	for _, create := range creates {
 		if strings.HasPrefix(create, "CREATE UNIQUE") {
 			w.unique = append(w.unique, create)
 		} else {
 			w.others = append(w.others, create)
 		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return internal(err)
-	}
-	for _, name := range names {
-		if _, err := w.tx.ExecContext(w.ctx, `DROP INDEX "`+name+`"`); err != nil {
-			return internal(err)
-		}
-	}
-	return nil
+	return err
 }
 
 // add adds v, the record numbered n. It returns a *zootour.RecordError if

@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/zootour/zootour/internal/findsql"
-	"github.com/zootour/zootour/internal/staysql"
 )
 
 //go:embed migrations/*.sql
@@ -127,7 +126,7 @@ var backfills = map[int]func(context.Context, *txn) error{
 		}
 		return rekey(ctx, tx, animals)
 	},
-	3: func(ctx context.Context, tx *txn) error { return staysql.Fill(ctx, txDB{tx}, dialect) },
+	3: fillStays,
 }
 
 // rekey writes the derived keys and words of every record of kind k again.

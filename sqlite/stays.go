@@ -15,6 +15,10 @@ var dialect = staysql.Dialect{
 	AddDays:  func(expr string, n int) string { return fmt.Sprintf("date(%s, '%+d days')", expr, n) },
 	Greatest: "max",
 	Least:    "min",
+	DaysBetween: func(a, b string) string {
+		return fmt.Sprintf("CAST(julianday(%s) - julianday(%s) AS INTEGER)", b, a)
+	},
+	AllVisits: "visits NOT INDEXED",
 }
 
 // txDB runs staysql's statements in a transaction of this store.
@@ -61,6 +65,6 @@ func (s *Store) Rebuild(ctx context.Context) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM stays`); err != nil {
 			return internal(err)
 		}
-		return internal(staysql.Fill(ctx, txDB{tx}, dialect))
+		return fillStays(ctx, tx)
 	})
 }

@@ -12,8 +12,7 @@
 //
 //	stays (animal_id, since, until, zoo_id, visits, lvl)
 //	  PRIMARY KEY (animal_id, since)               an animal's stays; where it was
-//	  INDEX (zoo_id, lvl, since, animal_id, until) who was at a zoo on a day
-//	  INDEX (zoo_id, since, animal_id, until)      who arrived in a window
+//	  INDEX (zoo_id, lvl, since, animal_id, until) who was at a zoo when
 //
 // until is NULL while the animal is still there. lvl sorts a stay by its
 // length: level k holds the stays of 4^k to 4^(k+1)-1 days (OpenLevel those
@@ -120,6 +119,18 @@ type Dialect struct {
 	Greatest, Least string
 	// Bytes makes a comparison of text compare code points (census order).
 	Bytes string
+	// DaysBetween returns an expression: the days from date a to date b.
+	DaysBetween func(a, b string) string
+	// AllVisits is how a bulk statement reads the whole visits table: in
+	// SQLite "visits NOT INDEXED", a scan and one sort, not an index walk
+	// with a lookup per visit.
+	AllVisits string
+	// OrderArms orders each range of a page by itself, inside a UNION ALL
+	// that the page orders again: PostgreSQL merges such ranges (Merge
+	// Append), but appends and sorts ranges that the whole UNION ALL
+	// orders. SQLite wants the order on the whole, and allows none on a
+	// part.
+	OrderArms bool
 }
 
 // q writes the placeholders of sql (written ?1, ?2 ...) in d's mark.
@@ -263,19 +274,29 @@ func Insert(ctx context.Context, db DB, d Dialect, rows []Row) error {
 	return nil
 }
 
-// insertSQL is the statement that adds rows.
+// insertSQL is the statement that adds rows. Its placeholders are in
+// order, so SQLite's are plain ?: modernc's driver looks a numbered one up
+// by a walk of the list of names, which costs the square of the count.
 func insertSQL(d Dialect, rows []Row) findsql.Query {
-	p := findsql.Params{Mark: d.Mark}
-	var values []string
+	args := make([]any, 0, 6*len(rows))
+	values := make([]string, 0, len(rows))
+	n := 0
+	mark := func() string {
+		n++
+		if d.Mark == "?" {
+			return "?"
+		}
+		return fmt.Sprintf("%s%d", d.Mark, n)
+	}
 	for _, r := range rows {
 		var until any
 		if r.To != nil {
 			until = *r.To
 		}
-		values = append(values, "("+p.Add(r.AnimalID)+", "+p.Add(r.From)+", "+p.Add(until)+", "+
-			p.Add(r.ZooID)+", "+p.Add(r.Visits)+", "+p.Add(Level(r.From, r.To))+")")
+		args = append(args, r.AnimalID, r.From, until, r.ZooID, r.Visits, Level(r.From, r.To))
+		values = append(values, "("+mark()+", "+mark()+", "+mark()+", "+mark()+", "+mark()+", "+mark()+")")
 	}
-	return findsql.Query{SQL: `INSERT INTO stays (animal_id, since, until, zoo_id, visits, lvl) VALUES ` + strings.Join(values, ", "), Args: p.Args}
+	return findsql.Query{SQL: `INSERT INTO stays (animal_id, since, until, zoo_id, visits, lvl) VALUES ` + strings.Join(values, ", "), Args: args}
 }
 
 // animalBatch is how many animals Each reads at a time: their visits and
@@ -350,9 +371,40 @@ func Each(ctx context.Context, db DB, d Dialect, stored bool, fn func(want, got 
 }
 
 // Fill writes the stays of every animal from the visits, into a table
-// that holds none.
+// that holds none, in one statement: the rule of Runs written in SQL (LAG
+// marks the visits that start a stay, LEAD over the starts gives each
+// stay's end), so that a migration or an import of any size runs inside a
+// database whose window functions are fast (PostgreSQL's; SQLite's store
+// streams the sorted visits through Runs instead). Check, which uses Runs,
+// holds the two to the same answer.
 func Fill(ctx context.Context, db DB, d Dialect) error {
-	return Each(ctx, db, d, false, func(want, _ []Row) error { return Insert(ctx, db, d, want) })
+	return db.Exec(ctx, FillSQL(d))
+}
+
+// FillSQL is the statement of Fill.
+func FillSQL(d Dialect) string {
+	var lvl strings.Builder
+	lvl.WriteString("CASE WHEN until IS NULL THEN " + fmt.Sprint(OpenLevel))
+	for k := range Levels {
+		// A closed stay of fewer than 4^(k+1) days is of level k.
+		lvl.WriteString(fmt.Sprintf(" WHEN %s < %d THEN %d", d.DaysBetween("since", "until"), reach(k)+1, k))
+	}
+	lvl.WriteString(fmt.Sprintf(" ELSE %d END", Levels-1))
+	return `INSERT INTO stays (animal_id, since, until, zoo_id, visits, lvl)
+SELECT animal_id, since, until, zoo_id, visits, ` + lvl.String() + `
+FROM (
+	SELECT animal_id, zoo_id, date AS since,
+		LEAD(date) OVER s AS until,
+		coalesce(LEAD(n) OVER s, total + 1) - n AS visits
+	FROM (
+		SELECT animal_id, zoo_id, date,
+			LAG(zoo_id) OVER w AS prev, row_number() OVER w AS n, count(*) OVER (PARTITION BY animal_id) AS total
+		FROM ` + d.AllVisits + `
+		WINDOW w AS (PARTITION BY animal_id ORDER BY date)
+	) AS v
+	WHERE prev IS NULL OR prev <> zoo_id
+	WINDOW s AS (PARTITION BY animal_id ORDER BY date)
+) AS r`
 }
 
 // A Difference is a stay that the table and the visits disagree on: Want
@@ -445,42 +497,46 @@ func StaysSQL(d Dialect) string {
 WHERE animal_id = ?1 AND since > ?2 ORDER BY since LIMIT ?3`)
 }
 
-// arms returns the ranges of stays b at zoo (an expression) that cover
-// the day day (an expression): one per level of closed stays, each a
-// range of since in the index (zoo_id, lvl, since, animal_id), then the
-// open ones. source is what the SELECT reads ("stays AS b", or a join
-// with it); lower(k) is the expression of the earliest since of level k.
-func arms(cols, source, zoo, day string, lower func(k int) string, extra string) []string {
+// arms returns the ranges of stays b at zoo (an expression) that overlap
+// the days from..to (expressions): one per level of closed stays, each a
+// range of since in the index (zoo_id, lvl, since, animal_id, until), then
+// the open ones. A closed stay overlaps them if it began by to and ends
+// after from; those of level k that do began at most reach(k) days before
+// from (lower(k), an expression), so the range is short whatever the
+// zoo's past. source is what the SELECT reads ("stays AS b", or a join
+// with it).
+func arms(cols, source, zoo, from, to string, lower func(k int) string, extra string) []string {
 	var out []string
 	for k := range Levels {
 		out = append(out, fmt.Sprintf("SELECT %s FROM %s WHERE b.zoo_id = %s AND b.lvl = %d AND b.since >= %s AND b.since <= %s AND b.until > %s%s",
-			cols, source, zoo, k, lower(k), day, day, extra))
+			cols, source, zoo, k, lower(k), to, from, extra))
 	}
 	return append(out, fmt.Sprintf("SELECT %s FROM %s WHERE b.zoo_id = %s AND b.lvl = %d AND b.since <= %s%s",
-		cols, source, zoo, OpenLevel, day, extra))
+		cols, source, zoo, OpenLevel, to, extra))
 }
 
 // Present lists the stays at a zoo that overlap the days from..to (the
 // same day for "present on"), by since, then animal, after the cursor
 // (since, animal ID), at most limit (0 for all), with the animals' fields:
-// rows of since, until, id, name, species. The stays that cover from come
-// from the levels' ranges, merged in order; those that begin after it,
-// from (zoo_id, since). Every range starts at the cursor and the merge
-// stops at the limit, so a page costs about a dozen seeks and its rows.
+// rows of since, until, id, name, species. The levels' ranges come merged
+// in order, each from the cursor, and the merge stops at the limit, so a
+// page costs about a dozen seeks and its rows.
 func Present(d Dialect, zooID int64, from, to zootour.Date, after zootour.Cursor, limit int) findsql.Query {
 	p := &findsql.Params{Mark: d.Mark}
-	zoo, day := p.Add(zooID), p.Add(from)
+	zoo, first, last := p.Add(zooID), p.Add(from), p.Add(to)
 	cursor := ""
 	if !after.IsZero() {
 		cursor = " AND (b.since, b.animal_id) > (" + p.Add(after.Date) + ", " + p.Add(after.ID) + ")"
 	}
 	cols := "b.since, b.until, b.animal_id"
-	ranges := arms(cols, "stays AS b", zoo, day, func(k int) string { return p.Add(from.AddDays(-reach(k))) }, cursor)
-	if to.After(from) {
-		ranges = append(ranges, fmt.Sprintf("SELECT %s FROM stays AS b WHERE b.zoo_id = %s AND b.since > %s AND b.since <= %s%s",
-			cols, zoo, day, p.Add(to), cursor))
-	}
+	ranges := arms(cols, "stays AS b", zoo, first, last, func(k int) string { return p.Add(from.AddDays(-reach(k))) }, cursor)
 	inner := strings.Join(ranges, "\nUNION ALL ") + "\nORDER BY since, animal_id"
+	if d.OrderArms {
+		for i, r := range ranges {
+			ranges[i] = "(" + r + " ORDER BY b.since, b.animal_id)"
+		}
+		inner = "SELECT * FROM (" + strings.Join(ranges, "\nUNION ALL ") + ") AS u\nORDER BY since, animal_id"
+	}
 	if limit > 0 {
 		inner += " LIMIT " + p.Add(limit)
 	}
@@ -495,7 +551,7 @@ ORDER BY s.since, s.animal_id`, Args: p.Args}
 func CensusZoo(d Dialect, zooID int64, on zootour.Date, after string) findsql.Query {
 	p := &findsql.Params{Mark: d.Mark}
 	zoo, day := p.Add(zooID), p.Add(on)
-	ranges := arms("b.animal_id", "stays AS b", zoo, day, func(k int) string { return p.Add(on.AddDays(-reach(k))) }, "")
+	ranges := arms("b.animal_id", "stays AS b", zoo, day, day, func(k int) string { return p.Add(on.AddDays(-reach(k))) }, "")
 	where := ""
 	if after != "" {
 		where = "\nWHERE a.species" + d.Bytes + " > " + p.Add(after)
@@ -525,9 +581,7 @@ func Contacts(d Dialect, animalID int64, from, to zootour.Date, after int64) fin
 	}
 	cols := "a.zoo, a.f, a.t, b.animal_id AS other, b.since AS bf, b.until AS bt"
 	// CROSS JOIN keeps the animal's stays the outer loop in SQLite.
-	source := "a CROSS JOIN stays AS b"
-	ranges := arms(cols, source, "a.zoo", "a.lo", lower, "")
-	ranges = append(ranges, "SELECT "+cols+" FROM "+source+" WHERE b.zoo_id = a.zoo AND b.since > a.lo AND b.since <= a.hi")
+	ranges := arms(cols, "a CROSS JOIN stays AS b", "a.zoo", "a.lo", "a.hi", lower, "")
 	return findsql.Query{SQL: `WITH a AS MATERIALIZED (
 	SELECT zoo_id AS zoo, since AS f, until AS t, ` + d.Greatest + `(since, ` + w1 + `) AS lo,
 		CASE WHEN until IS NULL OR until > ` + w2 + ` THEN ` + w2 + ` ELSE ` + d.AddDays("until", -1) + ` END AS hi

@@ -18,7 +18,5 @@ CREATE TABLE stays (
 	PRIMARY KEY (animal_id, since)
 ) STRICT, WITHOUT ROWID;
 
--- Who was at a zoo on a day: per level a range of since.
+-- Who was at a zoo on a day or in a window: per level a range of since.
 CREATE INDEX stays_zoo_level ON stays (zoo_id, lvl, since, animal_id, until);
--- Who arrived at a zoo in a window.
-CREATE INDEX stays_zoo_since ON stays (zoo_id, since, animal_id, until);
