@@ -122,11 +122,12 @@ func TestPlans(t *testing.T) {
 //	AnimalWhere:
 //	  SEARCH z USING INTEGER PRIMARY KEY (rowid=?)
 //	  SCALAR SUBQUERY 1: SEARCH stays USING PRIMARY KEY (animal_id=? AND since<?)
-//	ZooPresent (one arm a level, then the arrivals in the window):
-//	  MERGE (UNION ALL)
-//	    SEARCH b USING COVERING INDEX stays_zoo_level (zoo_id=? AND lvl=? AND since>? AND since<?)
-//	    ...
-//	    SEARCH b USING COVERING INDEX stays_zoo_since (zoo_id=? AND since>? AND since<?)
+//	ZooPresent, on a day or during a window (one range a level):
+//	  CO-ROUTINE s
+//	    MERGE (UNION ALL)
+//	      SEARCH b USING COVERING INDEX stays_zoo_level (zoo_id=? AND lvl=? AND since>? AND since<?)
+//	      ... (a binary tree of merges of the twelve)
+//	  SCAN s
 //	  SEARCH a USING INTEGER PRIMARY KEY (rowid=?)
 //	AnimalContacts: the animal's stays (MATERIALIZE a, by the primary key),
 //	  then per stay the same ranges as ZooPresent, sorted by contact.
