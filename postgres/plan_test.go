@@ -12,6 +12,7 @@ import (
 	"github.com/zootour/zootour/generate"
 	"github.com/zootour/zootour/internal/findsql"
 	"github.com/zootour/zootour/internal/pgtest"
+	"github.com/zootour/zootour/internal/staysql"
 )
 
 // TestQueryPlans checks that every relationship listing reads visits
@@ -218,64 +219,126 @@ func literals(args []any) string {
 	return b.String()
 }
 
-// TestQueryPlansWhereWhen checks the where-and-when questions as
-// TestQueryPlans checks the listings: every read of visits is an index scan
-// for one zoo or one animal, never a sequential scan, for the custom and
-// the generic plan, with and without a window or a page position. Sorts
-// are expected: the answers are ordered by values derived from visits (a
-// stay's start, an overlap's start), which no index holds, and they sort
-// one animal's visits or what the seeks found. The census scans animals,
-// on purpose: one backward seek per animal for its last visit on or before
-// the date, O(animals log visits). Zoos and animals, looked up by primary
-// key, are left to the planner: on these small tables it may hash a scan
-// of them rather than probe the key for each of many rows. go test -v
-// prints the plans.
+// TestQueryPlansWhereWhen checks the where-and-when questions on generated
+// data (300 zoos, 3,000 animals, 90,000 visits: about 68,000 stays, of
+// levels 0 to 4 and open), at the zoo and the animal with the most stays:
+// no plan reads stays with a sequential scan, or visits at all; every read
+// of stays is an index range for one animal or one zoo; and present on a
+// date, during a window and the census of a zoo read stays_zoo_level_idx
+// by ranges of since, as docs/stays.md says. The ranges of a page of
+// present come merged in order (Merge Append), never sorted: a page costs
+// its rows, not all the animals there. The census counts all of them, and
+// contacts sort their overlaps by contact. Both the custom plan (the
+// store's) and the generic plan of a prepared statement are checked.
+// go test -v prints the plans.
 func TestQueryPlansWhereWhen(t *testing.T) {
-	s := planStore(t)
-	on, mid := zootour.MustDate("2000-02-01"), zootour.MustDate("2000-01-20")
+	ctx := t.Context()
+	s, err := Open(ctx, pgtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.Import(ctx, generate.Source(generate.Config{Zoos: 300, Animals: 3000, Visits: 90_000, Seed: 1})); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.pool.Exec(ctx, "VACUUM ANALYZE zoos, animals, visits, stays"); err != nil {
+		t.Fatal(err)
+	}
+	// The busiest zoo and animal, by stays, and a day in the middle of the
+	// tours.
+	var zoo, animal int64
+	var on zootour.Date
+	if err := s.pool.QueryRow(ctx, `SELECT (SELECT zoo_id FROM stays GROUP BY zoo_id ORDER BY count(*) DESC, zoo_id LIMIT 1),
+		(SELECT animal_id FROM stays GROUP BY animal_id ORDER BY count(*) DESC, animal_id LIMIT 1),
+		(SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY since) FROM stays)`).Scan(&zoo, &animal, &on); err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := s.pool.Query(ctx, `SELECT lvl || ': ' || count(*) FROM stays GROUP BY lvl ORDER BY lvl`)
+	levels, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("stays by level: %s; zoo %d, animal %d, on %s", strings.Join(levels, ", "), zoo, animal, on)
+	later, before := on.AddDays(60), on.AddDays(-30)
+	after := zootour.Cursor{Date: before, ID: 1500}
 	queries := []struct {
-		name  string
-		sql   string
-		types string
-		args  [][]any
-		seek  bool // visits are read once per animal, by one backward seek (under a LIMIT 1)
+		name string
+		q    findsql.Query
+		// ranged: every read of stays is a range of since on an index of
+		// (zoo, ...), and there is one
+		ranged bool
+		// merged: the ranges are merged in order, not sorted
+		merged bool
 	}{
-		{"AnimalStays", staysSQL, "bigint, date, bigint", [][]any{{7, nil, nil}, {7, mid, 2}}, false},
-		{"AnimalWhere", whereSQL, "bigint, date", [][]any{{7, on}}, true},
-		{"ZooPresent", presentSQL, "bigint, date, date, date, bigint, bigint", [][]any{
-			{7, on, on, nil, 0, nil},
-			{7, on, on, mid, 24500, 10},
-			{7, mid, on, nil, 0, nil},
-			{7, mid, on, mid, 24500, 10},
-		}, false},
-		{"AnimalContacts", contactsSQL, "bigint, date, date, bigint, bigint", [][]any{
-			{7, zootour.MinDate, zootour.MaxDate, 0, nil},
-			{7, mid, on, 500, 10},
-		}, false},
-		{"Census", censusSQL, "date, bigint, text, bigint", [][]any{{on, 0, "", nil}, {on, 5, "species 1", 10}}, true},
+		{"AnimalStays", findsql.Query{SQL: staysql.StaysSQL(dialect), Args: []any{animal, zootour.MinDate, nil}}, false, false},
+		{"AnimalStays page", findsql.Query{SQL: staysql.StaysSQL(dialect), Args: []any{animal, before, 5}}, false, false},
+		{"AnimalWhere", findsql.Query{SQL: staysql.WhereSQL(dialect), Args: []any{animal, on}}, false, false},
+		{"ZooPresent on", staysql.Present(dialect, zoo, on, on, zootour.Cursor{}, 100), true, true},
+		{"ZooPresent on, all", staysql.Present(dialect, zoo, on, on, zootour.Cursor{}, 0), true, true},
+		{"ZooPresent on, after", staysql.Present(dialect, zoo, on, on, after, 10), true, true},
+		{"ZooPresent during", staysql.Present(dialect, zoo, on, later, zootour.Cursor{}, 10), true, true},
+		{"ZooPresent during, after", staysql.Present(dialect, zoo, on, later, after, 10), true, true},
+		{"Census of a zoo", staysql.CensusZoo(dialect, zoo, on, ""), true, false},
+		{"Census of a zoo, after", staysql.CensusZoo(dialect, zoo, on, "L"), true, false},
+		{"AnimalContacts", staysql.Contacts(dialect, animal, zootour.MinDate, zootour.MaxDate, 0), false, false},
+		{"AnimalContacts in a window", staysql.Contacts(dialect, animal, before, later, 1500), false, false},
 	}
 	for _, q := range queries {
-		for i, args := range q.args {
-			for _, generic := range []bool{false, true} {
-				t.Run(fmt.Sprintf("%s %d, generic=%v", q.name, i, generic), func(t *testing.T) {
-					plan := checkPlan(t, s.pool, q.sql, q.types, args, generic)
-					if !q.seek {
-						return
-					}
-					var reads []planNode
-					limited := false
-					plan.walk(func(n planNode) {
-						limited = limited || n.NodeType == "Limit"
-						if n.RelationName == "visits" || strings.HasPrefix(n.IndexName, "visits_") {
-							reads = append(reads, n)
+		for _, generic := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s, generic=%v", q.name, generic), func(t *testing.T) {
+				plan := explain(t, s.pool, q.q.SQL, typesOf(q.q.Args), q.q.Args, generic)
+				ranges := 0
+				plan.walk(func(n planNode) {
+					table := n.RelationName
+					for _, name := range []string{"stays", "visits"} {
+						if strings.HasPrefix(n.IndexName, name+"_") {
+							table = name
 						}
-					})
-					if len(reads) != 1 || !limited || reads[0].IndexName != "visits_animal_date_key" || reads[0].Direction != "Backward" {
-						t.Errorf("visits are not read by one backward seek of visits_animal_date_key under a LIMIT: %+v", reads)
+					}
+					switch {
+					case table == "visits":
+						t.Errorf("the plan reads visits: %s %s", n.NodeType, n.IndexName)
+					case table != "stays", n.NodeType == "Bitmap Heap Scan":
+					case n.NodeType == "Seq Scan":
+						t.Errorf("the plan reads all of stays with a Seq Scan")
+					case !strings.Contains(n.IndexCond, "zoo_id =") && !strings.Contains(n.IndexCond, "animal_id ="):
+						t.Errorf("%s on %s reads stays of every zoo and animal: %q", n.NodeType, n.IndexName, n.IndexCond)
+					case q.ranged && (n.IndexName != "stays_zoo_level_idx" || !strings.Contains(n.IndexCond, "since")):
+						t.Errorf("%s on %s is no range of since at the zoo: %q", n.NodeType, n.IndexName, n.IndexCond)
+					default:
+						ranges++
 					}
 				})
-			}
+				if q.ranged && ranges == 0 {
+					t.Errorf("the plan reads no range of stays")
+				}
+				if q.merged {
+					checkMerged(t, plan)
+				}
+			})
 		}
+	}
+}
+
+// checkMerged checks that plan merges ranges of stays in order (Merge
+// Append) and sorts none of them.
+func checkMerged(t *testing.T, plan planNode) {
+	t.Helper()
+	merges := 0
+	plan.walk(func(n planNode) {
+		switch n.NodeType {
+		case "Merge Append":
+			merges++
+		case "Sort":
+			n.walk(func(c planNode) {
+				if c.RelationName == "stays" || strings.HasPrefix(c.IndexName, "stays_") {
+					t.Errorf("the plan sorts what it reads of stays (%s), instead of merging the ranges", c.IndexName)
+				}
+			})
+		}
+	})
+	if merges == 0 {
+		t.Errorf("the plan merges no ranges (no Merge Append)")
 	}
 }
 

@@ -39,6 +39,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/internal/staysql"
 )
 
 // Store is a zootour.Store in a PostgreSQL database.
@@ -184,6 +185,7 @@ var backfills = map[int]func(context.Context, pgx.Tx) error{
 		}
 		return rekey(ctx, tx, animals)
 	},
+	4: func(ctx context.Context, tx pgx.Tx) error { return staysql.Fill(ctx, txDB{tx}, dialect) },
 }
 
 // rekeyPage is how many records rekey holds in memory at once (a variable

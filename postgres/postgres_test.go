@@ -83,7 +83,7 @@ func TestMigrations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := fmt.Sprint(versions), "[1 2 3]"; got != want {
+	if got, want := fmt.Sprint(versions), "[1 2 3 4]"; got != want {
 		t.Errorf("schema_migrations holds versions %s, want %s", got, want)
 	}
 	for _, table := range []string{"zoos", "animals", "visits"} {
@@ -118,8 +118,8 @@ func TestConcurrentOpen(t *testing.T) {
 	if err := connect(t, url).QueryRow(t.Context(), "SELECT count(*) FROM schema_migrations").Scan(&rows); err != nil {
 		t.Fatal(err)
 	}
-	if rows != 3 {
-		t.Errorf("schema_migrations has %d rows after concurrent opens, want 3 (one per migration)", rows)
+	if rows != 4 {
+		t.Errorf("schema_migrations has %d rows after concurrent opens, want 4 (one per migration)", rows)
 	}
 }
 
@@ -134,8 +134,8 @@ func TestNewerSchemaRefused(t *testing.T) {
 		s.Close()
 		t.Fatal("Open succeeded on a database with schema version 9999")
 	}
-	if msg := err.Error(); !strings.Contains(msg, "9999") || !strings.Contains(msg, "version 3") {
-		t.Errorf("Open: %q, want a message naming version 9999 and this binary's version 3", msg)
+	if msg := err.Error(); !strings.Contains(msg, "9999") || !strings.Contains(msg, "version 4") {
+		t.Errorf("Open: %q, want a message naming version 9999 and this binary's version 4", msg)
 	}
 }
 
@@ -398,7 +398,7 @@ SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef
 WHERE connamespace = current_schema()::regnamespace
 UNION ALL
 SELECT indexrelid::regclass::text || ' ' || pg_get_indexdef(indexrelid) FROM pg_index
-WHERE indrelid IN ('zoos'::regclass, 'animals'::regclass, 'visits'::regclass)
+WHERE indrelid IN ('zoos'::regclass, 'animals'::regclass, 'visits'::regclass, 'stays'::regclass)
 ORDER BY 1`)
 	return must(pgx.CollectRows(rows, pgx.RowTo[string]))(t)
 }
@@ -458,6 +458,10 @@ func TestBulkImport(t *testing.T) {
 	}
 	if got := schemaOf(t, conn); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("schema after a bulk import:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// The stays went in the same way, and are those of the visits.
+	if diffs, err := s.Check(ctx, 10); err != nil || len(diffs) > 0 {
+		t.Errorf("Check after a bulk import = %q, %v; want no differences", diffs, err)
 	}
 	// The constraints work again.
 	_, err := s.CreateVisit(ctx, zootour.Visit{Date: zootour.MustDate("2000-01-01"), ZooID: 1, AnimalID: 1})

@@ -3,12 +3,14 @@ package postgres
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/zootour/zootour"
 	"github.com/zootour/zootour/internal/findsql"
+	"github.com/zootour/zootour/internal/staysql"
 	"github.com/zootour/zootour/textkey"
 )
 
@@ -170,34 +172,81 @@ func (k kind[T]) change(ctx context.Context, s *Store, id int64, apply func(T) (
 	return r, nil
 }
 
-// remove deletes a record, its words and, with cascade, its visits;
-// without, a record that has visits is a conflict, which the foreign key of
-// visits tells. The record is locked first, as change locks it, so that
-// the two take their locks in one order, and so that no new visit can
-// refer to it meanwhile.
+// remove deletes a record, its words and, with cascade, its visits and
+// the stays they made; without, a record that has visits is a conflict.
+// The record is locked first, as change locks it, so that the two take
+// their locks in one order, and so that no new visit can refer to it
+// meanwhile.
+//
+// A cascade rebuilds the stays of every animal whose visits it deletes, and
+// locks those animals as a write of their visits does, before the record:
+// a writer holding an animal's lock may write a stay at this zoo, whose
+// foreign key waits for the zoo's lock; had the zoo been locked first, each
+// would wait for the other. The animals are read before the record is
+// locked, and again after: if more have come meanwhile, the transaction
+// starts again with them too.
 func (k kind[T]) remove(ctx context.Context, s *Store, id int64, cascade bool) error {
 	if err := zootour.CheckID(k.name+" ID", id); err != nil {
 		return err
 	}
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	touchedSQL := `SELECT DISTINCT animal_id FROM visits WHERE ` + k.table.Owner + ` = $1 ORDER BY animal_id`
+	var locked []int64 // the animals an attempt locks before the record
+	err := s.writeTx(ctx, func(tx pgx.Tx) error {
+		if cascade {
+			rows, _ := tx.Query(ctx, touchedSQL, id)
+			before, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+			if err != nil {
+				return err
+			}
+			locked = union(locked, before)
+			if _, err := lockAnimals(ctx, tx, locked...); err != nil {
+				return err
+			}
+		}
 		if _, err := k.find(ctx, tx, id, "FOR UPDATE"); err != nil {
 			return err
+		}
+		rows, _ := tx.Query(ctx, touchedSQL, id)
+		touched, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			return err
+		}
+		if len(touched) > 0 && !cascade {
+			return zootour.HasVisits(k.name, id)
+		}
+		if len(union(locked, touched)) > len(locked) {
+			locked = union(locked, touched)
+			return errRetry
 		}
 		if cascade {
 			if _, err := tx.Exec(ctx, `DELETE FROM visits WHERE `+k.table.Owner+` = $1`, id); err != nil {
 				return err
 			}
+			// Before the record goes: the stays refer to it.
+			for _, a := range touched {
+				if err := staysql.Rebuild(ctx, txDB{tx}, dialect, a); err != nil {
+					return err
+				}
+			}
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM `+k.table.Words+` WHERE `+k.table.Owner+` = $1`, id); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `DELETE FROM `+k.table.Name+` WHERE id = $1`, id)
+		_, err = tx.Exec(ctx, `DELETE FROM `+k.table.Name+` WHERE id = $1`, id)
 		return err
 	})
-	if code, constraint := pgError(err); code == foreignKeyViolation && constraint == "visits_"+k.name+"_fkey" {
+	// The check above finds the visits first; the foreign keys stay the
+	// last word.
+	if code, constraint := pgError(err); code == foreignKeyViolation &&
+		(constraint == "visits_"+k.name+"_fkey" || constraint == "stays_"+k.name+"_fkey") {
 		return zootour.HasVisits(k.name, id)
 	}
 	return internal(ctx, "delete "+k.name, err)
+}
+
+// union returns the sorted IDs of a and b, each once.
+func union(a, b []int64) []int64 {
+	return slices.Compact(slices.Sorted(slices.Values(append(slices.Clip(a), b...))))
 }
 
 // list runs a listing built by findsql.
@@ -269,13 +318,27 @@ func (s *Store) FindAnimals(ctx context.Context, f zootour.AnimalFilter) ([]zoot
 }
 
 // CreateVisit validates v and inserts it; the constraints of the table
-// decide whether its zoo and animal exist and its date is free.
+// decide whether its zoo and animal exist and its date is free. The
+// animal's stays change with it, in the same transaction, under the
+// animal's lock.
 func (s *Store) CreateVisit(ctx context.Context, v zootour.Visit) (zootour.Visit, error) {
 	if err := v.Validate(); err != nil {
 		return zootour.Visit{}, err
 	}
-	err := s.pool.QueryRow(ctx, "INSERT INTO visits (date, zoo_id, animal_id) VALUES ($1, $2, $3) RETURNING id",
-		v.Date, v.ZooID, v.AnimalID).Scan(&v.ID)
+	err := s.writeTx(ctx, func(tx pgx.Tx) error {
+		locked, err := lockAnimals(ctx, tx, v.AnimalID)
+		if err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, "INSERT INTO visits (date, zoo_id, animal_id) VALUES ($1, $2, $3) RETURNING id",
+			v.Date, v.ZooID, v.AnimalID).Scan(&v.ID); err != nil {
+			return err
+		}
+		if !locked {
+			return errRetry
+		}
+		return restay(ctx, tx, v.AnimalID, v.Date)
+	})
 	if err != nil {
 		return zootour.Visit{}, s.visitError(ctx, "create visit", v, err)
 	}
@@ -326,20 +389,40 @@ func getVisit(ctx context.Context, q querier, id int64, lock string) (zootour.Vi
 	return v, nil
 }
 
-// UpdateVisit reads the visit under a row lock, applies u and writes it back.
+// UpdateVisit reads the visit, applies u and writes it back, and brings
+// the stays of its animal before and after up to date. The animals are
+// locked (lockAnimals) between the read and the write, which writes only
+// if the visit is still as read: else the transaction starts again.
 func (s *Store) UpdateVisit(ctx context.Context, id int64, u zootour.VisitUpdate) (zootour.Visit, error) {
 	var v zootour.Visit
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		old, err := getVisit(ctx, tx, id, "FOR UPDATE")
+	err := s.writeTx(ctx, func(tx pgx.Tx) error {
+		old, err := getVisit(ctx, tx, id, "")
 		if err != nil {
 			return err
 		}
 		if v, err = u.Apply(old); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, "UPDATE visits SET date = $2, zoo_id = $3, animal_id = $4 WHERE id = $1",
-			id, v.Date, v.ZooID, v.AnimalID)
-		return err
+		locked, err := lockAnimals(ctx, tx, old.AnimalID, v.AnimalID)
+		if err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `UPDATE visits SET date = $2, zoo_id = $3, animal_id = $4
+WHERE id = $1 AND date = $5 AND zoo_id = $6 AND animal_id = $7`,
+			id, v.Date, v.ZooID, v.AnimalID, old.Date, old.ZooID, old.AnimalID)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 || !locked {
+			return errRetry
+		}
+		if err := restay(ctx, tx, old.AnimalID, old.Date); err != nil {
+			return err
+		}
+		if v.AnimalID == old.AnimalID && v.Date == old.Date {
+			return nil // a change of zoo on one date: the restay above saw it
+		}
+		return restay(ctx, tx, v.AnimalID, v.Date)
 	})
 	if err != nil {
 		return zootour.Visit{}, s.visitError(ctx, "update visit", v, err)
@@ -347,15 +430,31 @@ func (s *Store) UpdateVisit(ctx context.Context, id int64, u zootour.VisitUpdate
 	return v, nil
 }
 
-// DeleteVisit deletes the visit with the given ID.
+// DeleteVisit deletes the visit with the given ID, and brings the stays
+// of its animal up to date, under the animal's lock.
 func (s *Store) DeleteVisit(ctx context.Context, id int64) error {
 	if err := zootour.CheckID("visit ID", id); err != nil {
 		return err
 	}
-	tag, err := s.pool.Exec(ctx, "DELETE FROM visits WHERE id = $1", id)
-	if err == nil && tag.RowsAffected() == 0 {
-		return zootour.NotFound("visit", id)
-	}
+	err := s.writeTx(ctx, func(tx pgx.Tx) error {
+		v, err := getVisit(ctx, tx, id, "")
+		if err != nil {
+			return err
+		}
+		if _, err := lockAnimals(ctx, tx, v.AnimalID); err != nil {
+			return err
+		}
+		// Only while it is still the animal's: the lock covers its visits.
+		var date zootour.Date
+		err = tx.QueryRow(ctx, "DELETE FROM visits WHERE id = $1 AND animal_id = $2 RETURNING date", id, v.AnimalID).Scan(&date)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return errRetry
+		}
+		if err != nil {
+			return err
+		}
+		return restay(ctx, tx, v.AnimalID, date)
+	})
 	return internal(ctx, "delete visit", err)
 }
 

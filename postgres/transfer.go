@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/internal/staysql"
 )
 
 // Import adds the records of src in one transaction. Each kind streams
@@ -20,7 +23,8 @@ import (
 // constraints themselves.
 //
 // Writers wait while an import runs (and it waits for them); readers do
-// not, except during the first large import of visits (see insert).
+// not, except during the first large import of visits (see insert), which
+// holds the stays too.
 func (s *Store) Import(ctx context.Context, src zootour.Source) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "LOCK TABLE zoos, animals, visits IN SHARE ROW EXCLUSIVE MODE"); err != nil {
@@ -32,7 +36,7 @@ func (s *Store) Import(ctx context.Context, src zootour.Source) error {
 		if err := importKind(ctx, tx, animals.importSpec(), src.Animals, animals.row); err != nil {
 			return err
 		}
-		if err := importKind(ctx, tx, visitImport, src.Visits, visitRow); err != nil {
+		if err := importVisits(ctx, tx, src.Visits); err != nil {
 			return err
 		}
 		// New records get IDs above the imported ones. A sequence only
@@ -150,6 +154,46 @@ SELECT id, date, zoo_id, animal_id FROM import_visits ORDER BY n`,
 	},
 }
 
+// importVisits imports the visits of seq, then writes the stays they
+// make (docs/stays.md): into an empty visits table, every animal's from
+// the visits, in one statement (for many visits with the stays' keys and
+// indexes built afterwards, as the visits' are: see insert); otherwise
+// those of each animal that had visits imported, rebuilt. The import's
+// locks keep the writers of visits out meanwhile.
+func importVisits(ctx context.Context, tx pgx.Tx, seq iter.Seq2[zootour.Visit, error]) error {
+	if seq == nil {
+		return nil
+	}
+	var empty bool
+	if err := tx.QueryRow(ctx, "SELECT NOT EXISTS (SELECT 1 FROM visits)").Scan(&empty); err != nil {
+		return err
+	}
+	n := 0
+	touched := map[int64]bool{}
+	row := func(v zootour.Visit) ([]any, error) {
+		n++
+		if !empty {
+			touched[v.AnimalID] = true
+		}
+		return visitRow(v)
+	}
+	if err := importKind(ctx, tx, visitImport, seq, row); err != nil {
+		return err
+	}
+	switch {
+	case empty && n >= bulkVisits:
+		return insertRebuilding(ctx, tx, "stays", staysql.FillSQL(dialect))
+	case empty:
+		return staysql.Fill(ctx, txDB{tx}, dialect)
+	}
+	for _, a := range slices.Sorted(maps.Keys(touched)) {
+		if err := staysql.Rebuild(ctx, txDB{tx}, dialect, a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func visitRow(v zootour.Visit) ([]any, error) {
 	if err := zootour.CheckID("id", v.ID); err != nil {
 		return nil, err
@@ -251,7 +295,8 @@ const bulkVisits = 10000
 // go in faster with the table's keys, foreign keys and indexes dropped and
 // built again afterwards, in one pass each, than kept up to date row by row
 // (measured: a million visits in 3.7 s instead of 18 s). The drop holds
-// exclusive locks on visits, zoos and animals until the import commits.
+// exclusive locks on visits, zoos and animals until the import commits;
+// the stays made from those visits then go in the same way (importVisits).
 func insert(ctx context.Context, tx pgx.Tx, spec importSpec, copied int64) error {
 	if spec.kind == "visits" && copied >= bulkVisits {
 		var empty bool

@@ -1,0 +1,137 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/internal/staysql"
+)
+
+// The stays table is kept by every write of visits, in its transaction,
+// with the SQL of package staysql (docs/stays.md).
+
+// dialect is PostgreSQL's SQL for package staysql. A date plus an integer
+// is a date, and a date minus a date the days between; the cast types a
+// parameter there, which PostgreSQL could not infer from the addition
+// alone.
+var dialect = staysql.Dialect{
+	Mark:        "$",
+	AddDays:     func(expr string, n int) string { return fmt.Sprintf("(%s::date + %d)", expr, n) },
+	Greatest:    "GREATEST",
+	Least:       "LEAST",
+	Bytes:       ` COLLATE "C"`,
+	DaysBetween: func(a, b string) string { return fmt.Sprintf("(%s - %s)", b, a) },
+	AllVisits:   "visits",
+	OrderArms:   true,
+}
+
+// txDB runs staysql's statements in a transaction. Query reads every row
+// before it returns, so that the next statement finds the connection free.
+type txDB struct{ tx pgx.Tx }
+
+func (t txDB) Query(ctx context.Context, sql string, args []any, row func(scan func(dest ...any) error) error) error {
+	rows, err := t.tx.Query(ctx, sql, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := row(rows.Scan); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func (t txDB) Exec(ctx context.Context, sql string, args ...any) error {
+	_, err := t.tx.Exec(ctx, sql, args...)
+	return err
+}
+
+// restay brings the stays of the animal up to date after a change of its
+// visits on the date at. The caller holds the animal's lock (lockAnimals).
+func restay(ctx context.Context, tx pgx.Tx, animalID int64, at zootour.Date) error {
+	return staysql.Restay(ctx, txDB{tx}, dialect, animalID, at)
+}
+
+// lockAnimals locks the rows of the animals ids, in ID order, and reports
+// whether every one exists. Every write of an animal's visits takes this
+// lock first: the restays of two transactions would otherwise read the
+// same stays and write them over each other. FOR NO KEY UPDATE, as the
+// lock conflicts with itself and with a delete of the animal but not with
+// the key share that a foreign key check takes.
+//
+// An animal that does not exist is no error here: the write that follows
+// fails on its foreign key, and the store reports that as it always has.
+// Should the write succeed all the same (the animal came into being
+// meanwhile), the transaction starts again, to lock it (errRetry).
+func lockAnimals(ctx context.Context, tx pgx.Tx, ids ...int64) (bool, error) {
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	rows, _ := tx.Query(ctx, `SELECT id FROM animals WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE`, ids)
+	locked, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	return len(locked) == len(ids), err
+}
+
+// errRetry ends a write transaction that found, after taking its locks,
+// that they are not those it needs (what it read before locking has
+// changed): writeTx runs it again from the start, with no lock held.
+var errRetry = errors.New("postgres: retry the transaction")
+
+// maxAttempts bounds the attempts of writeTx: each retry means that
+// another writer changed the same records in the meantime.
+const maxAttempts = 100
+
+// writeTx runs fn in a transaction, again while it returns errRetry.
+func (s *Store) writeTx(ctx context.Context, fn func(pgx.Tx) error) error {
+	for range maxAttempts {
+		if err := pgx.BeginFunc(ctx, s.pool, fn); !errors.Is(err, errRetry) {
+			return err
+		}
+	}
+	return fmt.Errorf("postgres: gave up after %d attempts: other writers kept changing the same records", maxAttempts)
+}
+
+// readTx runs fn in a read-only transaction on one snapshot.
+func (s *Store) readTx(ctx context.Context, fn func(pgx.Tx) error) error {
+	return pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, fn)
+}
+
+var _ zootour.Checker = (*Store)(nil)
+
+// Check rebuilds the stays from the visits and describes every stay that
+// differs, at most max (0 for all), from one snapshot.
+func (s *Store) Check(ctx context.Context, max int) ([]string, error) {
+	var out []string
+	err := s.readTx(ctx, func(tx pgx.Tx) error {
+		diffs, err := staysql.Check(ctx, txDB{tx}, dialect, max)
+		for _, d := range diffs {
+			out = append(out, d.String())
+		}
+		return err
+	})
+	if err != nil {
+		return nil, internal(ctx, "check", err)
+	}
+	return out, nil
+}
+
+// Rebuild writes every stay again from the visits, in one transaction.
+// Writers of visits wait meanwhile (readers do not): the lock on visits
+// waits for those under way, and is taken before the one on stays, in the
+// order they take theirs.
+func (s *Store) Rebuild(ctx context.Context) error {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "LOCK TABLE visits, stays IN SHARE ROW EXCLUSIVE MODE"); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "DELETE FROM stays"); err != nil {
+			return err
+		}
+		return staysql.Fill(ctx, txDB{tx}, dialect)
+	})
+	return internal(ctx, "rebuild the stays", err)
+}
