@@ -48,11 +48,13 @@ type builder struct {
 
 func (b *builder) arg(v any) string { return b.Add(v) }
 
-func (b *builder) cond(format string, args ...any) {
-	for i, a := range args {
-		args[i] = b.arg(a)
+// cond adds a condition: format with a placeholder (%s) for each value.
+func (b *builder) cond(format string, values ...any) {
+	marks := make([]any, len(values))
+	for i, v := range values {
+		marks[i] = b.arg(v)
 	}
-	b.where = append(b.where, fmt.Sprintf(format, args...))
+	b.where = append(b.where, fmt.Sprintf(format, marks...))
 }
 
 func (b *builder) query(sel, from, order string, limit int) Query {
