@@ -6,10 +6,10 @@ import (
 	"sync"
 )
 
-// A txn is a transaction of this store whose statements of fixed shape
-// are prepared once per pool and reused: the where-and-when statements
-// are long (a dozen ranges merged), and SQLite spends longer preparing
-// them than running them for a page.
+// A txn is a transaction of this store whose statements are prepared
+// once per pool and reused: preparing a statement costs about as much as
+// running a small one, and the where-and-when statements are long (a
+// dozen ranges merged), longer to prepare than to run for a page.
 type txn struct {
 	*sql.Tx
 	stmts *stmtCache // nil: prepare every time (migrations)
@@ -49,17 +49,25 @@ func (t *txn) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 	return t.Tx.ExecContext(ctx, query, args...)
 }
 
-// maxStmts bounds a cache.
-const maxStmts = 128
+// maxStmts bounds a cache: most statements have a fixed text, but a
+// search's grows with its words and an insert's with its rows.
+const maxStmts = 256
 
 // stmtCache holds the statements prepared on one pool.
 type stmtCache struct {
-	db *sql.DB
-	mu sync.Mutex
-	m  map[string]*sql.Stmt
+	db      *sql.DB
+	mu      sync.Mutex
+	m       map[string]*sql.Stmt
+	pending map[string]bool
+	ctx     context.Context // cancelled by close
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
 }
 
-func newStmtCache(db *sql.DB) *stmtCache { return &stmtCache{db: db, m: map[string]*sql.Stmt{}} }
+func newStmtCache(db *sql.DB) *stmtCache {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &stmtCache{db: db, m: map[string]*sql.Stmt{}, pending: map[string]bool{}, ctx: ctx, cancel: cancel}
+}
 
 // prepare prepares the queries on the pool. It runs when the store
 // opens, while no transaction holds the pool's connections (preparing
@@ -82,14 +90,40 @@ func (c *stmtCache) prepare(ctx context.Context, queries ...string) error {
 }
 
 // get returns the statement of query if it was prepared, else nil: the
-// caller runs it unprepared.
+// caller runs it unprepared this time, and the statement is prepared in
+// the background for the next. (Preparing waits for a free connection of
+// the pool, which the caller's transaction holds: the writer's only one.)
 func (c *stmtCache) get(_ context.Context, query string) *sql.Stmt {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.m[query]
+	if st, ok := c.m[query]; ok || c.m == nil {
+		return st
+	}
+	if c.pending[query] || len(c.m)+len(c.pending) >= maxStmts {
+		return nil
+	}
+	c.pending[query] = true
+	c.wg.Add(1)
+	go func() {
+		defer c.wg.Done()
+		st, err := c.db.PrepareContext(c.ctx, query)
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		delete(c.pending, query)
+		switch {
+		case err != nil:
+		case c.m == nil: // closed meanwhile
+			st.Close()
+		default:
+			c.m[query] = st
+		}
+	}()
+	return nil
 }
 
 func (c *stmtCache) close() error {
+	c.cancel()
+	c.wg.Wait()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var first error

@@ -155,22 +155,21 @@ func visitsOf(ctx context.Context, db DB, sql string, args ...any) ([]DatedZoo, 
 	return out, err
 }
 
-// first returns the first row of visitsOf, if any.
-func first(ctx context.Context, db DB, sql string, args ...any) (*DatedZoo, error) {
-	vs, err := visitsOf(ctx, db, sql, args...)
-	if err != nil || len(vs) == 0 {
-		return nil, err
-	}
-	return &vs[0], nil
-}
-
 // The statements of Restay and Rebuild, with numbered placeholders.
 const (
+	// regionSQL finds, in one statement, where the stays that a change on
+	// the date ?2 can touch begin and end: the start of the run of visits
+	// holding the previous visit (p), the first visit after that run's
+	// last visit elsewhere (NULL: no previous visit), and the end of the
+	// run holding the next visit (n), its first visit elsewhere (NULL: to
+	// the end). ?3 sorts before every date.
+	regionSQL = `WITH p AS (SELECT date, zoo_id FROM visits WHERE animal_id = ?1 AND date < ?2 ORDER BY date DESC LIMIT 1),
+n AS (SELECT date, zoo_id FROM visits WHERE animal_id = ?1 AND date > ?2 ORDER BY date LIMIT 1)
+SELECT
+	(SELECT min(v.date) FROM visits AS v, p WHERE v.animal_id = ?1 AND v.zoo_id = p.zoo_id AND v.date <= p.date
+		AND v.date > coalesce((SELECT w.date FROM visits AS w WHERE w.animal_id = ?1 AND w.date < p.date AND w.zoo_id <> p.zoo_id ORDER BY w.date DESC LIMIT 1), ?3)),
+	(SELECT v.date FROM visits AS v, n WHERE v.animal_id = ?1 AND v.date > n.date AND v.zoo_id <> n.zoo_id ORDER BY v.date LIMIT 1)`
 	prevSQL     = `SELECT date, zoo_id FROM visits WHERE animal_id = ?1 AND date < ?2 ORDER BY date DESC LIMIT 1`
-	runStartSQL = `SELECT date, zoo_id FROM visits
-WHERE animal_id = ?1 AND zoo_id = ?2 AND date <= ?3 AND date > coalesce(
-	(SELECT date FROM visits WHERE animal_id = ?1 AND date < ?3 AND zoo_id <> ?2 ORDER BY date DESC LIMIT 1), ?4)
-ORDER BY date LIMIT 1`
 	nextSQL          = `SELECT date, zoo_id FROM visits WHERE animal_id = ?1 AND date > ?2 ORDER BY date LIMIT 1`
 	runEndSQL        = `SELECT date, zoo_id FROM visits WHERE animal_id = ?1 AND date > ?2 AND zoo_id <> ?3 ORDER BY date LIMIT 1`
 	deleteFromSQL    = `DELETE FROM stays WHERE animal_id = ?1 AND since >= ?2`
@@ -188,38 +187,17 @@ ORDER BY date LIMIT 1`
 // holding the next one, from the visits between: a few index seeks and the
 // visits of at most three runs, whatever the animal's history.
 func Restay(ctx context.Context, db DB, d Dialect, animalID int64, at zootour.Date) error {
-	lo := at
-	prev, err := first(ctx, db, d.q(prevSQL), animalID, at)
+	var lo, hi *zootour.Date
+	err := db.Query(ctx, d.q(regionSQL), []any{animalID, at, beforeAll(d)}, func(scan func(dest ...any) error) error {
+		return scan(&lo, &hi)
+	})
 	if err != nil {
 		return err
 	}
-	if prev != nil {
-		// The run holding prev begins after the animal's last visit
-		// elsewhere before it.
-		start, err := first(ctx, db, d.q(runStartSQL), animalID, prev.ZooID, prev.Date, beforeAll(d))
-		if err != nil {
-			return err
-		}
-		lo = start.Date
+	if lo == nil {
+		lo = &at
 	}
-	var hi *zootour.Date
-	next, err := first(ctx, db, d.q(nextSQL), animalID, at)
-	if err != nil {
-		return err
-	}
-	if next != nil {
-		// The run holding next ends at the animal's first visit elsewhere
-		// after it.
-		end, err := first(ctx, db, d.q(runEndSQL),
-			animalID, next.Date, next.ZooID)
-		if err != nil {
-			return err
-		}
-		if end != nil {
-			hi = &end.Date
-		}
-	}
-	return rewrite(ctx, db, d, animalID, lo, hi)
+	return rewrite(ctx, db, d, animalID, *lo, hi)
 }
 
 // beforeAll is a value that sorts before every date, for a coalesce: the
@@ -601,7 +579,7 @@ ORDER BY n.id, ofrom, o.zoo`, Args: p.Args}
 // questions in each of their shapes, a full batch of Insert.
 func Statements(d Dialect) []string {
 	out := []string{WhereSQL(d), StaysSQL(d)}
-	for _, q := range []string{prevSQL, runStartSQL, nextSQL, runEndSQL, deleteFromSQL, visitsFromSQL, deleteBetweenSQL, visitsBetweenSQL} {
+	for _, q := range []string{regionSQL, deleteFromSQL, visitsFromSQL, deleteBetweenSQL, visitsBetweenSQL} {
 		out = append(out, d.q(q))
 	}
 	day, later := zootour.MinDate, zootour.MinDate.AddDays(1)
