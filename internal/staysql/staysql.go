@@ -169,9 +169,6 @@ SELECT
 	(SELECT min(v.date) FROM visits AS v, p WHERE v.animal_id = ?1 AND v.zoo_id = p.zoo_id AND v.date <= p.date
 		AND v.date > coalesce((SELECT w.date FROM visits AS w WHERE w.animal_id = ?1 AND w.date < p.date AND w.zoo_id <> p.zoo_id ORDER BY w.date DESC LIMIT 1), ?3)),
 	(SELECT v.date FROM visits AS v, n WHERE v.animal_id = ?1 AND v.date > n.date AND v.zoo_id <> n.zoo_id ORDER BY v.date LIMIT 1)`
-	prevSQL          = `SELECT date, zoo_id FROM visits WHERE animal_id = ?1 AND date < ?2 ORDER BY date DESC LIMIT 1`
-	nextSQL          = `SELECT date, zoo_id FROM visits WHERE animal_id = ?1 AND date > ?2 ORDER BY date LIMIT 1`
-	runEndSQL        = `SELECT date, zoo_id FROM visits WHERE animal_id = ?1 AND date > ?2 AND zoo_id <> ?3 ORDER BY date LIMIT 1`
 	deleteFromSQL    = `DELETE FROM stays WHERE animal_id = ?1 AND since >= ?2`
 	visitsFromSQL    = `SELECT date, zoo_id FROM visits WHERE animal_id = ?1 AND date >= ?2 ORDER BY date`
 	deleteBetweenSQL = `DELETE FROM stays WHERE animal_id = ?1 AND since >= ?2 AND since < ?3`
