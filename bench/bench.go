@@ -1,16 +1,21 @@
 // Package bench measures zootour's SQL stores, SQLite and PostgreSQL
 // (issue 7): every relationship question on a busy and a typical record,
-// the where-and-when questions, pages and searches of the listings, import
-// and export rates with peak memory, disk per visit, and the HTTP API
-// under concurrent load, each beside baselines measured in the same run,
-// so that every figure is also a ratio:
+// the where-and-when questions and their first pages, pages and searches
+// of the listings, the write of one visit, import and export rates with
+// peak memory, disk per visit, and the HTTP API under concurrent load,
+// each beside baselines measured in the same run, so that every figure is
+// also a ratio:
 //
 //   - the teaching model (package teaching), which scans every visit: how
 //     many times faster each store is, and the answer each must give;
 //   - the limit, the least work that gives the same answer (limit.go): how
 //     many times the limit each store takes;
 //   - for pages and searches, a lookup of one record by ID in the same
-//     store (pages.go).
+//     store (pages.go);
+//   - for the where-and-when first pages, the first page of the busy
+//     animal's or zoo's visits (firstpages.go);
+//   - for a write, the plain insert and delete of the visit with no stays,
+//     and for an import, itself less its fill of the stays (writes.go).
 //
 // Run measures a set of sizes and returns a Report, which writes
 // BENCHMARKS.md and the latency chart (see cmd/benchreport). The go test
@@ -94,7 +99,11 @@ type SizeResult struct {
 	Rels     []*RelRow
 	Where    []*WhereRow
 	Pages    []*PageRow `json:",omitempty"`
-	Stores   map[string]*StoreResult
+	// FirstPages are the where-and-when first pages and their units
+	// (firstpages.go), Writes the writes of one visit (writes.go).
+	FirstPages []*FirstPageRow `json:",omitempty"`
+	Writes     []*WriteRow     `json:",omitempty"`
+	Stores     map[string]*StoreResult
 }
 
 // A RelRow is one relationship question about one record.
@@ -131,6 +140,9 @@ type StoreResult struct {
 	Imports    []float64 // visits/s of each import
 	ImportRate float64   // the median
 	ImportPeak int64     // bytes, the largest peak RSS of the imports
+	// StaysFill is the median time of the import's last step, writing
+	// every stay from the visits, replayed: its share (timeStaysFill).
+	StaysFill  time.Duration `json:",omitempty"`
 	ExportRate float64
 	ExportPeak int64
 	OpenPeak   int64 // bytes: the peak RSS of a process that only opens the store
@@ -262,6 +274,8 @@ func teach(cfg *Config, f *Fixture, sr *SizeResult) error {
 		}
 	}
 	sr.Pages = f.pageRows()
+	sr.FirstPages = f.firstPageRows()
+	sr.Writes = f.writeRows()
 	return nil
 }
 
@@ -373,6 +387,11 @@ func measureStore(ctx context.Context, cfg *Config, f *Fixture, sr *SizeResult, 
 	if res.DiskPerVisit, res.FilePerVisit, err = limits.diskPerVisit(ctx, loc.where, n); err != nil {
 		return nil, err
 	}
+	// After the sizes on disk: SQLite's replay grows its log.
+	cfg.logf("%d visits: %s: the stays' share of the import", n, kind)
+	if res.StaysFill, err = timeStaysFill(ctx, s, kind, loc.where, limits, n, reps); err != nil {
+		return nil, err
+	}
 
 	cfg.logf("%d visits: %s: relationship questions", n, kind)
 	for _, row := range sr.Rels {
@@ -399,6 +418,11 @@ func measureStore(ctx context.Context, cfg *Config, f *Fixture, sr *SizeResult, 
 				row.Store[kind] = t
 			}
 		}
+	}
+
+	cfg.logf("%d visits: %s: where and when, first pages", n, kind)
+	if err := timeFirstPages(ctx, cfg, s, kind, sr.FirstPages); err != nil {
+		return nil, err
 	}
 
 	cfg.logf("%d visits: %s: pages and searches", n, kind)
@@ -431,12 +455,24 @@ func measureStore(ctx context.Context, cfg *Config, f *Fixture, sr *SizeResult, 
 	if res.PagePlans, err = limits.pagePlans(ctx, sr); err != nil {
 		return nil, err
 	}
+
+	// Last, so that no figure above is taken after writes.
+	cfg.logf("%d visits: %s: writes", n, kind)
+	plain, err := openPlainWriter(ctx, kind, loc.where, limits)
+	if err != nil {
+		return nil, err
+	}
+	defer plain.close()
+	if err := timeWrites(ctx, cfg, f, s, kind, plain, sr.Writes); err != nil {
+		return nil, err
+	}
 	return res, nil
 }
 
 // pgVacuum readies PostgreSQL's tables after an import, as autovacuum
-// would: the words tables too, which the searches read.
-const pgVacuum = "VACUUM ANALYZE zoos, animals, visits, zoo_words, animal_words"
+// would: the words tables too, which the searches read, and the stays,
+// which the where-and-when questions read.
+const pgVacuum = "VACUUM ANALYZE zoos, animals, visits, stays, zoo_words, animal_words"
 
 // timeRelation checks a store's answer to a relationship question, and
 // its limit's, and times them, their samples alternating.

@@ -57,6 +57,7 @@ type shared struct {
 	mu      sync.Mutex
 	fixture *Fixture
 	pages   []*PageRow // the page questions of the fixture
+	first   []*FirstPageRow
 	dir     string
 	stores  map[string]*filled
 	drops   []func() error
@@ -65,6 +66,7 @@ type shared struct {
 type filled struct {
 	store  zootour.Store
 	limits *limitDB
+	where  string // the SQLite file or the PostgreSQL URL
 	err    error
 }
 
@@ -110,6 +112,16 @@ func (w *shared) getPages(b *testing.B) []*PageRow {
 	return w.pages
 }
 
+func (w *shared) getFirstPages(b *testing.B) []*FirstPageRow {
+	f := w.getFixture(b)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.first == nil {
+		w.first = f.firstPageRows()
+	}
+	return w.first
+}
+
 // store returns the store of a kind filled with the fixture, skipping
 // PostgreSQL without a database.
 func (w *shared) store(b *testing.B, kind string) *filled {
@@ -129,6 +141,7 @@ func (w *shared) store(b *testing.B, kind string) *filled {
 	w.stores[kind] = fs
 	ctx := context.Background()
 	where, err := w.location(ctx, kind, "shared")
+	fs.where = where
 	if err == nil {
 		fs.store, fs.limits, fs.err = fill(ctx, kind, where, f.Gen)
 	} else {
@@ -320,6 +333,75 @@ func BenchmarkPages(b *testing.B) {
 							b.Fatal(err)
 						}
 					}
+				})
+			}
+		})
+	}
+}
+
+// BenchmarkFirstPages asks each store for the where-and-when first pages
+// of the report and their units.
+func BenchmarkFirstPages(b *testing.B) {
+	ctx := context.Background()
+	for _, kind := range StoreNames {
+		b.Run(kind, func(b *testing.B) {
+			rows := world.getFirstPages(b)
+			s := world.store(b, kind).store
+			for _, row := range rows {
+				b.Run(strings.NewReplacer(" ", "_").Replace(row.Question), func(b *testing.B) {
+					got, err := row.ask(ctx, s)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if d := sameAnswer(row.answer, got); d != "" {
+						b.Fatal(d)
+					}
+					for b.Loop() {
+						if _, err := row.ask(ctx, s); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
+			}
+		})
+	}
+}
+
+// BenchmarkWrites creates and deletes a visit of the typical and the busy
+// animal through each store and through the plain statements; ns/op is per
+// pair, two writes.
+func BenchmarkWrites(b *testing.B) {
+	ctx := context.Background()
+	for _, kind := range StoreNames {
+		b.Run(kind, func(b *testing.B) {
+			f := world.getFixture(b)
+			fs := world.store(b, kind)
+			plain, err := openPlainWriter(ctx, kind, fs.where, fs.limits)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer plain.close()
+			for _, row := range f.writeRows() {
+				v := row.Visit
+				b.Run(row.Record.Role, func(b *testing.B) {
+					b.Run("store", func(b *testing.B) {
+						for b.Loop() {
+							got, err := fs.store.CreateVisit(ctx, v)
+							if err == nil {
+								err = fs.store.DeleteVisit(ctx, got.ID)
+							}
+							if err != nil {
+								b.Fatal(err)
+							}
+						}
+					})
+					b.Run("plain", func(b *testing.B) {
+						for b.Loop() {
+							if err := plain.insertDelete(ctx, v); err != nil {
+								b.Fatal(err)
+							}
+						}
+					})
 				})
 			}
 		})

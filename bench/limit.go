@@ -205,11 +205,21 @@ var sqlitePragmas = []string{
 // openSQLiteLimit opens the SQLite file at path read-only with the
 // store's settings.
 func openSQLiteLimit(ctx context.Context, path string) (*limitDB, error) {
+	db, err := openSQLite(ctx, path, "query_only(1)")
+	if err != nil {
+		return nil, err
+	}
+	return &limitDB{dialect: SQLite, db: db}, nil
+}
+
+// openSQLite opens the SQLite file at path with the store's settings and
+// more pragmas.
+func openSQLite(ctx context.Context, path string, more ...string) (*sql.DB, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, err
 	}
-	q := url.Values{"_pragma": append(slices.Clone(sqlitePragmas), "query_only(1)")}
+	q := url.Values{"_pragma": append(slices.Clone(sqlitePragmas), more...)}
 	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: abs}).EscapedPath()+"?"+q.Encode())
 	if err != nil {
 		return nil, err
@@ -218,7 +228,7 @@ func openSQLiteLimit(ctx context.Context, path string) (*limitDB, error) {
 		db.Close()
 		return nil, err
 	}
-	return &limitDB{dialect: SQLite, db: db}, nil
+	return db, nil
 }
 
 // openPostgresLimit connects a pool of its own to the store's schema.

@@ -45,7 +45,7 @@ func (r *Report) WriteMarkdown(w io.Writer, command, chart, analysis string) err
 	p("# Benchmarks\n\n")
 	p("Every figure here comes from one run of the benchmark program (package `bench`, issue 7) on %s; the run took %s. ",
 		r.Started.Format("2006-01-02"), r.Took.Round(time.Second))
-	p("Each store's time stands beside baselines measured in the same run: the **teaching model**, which scans every visit (\"×faster\": how many times faster the store is), and the **limit**, the least work that gives the same answer (\"×limit\": how many times the limit the store takes); a page or a search stands beside a **lookup** of one record by ID in the same store (\"×lookup\").\n\n")
+	p("Each store's time stands beside baselines measured in the same run: the **teaching model**, which scans every visit (\"×faster\": how many times faster the store is), and the **limit**, the least work that gives the same answer (\"×limit\": how many times the limit the store takes); a page or a search stands beside a **lookup** of one record by ID in the same store (\"×lookup\"); a where-and-when first page beside the first page of the busy animal's or zoo's **visits** (\"×unit\"); a write of a visit beside **the plain insert and delete, no stays** (\"×plain\").\n\n")
 	p("To reproduce (about %.0f minutes; without `ZOOTOUR_TEST_POSTGRES` PostgreSQL is skipped):\n\n", math.Ceil(r.Took.Minutes()))
 	p("```\n%s\n```\n\n", command)
 	if analysis != "" {
@@ -81,7 +81,13 @@ func (r *Report) WriteMarkdown(w io.Writer, command, chart, analysis string) err
 		r.writeWhere(p, sr)
 	}
 	for _, sr := range r.Sizes {
+		r.writeFirstPages(p, sr)
+	}
+	for _, sr := range r.Sizes {
 		r.writePages(p, sr)
+	}
+	for _, sr := range r.Sizes {
+		r.writeWrites(p, sr)
 	}
 	r.writeTransfer(p)
 	r.writeHTTP(p)
@@ -193,6 +199,7 @@ func (r *Report) writeTargets(p printer) {
 		}
 	}
 	r.pageTargets(sr, row)
+	r.staysTargets(sr, row)
 	for _, name := range []string{SQLite, Postgres} {
 		res := sr.Stores[name]
 		if res == nil {
@@ -256,6 +263,7 @@ func (r *Report) writeTargets(p printer) {
 			worst <= growthTarget)
 	}
 	p("\n")
+	r.writeFlatness(p)
 }
 
 // sizesOf returns the sizes at which a store ran.
@@ -308,9 +316,12 @@ func (r *Report) writeMethod(p printer) {
 	p("- **Timing**: each figure is the median of %d samples, each a batch of calls lasting at least %v (3 samples for calls over %v), after one call to warm up. Data is warm: what the questions read is in SQLite's page cache (the store's setting, per connection), PostgreSQL's shared buffers (128 MiB here) or the operating system's file cache.\n", c.Timer.Reps, c.Timer.MinSample, c.Timer.Slow)
 	p("- **Teaching model**: `teaching.Model` holding the same data, in the same process. Its where-and-when questions scan every visit once per animal (present, census) or once per animal per stay (contacts); where that would take longer than %v a call, the time is estimated as that many scans of the typical animal's visits (marked ≈) and not run.\n", c.TeachingBudget)
 	p("- **Limit**: the fastest of a few single SQL queries for the same answer (see the plans below), prepared once and run through the same driver (database/sql with modernc.org/sqlite; pgx) on a connection of its own, scanning into the same types, with no zootour code around it: no transaction, no existence check. Every limit's answer is checked equal to the teaching model's, and so is every store's.\n")
-	p("- **PostgreSQL** gets `VACUUM ANALYZE` after its import, the state autovacuum leaves it in within a minute. Each import goes into a fresh schema, dropped at the end.\n")
+	p("- **PostgreSQL** gets `VACUUM ANALYZE` after its import (the stays too), the state autovacuum leaves it in within a minute. Each import goes into a fresh schema, dropped at the end.\n")
 	p("- **Import and export**: `Store.Import` of `generate.Source` into an empty store, and `Store.Export` to a sink that counts, each in a child process; median of %d runs up to 10^6 visits, one run above. The rate includes opening and closing the store (SQLite checkpoints its log on close). **Peak memory** is the child's peak resident set size (getrusage `ru_maxrss`), so it counts the Go runtime and the driver; \"open only\" is a child that opens and closes the store, for comparison. For PostgreSQL only the client is counted, not the server.\n", c.ImportReps)
 	p("- **Pages and searches**: one call each for a page of at most %d entries (`FindAnimals`, `FindZoos`, `FindVisits`, `ZooPresent` with a window), their samples alternating with those of `Animal` of the typical animal, the unit of \"×lookup\". Each answer is checked equal to the teaching model's (`FindAnimals`, `FindZoos`, `FindVisits`, `PresentDuring`, whole answers cut to the page); the last page starts after the cursor of the entry %d from the end, from the teaching model's whole listing.\n", pageSize, pageSize+1)
+	p("- **Where and when, first pages**: the first page (limit %d) of the busy animal's contacts, of the census on the median date, and of who was at the busy zoo on the date of its middle visit and during the year from it (`AnimalContacts`, `Census`, `ZooPresent`); their samples alternate with those of their units, the first page (limit %d) of the busy animal's visits (for the contacts) and of the busy zoo's visits (for the rest), and \"×unit\" is the time over the unit's. Each answer is checked equal to the teaching model's whole answer cut to the page. That answer is asked of small models, since an animal's stays depend on its own visits only: for the census and who was present, one model per animal with its visits, the answers summed or merged; for the contacts, the animal and the animals with a visit to one of its zoos, %d at a time in ID order, with all their visits, until the page is full. So the check is exact at every size, where the whole model would read every visit once per animal.\n", pageSize, pageSize, contactBatch)
+	p("- **Writes**: for the typical and the busy animal, a visit on the first date from its middle visit on which it has none, at a zoo other than the one it is at that day (so the write splits a stay): `CreateVisit` then `DeleteVisit` of that visit, timed as a pair and halved, so each figure is per write. Its samples alternate with those of **the plain insert and delete, no stays**: a single-row `INSERT ... RETURNING id` and a `DELETE` by ID, prepared, through the store's own driver on a connection of its own (SQLite: database/sql on the same file with the store's pragmas; PostgreSQL: pgx on the same schema), each in its own transaction. The write before the stays existed cannot run here; it also checked the zoo, the animal and the date in one transaction, which the plain one does not, so \"×plain\" overstates what the stays add. After the writes each animal's stays are checked equal to the teaching model's.\n")
+	p("- **The stays' share of an import**: the import's last step, which writes every stay from the visits into the empty table, is replayed on the imported store and timed (median of as many runs as imports); the import without the stays is estimated as the import's median time less that. SQLite: the store's `Rebuild` (`zootour.Checker`), which deletes every stay and runs exactly that step, less the time of the `DELETE` alone, taken in a transaction rolled back. PostgreSQL: `Rebuild` fills the table with its keys in place, a foreign-key check a row, where the import drops the keys and indexes and builds them after, so the import's statements (copied in `bench/writes.go`, checked equal by a test) run instead, in a transaction that empties the table first and is rolled back.\n")
 	p("- **Disk per visit**: SQLite's pages of the visits table and its indexes (`dbstat`), PostgreSQL's `pg_total_relation_size('visits')`; and the whole file or schema. For scale, a visit in `visits.csv` takes the bytes shown, and in the teaching model's slice 32 bytes.\n")
 	p("- **HTTP**: the real server (`web.New`) on a loopback port; %d goroutines send %s requests in all for the first page (100 entries) of the busy zoo's animals, each after the previous answer, then stop. \"direct\" is the same page asked of the store by a call.\n\n", c.HTTPClients, count(c.HTTPRequests))
 }
@@ -590,6 +601,7 @@ func (r *Report) writeTransfer(p printer) {
 		}
 	}
 	p("\nGenerating the visits alone runs at about 15 million a second, a small part of every import.\n\n")
+	r.writeImportShare(p)
 }
 
 func (r *Report) writeHTTP(p printer) {
@@ -789,4 +801,225 @@ func mib(b int64) string {
 		return "–"
 	}
 	return fmt.Sprintf("%.0f MiB", float64(b)/(1<<20))
+}
+
+// staysTargets adds the targets of the where-and-when first pages and of
+// the writes at sr (the issue's targets 1, 2, 3 and 5).
+func (r *Report) staysTargets(sr *SizeResult, row func(target, measured string, ok bool)) {
+	groups := []struct {
+		target    string
+		questions []string
+	}{
+		{"the first page of the busy animal's contacts", []string{"animal contacts"}},
+		{"the first page of the census", []string{"census"}},
+		{"the first page of who was at the busy zoo on a date, and during a year,", []string{"zoo present on a date", "zoo present during a year"}},
+	}
+	for _, name := range []string{SQLite, Postgres} {
+		if sr.Stores[name] == nil {
+			continue
+		}
+		for _, g := range groups {
+			var parts []string
+			ok := true
+			unitName := ""
+			for _, fp := range sr.FirstPages {
+				t, unit := fp.Store[name], firstPageUnit(sr.FirstPages, fp)
+				if fp.Unit == "" || !slices.Contains(g.questions, fp.Question) || t == nil || unit == nil || unit.Store[name] == nil {
+					continue
+				}
+				u := unit.Store[name]
+				x := ratio(t.Time, u.Time)
+				ok = ok && x <= firstPageTarget && t.Wrong == "" && u.Wrong == ""
+				parts = append(parts, fmt.Sprintf("%s %s, %s %s: %.1fx", fp.Question, dur(t.Time)+wrongMark(t), unit.Question, dur(u.Time), x))
+				unitName = unit.Record.Label() + "'s visits"
+			}
+			if len(parts) > 0 {
+				row(fmt.Sprintf("%s: %s within %.0fx the first page of the %s", name, g.target, firstPageTarget, unitName),
+					strings.Join(parts, "; "), ok)
+			}
+		}
+		var parts []string
+		ok := true
+		for _, w := range sr.Writes {
+			t := w.Store[name]
+			if t == nil {
+				continue
+			}
+			x := ratio(t.Time, t.Plain)
+			ok = ok && x <= writeTarget
+			parts = append(parts, fmt.Sprintf("%s %s, plain %s: %.2fx", w.Record.Label(), dur(t.Time), dur(t.Plain), x))
+		}
+		if len(parts) > 0 {
+			row(fmt.Sprintf("%s: a write of one visit at most %.1fx the plain insert and delete, no stays (the same-run stand-in for the write before the stays)", name, writeTarget),
+				strings.Join(parts, "; "), ok)
+		}
+		if res := sr.Stores[name]; res.StaysFill > 0 {
+			imp := sr.importTime(name)
+			x := ratio(imp, imp-res.StaysFill)
+			row(fmt.Sprintf("%s: an import of %s visits at most %.1fx the import without the stays (estimated: its time less its fill of the stays, replayed)", name, count(sr.Visits), importTarget),
+				fmt.Sprintf("import %s (%s visits/s), of which the stays %s: %.2fx", dur(imp), count(res.ImportRate), dur(res.StaysFill), x),
+				x <= importTarget && res.StaysFill < imp)
+		}
+	}
+}
+
+// writeFlatness notes the time per row of each first page at every size
+// (the issue's target 4: flat from 10^4 to 10^7 visits).
+func (r *Report) writeFlatness(p printer) {
+	var sizes []*SizeResult
+	for _, sr := range r.Sizes {
+		if len(sr.FirstPages) > 0 {
+			sizes = append(sizes, sr)
+		}
+	}
+	if len(sizes) < 2 {
+		return
+	}
+	first, last := sizes[0], sizes[len(sizes)-1]
+	p("**Flatness of the where-and-when first pages** (target 4: flat from 10^4 to 10^7 visits, time per row of the answer; a note, not judged here): the time per row of each first page at every size, and the largest size's over the smallest's.\n\n")
+	p("| question | store |")
+	for _, sr := range sizes {
+		p(" %s |", short(sr.Visits))
+	}
+	p(" %s ÷ %s |\n| --- | --- |", short(last.Visits), short(first.Visits))
+	for range sizes {
+		p(" ---: |")
+	}
+	p(" ---: |\n")
+	perRow := func(sr *SizeResult, i int, name string) time.Duration {
+		if i >= len(sr.FirstPages) {
+			return 0
+		}
+		fp := sr.FirstPages[i]
+		if t := fp.Store[name]; t != nil {
+			return t.Time / time.Duration(max(fp.Rows, 1))
+		}
+		return 0
+	}
+	for _, name := range r.stores() {
+		for i, fp := range last.FirstPages {
+			p("| %s | %s |", fp.Question, name)
+			for _, sr := range sizes {
+				p(" %s |", dur(perRow(sr, i, name)))
+			}
+			if a, b := perRow(first, i, name), perRow(last, i, name); a > 0 && b > 0 {
+				p(" %.2fx |\n", ratio(b, a))
+			} else {
+				p(" – |\n")
+			}
+		}
+	}
+	p("\n")
+}
+
+func (r *Report) writeFirstPages(p printer, sr *SizeResult) {
+	stores := r.storesAt(sr)
+	if len(sr.FirstPages) == 0 || len(stores) == 0 {
+		return
+	}
+	p("## Where and when, first pages at %s visits\n\n", count(sr.Visits))
+	p("%s zoos, %s animals. Each question asks for its first page (at most %d entries) beside its unit, the first page of the busy animal's visits (for the contacts) or of the busy zoo's visits (for the rest), their samples alternating; ×unit is its time over the unit's, which the targets hold to %.0fx. The busy animal has %s visits, the busy zoo %s.\n\n",
+		count(sr.Gen.Zoos), count(sr.Gen.Animals), pageSize, firstPageTarget, count(sr.FirstPages[0].Record.Visits), count(firstPageUnitRecord(sr).Visits))
+	p("| question | record | asked | rows |")
+	for _, s := range stores {
+		p(" %s | ×unit |", s)
+	}
+	p("\n| --- | --- | --- | ---: |")
+	for range stores {
+		p(" ---: | ---: |")
+	}
+	p("\n")
+	for _, fp := range sr.FirstPages {
+		p("| %s | %s | %s | %s |", fp.Question, fp.Record.Label(), cell(fp.Asked), count(fp.Rows))
+		unit := firstPageUnit(sr.FirstPages, fp)
+		for _, s := range stores {
+			t := fp.Store[s]
+			switch {
+			case t == nil:
+				p(" – | – |")
+			case fp.Unit == "":
+				p(" %s | unit |", dur(t.Time)+wrongMark(t))
+			case unit == nil || unit.Store[s] == nil:
+				p(" %s | – |", dur(t.Time)+wrongMark(t))
+			default:
+				p(" %s | %.1fx |", dur(t.Time)+wrongMark(t), ratio(t.Time, unit.Store[s].Time))
+			}
+		}
+		p("\n")
+	}
+	p("\n")
+	for _, fp := range sr.FirstPages {
+		for _, s := range stores {
+			if t := fp.Store[s]; t != nil && t.Wrong != "" {
+				p("**%s gave a wrong answer** to %s (%s): \n```\n%s\n```\n\n", s, fp.Question, fp.Asked, t.Wrong)
+			}
+		}
+	}
+}
+
+// firstPageUnitRecord returns the busy zoo, the record of the zoo's
+// visits unit.
+func firstPageUnitRecord(sr *SizeResult) Record {
+	for _, fp := range sr.FirstPages {
+		if fp.Question == unitZooVisits {
+			return fp.Record
+		}
+	}
+	return Record{}
+}
+
+func (r *Report) writeWrites(p printer, sr *SizeResult) {
+	stores := r.storesAt(sr)
+	if len(sr.Writes) == 0 || len(stores) == 0 || sr.Writes[0].Store[stores[0]] == nil {
+		return
+	}
+	p("## Writes at %s visits\n\n", count(sr.Visits))
+	p("One visit created and deleted again through the store (`CreateVisit`, `DeleteVisit`), each keeping the stays exact in its transaction, timed as a pair and halved: the time per write. Beside it, its samples alternating, **the plain insert and delete, no stays**: the same visit inserted and deleted by one prepared statement each through the store's driver, with no stays and none of the store's checks. ×plain is the store's time over the plain one's, which the targets hold to %.1fx as the same-run stand-in for the write before the stays.\n\n", writeTarget)
+	p("| animal | visit written |")
+	for _, s := range stores {
+		p(" %s | plain, no stays | ×plain |", s)
+	}
+	p("\n| --- | --- |")
+	for range stores {
+		p(" ---: | ---: | ---: |")
+	}
+	p("\n")
+	for _, w := range sr.Writes {
+		p("| %s (%s visits) | %s at zoo #%d |", w.Record.Label(), count(w.Record.Visits), w.Visit.Date, w.Visit.ZooID)
+		for _, s := range stores {
+			t := w.Store[s]
+			if t == nil {
+				p(" – | – | – |")
+				continue
+			}
+			p(" %s | %s | %.2fx |", dur(t.Time), dur(t.Plain), ratio(t.Time, t.Plain))
+		}
+		p("\n")
+	}
+	p("\n")
+}
+
+// writeImportShare writes the stays' share of each import.
+func (r *Report) writeImportShare(p printer) {
+	var lines []string
+	for _, name := range r.stores() {
+		for _, sr := range r.Sizes {
+			res := sr.Stores[name]
+			if res == nil || res.StaysFill <= 0 {
+				continue
+			}
+			imp, fill := sr.importTime(name), res.StaysFill
+			without := "–"
+			if imp > fill {
+				without = fmt.Sprintf("%s (%s visits/s)", dur(imp-fill), count(float64(sr.Visits)/(imp-fill).Seconds()))
+			}
+			lines = append(lines, fmt.Sprintf("| %s | %s | %s | %s | %s | %.2fx |", name, count(sr.Visits), dur(imp), dur(fill), without, ratio(imp, imp-fill)))
+		}
+	}
+	if len(lines) == 0 {
+		return
+	}
+	p("The stays' share of the import: the import's median time, that of its last step, which writes every stay from the visits, replayed on the imported store, and the import's time without it, an estimate of the import before the stays. The targets hold the import to %.1fx the import without the stays.\n\n", importTarget)
+	p("| store | visits | import | of which the stays | import without the stays ≈ | import ÷ without |\n| --- | ---: | ---: | ---: | ---: | ---: |\n")
+	p("%s\n\n", strings.Join(lines, "\n"))
 }

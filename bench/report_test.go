@@ -75,8 +75,40 @@ func TestReport(t *testing.T) {
 				}
 			}
 		}
+		if len(sr.FirstPages) != 6 || len(sr.Writes) != 2 {
+			t.Errorf("%d visits: %d first pages, %d writes; want 6 and 2", sr.Visits, len(sr.FirstPages), len(sr.Writes))
+		}
+		for _, row := range sr.FirstPages {
+			line := "| " + row.Question + " | " + row.Record.Label() + " | " + cell(row.Asked) + " | " + count(row.Rows) + " |"
+			if !strings.Contains(text, line) {
+				t.Errorf("the report has no row starting %q", line)
+			}
+			if row.Rows == 0 {
+				t.Errorf("%d visits, %s: an empty answer measures nothing", sr.Visits, row.Question)
+			}
+			if row.Unit != "" && firstPageUnit(sr.FirstPages, row) == nil {
+				t.Errorf("%d visits, %s: no unit %q", sr.Visits, row.Question, row.Unit)
+			}
+			for _, s := range stores {
+				if tm := row.Store[s]; tm == nil || tm.Time <= 0 {
+					t.Errorf("%d visits, %s: %s timing %+v", sr.Visits, row.Question, s, tm)
+				} else if tm.Wrong != "" {
+					t.Errorf("%d visits, %s: %s: %s", sr.Visits, row.Question, s, tm.Wrong)
+				}
+			}
+		}
+		for _, w := range sr.Writes {
+			for _, s := range stores {
+				if tm := w.Store[s]; tm == nil || tm.Time <= 0 || tm.Plain <= 0 {
+					t.Errorf("%d visits, write for %s: %s timing %+v", sr.Visits, w.Record.Label(), s, tm)
+				}
+			}
+		}
 		for _, s := range stores {
 			res := sr.Stores[s]
+			if res.StaysFill <= 0 {
+				t.Errorf("%d visits, %s: no time for the stays' share of the import", sr.Visits, s)
+			}
 			if res.ImportRate <= 0 || res.ExportRate <= 0 || res.HTTP.PerSecond <= 0 {
 				t.Errorf("%d visits, %s: import %v, export %v, HTTP %v per second", sr.Visits, s, res.ImportRate, res.ExportRate, res.HTTP.PerSecond)
 			}
@@ -109,6 +141,9 @@ func TestReport(t *testing.T) {
 	}
 	for _, heading := range []string{"## Targets at 5,000 visits", "## Growth with the number of visits", "## Where and when at 2,000 visits",
 		"## Pages and searches at 5,000 visits", "a search page at most", "the last page of a listing costs the first's",
+		"## Where and when, first pages at 2,000 visits", "## Writes at 5,000 visits", "contacts within 10x the first page of the busy animal's visits",
+		"the first page of the census within 10x", "a write of one visit at most 1.5x the plain insert and delete", "an import of 5,000 visits at most 1.3x",
+		"**Flatness of the where-and-when first pages**", "The stays' share of the import",
 		"## Import, export, memory and disk", "## HTTP API under load", "## Query plans at 5,000 visits", Command, "![Latency", "## Analysis\n\nWhy."} {
 		if !strings.Contains(text, heading) {
 			t.Errorf("the report lacks %q", heading)
@@ -221,6 +256,28 @@ func TestStoreSQLCopies(t *testing.T) {
 	for _, file := range []string{"../sqlite/visits.go", "../postgres/records.go"} {
 		if got := stringConsts(t, file)["visitCols"]; got != findVisitCols {
 			t.Errorf("%s: visitCols is %q; update findVisitCols in bench/pages.go", file, got)
+		}
+	}
+	// The stays' share of an import replays the import's last step
+	// (writes.go): PostgreSQL's statements are copies, SQLite's Rebuild is
+	// the DELETE and the import's step.
+	for file, copies := range map[string][]string{
+		"../postgres/transfer.go": {pgRebuildingSQL, `insertRebuilding(ctx, tx, "stays", staysql.FillSQL(dialect))`,
+			fmt.Sprintf("const bulkVisits = %d", pgBulkVisits)},
+		"../postgres/stays.go": {`DaysBetween: func(a, b string) string { return fmt.Sprintf("(%s - %s)", b, a) },`,
+			fmt.Sprintf("AllVisits: %q,", pgStaysDialect.AllVisits), fmt.Sprintf("Mark: %q,", pgStaysDialect.Mark)},
+		"../sqlite/stays.go":         {"`DELETE FROM stays`); err != nil { return internal(err) } return fillStays(ctx, tx)"},
+		"../sqlite/import_visits.go": {"if w.empty { return fillStays(ctx, tx) }"},
+	} {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := strings.Join(strings.Fields(string(src)), " ")
+		for _, c := range copies {
+			if !strings.Contains(text, strings.Join(strings.Fields(c), " ")) {
+				t.Errorf("%s has no %s any more; update the stays' fill in bench/writes.go", file, c)
+			}
 		}
 	}
 	for file, copies := range map[string]map[string]string{

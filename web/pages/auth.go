@@ -33,8 +33,9 @@ const (
 	sessionLife   = 12 * time.Hour
 )
 
-// errSignIn refuses a write for want of a session, offering to sign in.
-var errSignIn = errors.New("Sign in to make changes.")
+// errSignIn refuses a write for want of a session, offering to sign in;
+// the page shows it as a sentence.
+var errSignIn = errors.New("sign in to make changes")
 
 // access is what a client may do, for the templates.
 type access struct {

@@ -183,7 +183,7 @@ func (u *ui) fail(w http.ResponseWriter, r *http.Request, err error) {
 	status, msg, ok := httpx.Status(err)
 	switch {
 	case errors.Is(err, errSignIn):
-		status, msg = http.StatusForbidden, err.Error()
+		status, msg = http.StatusForbidden, sentence(err.Error())
 	case !ok:
 		msg = "Something went wrong on the server (an internal error). It has been logged."
 		u.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
