@@ -30,6 +30,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"time"
 
@@ -240,7 +241,7 @@ func teach(cfg *Config, f *Fixture, sr *SizeResult) error {
 			row := &RelRow{Question: q, Record: r, Store: map[string]*Timing{}}
 			row.answer = q.Teach(m, r)
 			row.Rows = size(row.answer)
-			t, err := cfg.Timer.Time(func() error { sink = q.Teach(m, r); return nil })
+			t, err := cfg.Timer.Time(func() error { runtime.KeepAlive(q.Teach(m, r)); return nil })
 			if err != nil {
 				return err
 			}
@@ -264,7 +265,7 @@ func teach(cfg *Config, f *Fixture, sr *SizeResult) error {
 			} else {
 				row.answer = q.teach(m, r)
 				row.Rows = size(row.answer)
-				t, err := cfg.Timer.Time(func() error { sink = q.teach(m, r); return nil })
+				t, err := cfg.Timer.Time(func() error { runtime.KeepAlive(q.teach(m, r)); return nil })
 				if err != nil {
 					return err
 				}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -216,7 +217,7 @@ func BenchmarkQuestions(b *testing.B) {
 					answer := q.Teach(f.Model, r)
 					b.Run("teaching", func(b *testing.B) {
 						for b.Loop() {
-							sink = q.Teach(f.Model, r)
+							runtime.KeepAlive(q.Teach(f.Model, r))
 						}
 					})
 					for _, kind := range StoreNames {
@@ -289,7 +290,7 @@ func BenchmarkWhereWhen(b *testing.B) {
 							b.Skipf("one call would take about %v", guess)
 						}
 						for b.Loop() {
-							sink = q.teach(f.Model, r)
+							runtime.KeepAlive(q.teach(f.Model, r))
 						}
 					})
 					for _, kind := range StoreNames {

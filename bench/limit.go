@@ -23,10 +23,6 @@ import (
 // scanning into the same types, with no zootour code around it: no
 // transaction, no existence check, no validation.
 
-// sink keeps the compiler from dropping the teaching model's answers
-// while they are timed.
-var sink any
-
 // A LimitQuery is one SQL text for a question, in one dialect.
 type LimitQuery struct {
 	Name string // how it finds the answer: "index walk", "NOT EXISTS", ...
