@@ -8,6 +8,7 @@ package findsql
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/zootour/zootour"
 	"github.com/zootour/zootour/textkey"
@@ -142,7 +143,12 @@ func Records(d Dialect, t Table, f RecordFilter) Query {
 			}
 		case TSVector:
 			if len(plain) > 0 {
-				b.where = append(b.where, "r."+t.Text+" @@ "+b.arg(tsQuery(plain))+"::tsquery")
+				// The records are the index's matches, sorted (OFFSET 0
+				// keeps the planner from folding the subquery in):
+				// otherwise it may walk the name or ID index under the
+				// LIMIT, filtering, which for a name that sorts late
+				// reads nearly every record.
+				from = "(SELECT * FROM " + t.Name + " WHERE " + t.Text + " @@ " + b.arg(tsQuery(plain)) + "::tsquery OFFSET 0) AS r"
 			}
 			for _, w := range ids {
 				id, _ := zootour.SearchID(w)
@@ -186,13 +192,31 @@ func ftsQuery(words []string) string {
 
 // tsQuery is a tsquery for records with every word as a prefix of one of
 // their lexemes: each word a quoted lexeme (quotes doubled, backslashes
-// escaped), with the prefix mark :*.
+// escaped), with the prefix mark :*. A word is cut to MaxLexeme bytes, as
+// the store cuts the words it keeps.
 func tsQuery(words []string) string {
 	q := make([]string, len(words))
 	for i, w := range words {
+		w = CutLexeme(w)
 		q[i] = "'" + strings.ReplaceAll(strings.ReplaceAll(w, `\`, `\\`), "'", "''") + "':*"
 	}
 	return strings.Join(q, " & ")
+}
+
+// MaxLexeme is the most bytes PostgreSQL keeps of a lexeme.
+const MaxLexeme = 2047
+
+// CutLexeme returns the longest prefix of w, in whole characters, of at
+// most MaxLexeme bytes.
+func CutLexeme(w string) string {
+	if len(w) <= MaxLexeme {
+		return w
+	}
+	n := MaxLexeme
+	for n > 0 && !utf8.RuneStart(w[n]) {
+		n--
+	}
+	return w[:n]
 }
 
 // Visits returns the listing of visits that f selects, reading the columns
