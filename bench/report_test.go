@@ -15,7 +15,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
 )
 
 // TestReport runs the whole report at two tiny sizes and checks that it
