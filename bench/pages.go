@@ -9,7 +9,8 @@ import (
 	"unicode"
 
 	"github.com/zootour/zootour"
-	"github.com/zootour/zootour/internal/findsql"
+	"github.com/zootour/zootour/postgres"
+	"github.com/zootour/zootour/sqlite"
 	"github.com/zootour/zootour/teaching"
 	"github.com/zootour/zootour/textkey"
 )
@@ -37,39 +38,40 @@ type PageRow struct {
 	answer any // the teaching model's
 	// find builds the store's SQL for the dialect's placeholder mark, for
 	// EXPLAIN; nil where the store's SQL is not composed from findsql.
-	find      func(mark string) findsql.Query
+	find      findSQL
 	search    bool // the listing is a search (its matches are sorted)
 	hasCursor bool // the page starts after a cursor
 }
 
-// The stores' findsql tables and visit columns (sqlite/records.go and
-// postgres/records.go define the same ones; TestStoreSQLCopies holds these
-// copies to them), so that EXPLAIN sees the SQL the stores run.
-var (
-	zooTable = findsql.Table{Name: "zoos", Cols: "r.id, r.name, r.location",
-		Words: "zoo_words", Owner: "zoo_id"}
-	animalTable = findsql.Table{Name: "animals", Cols: "r.id, r.name, r.species",
-		Words: "animal_words", Owner: "animal_id"}
-)
+// The stores' SQL of a find listing, as they run it, for EXPLAIN: a
+// question's find gives it for one store.
+type findSQL func(store string) (string, []any)
 
-const findVisitCols = "v.id, v.date, v.zoo_id, v.animal_id"
-
-// zooFind and animalFind are the stores' conversion of a filter for findsql.
-func zooFind(f zootour.ZooFilter) func(string) findsql.Query {
-	return func(mark string) findsql.Query {
-		return findsql.Records(mark, zooTable, findsql.RecordFilter{Search: f.Search, Sort: f.Order(), After: f.After, Limit: f.Limit})
+func zooFind(f zootour.ZooFilter) findSQL {
+	return func(store string) (string, []any) {
+		if store == Postgres {
+			return postgres.ZooFindSQL(f)
+		}
+		return sqlite.ZooFindSQL(f)
 	}
 }
 
-func animalFind(f zootour.AnimalFilter) func(string) findsql.Query {
-	return func(mark string) findsql.Query {
-		return findsql.Records(mark, animalTable, findsql.RecordFilter{Search: f.Search, Species: f.Species,
-			Sort: f.Order(), After: f.After, Limit: f.Limit})
+func animalFind(f zootour.AnimalFilter) findSQL {
+	return func(store string) (string, []any) {
+		if store == Postgres {
+			return postgres.AnimalFindSQL(f)
+		}
+		return sqlite.AnimalFindSQL(f)
 	}
 }
 
-func visitFind(f zootour.VisitFilter) func(string) findsql.Query {
-	return func(mark string) findsql.Query { return findsql.Visits(mark, findVisitCols, f) }
+func visitFind(f zootour.VisitFilter) findSQL {
+	return func(store string) (string, []any) {
+		if store == Postgres {
+			return postgres.VisitFindSQL(f)
+		}
+		return sqlite.VisitFindSQL(f)
+	}
 }
 
 // searchPrefix returns the first three letters of the first word of text
@@ -272,25 +274,21 @@ func (sr *SizeResult) lookupTime(store string) float64 {
 // pagePlans explains the store's query of every page question built by
 // findsql.
 func (l *limitDB) pagePlans(ctx context.Context, sr *SizeResult) ([]Plan, error) {
-	mark := "?"
-	if l.dialect == Postgres {
-		mark = "$"
-	}
 	var out []Plan
 	for _, row := range sr.Pages {
 		if row.find == nil {
 			continue
 		}
-		q := row.find(mark)
+		query, args := row.find(l.dialect)
 		var p Plan
 		var err error
 		if l.db != nil {
-			p, err = explainSQLite(ctx, l.db, q.SQL, q.Args)
+			p, err = explainSQLite(ctx, l.db, query, args)
 			if err == nil {
 				p.checkPageSQLite(row.search, row.hasCursor)
 			}
 		} else {
-			p, err = explainPostgres(ctx, l.pool, q.SQL, q.Args, pgTypes(q.Args), func(p *Plan, n pgPlanNode, which string) {
+			p, err = explainPostgres(ctx, l.pool, query, args, pgTypes(args), func(p *Plan, n pgPlanNode, which string) {
 				p.checkPagePostgres(n, which, row.search)
 			})
 		}

@@ -15,8 +15,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/zootour/zootour/internal/findsql"
 )
 
 // TestReport runs the whole report at two tiny sizes and checks that it
@@ -238,26 +236,6 @@ func countFind(rows []*PageRow) int {
 // TestStoreSQLCopies checks that the copies of the stores' SQL in
 // storesql.go and pages.go still equal the stores' own.
 func TestStoreSQLCopies(t *testing.T) {
-	for _, file := range []string{"../sqlite/records.go", "../postgres/records.go"} {
-		src, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		// The tables are composite literals: compare their text, its
-		// white space folded.
-		text := strings.Join(strings.Fields(string(src)), " ")
-		for _, tab := range []findsql.Table{zooTable, animalTable} {
-			lit := fmt.Sprintf("findsql.Table{Name: %q, Cols: %q, Words: %q, Owner: %q}", tab.Name, tab.Cols, tab.Words, tab.Owner)
-			if !strings.Contains(text, lit) {
-				t.Errorf("%s has no %s any more; update the tables in bench/pages.go", file, lit)
-			}
-		}
-	}
-	for _, file := range []string{"../sqlite/visits.go", "../postgres/records.go"} {
-		if got := stringConsts(t, file)["visitCols"]; got != findVisitCols {
-			t.Errorf("%s: visitCols is %q; update findVisitCols in bench/pages.go", file, got)
-		}
-	}
 	// The stays' share of an import replays the import's last step
 	// (writes.go): PostgreSQL's statements are copies, SQLite's Rebuild is
 	// the DELETE and the import's step.

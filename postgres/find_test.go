@@ -5,7 +5,9 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -235,4 +237,82 @@ func TestFindFollowsWrites(t *testing.T) {
 	same(t, "kea after the import", []int64{-60}, find("kea"))
 	same(t, "names descending", []zootour.Zoo{{ID: 51, Name: "Mumbai Zoo", Location: "Mumbai"}, {ID: 50, Name: "Málaga Bioparc", Location: "Málaga"}},
 		must(s.FindZoos(ctx, zootour.ZooFilter{Sort: zootour.SortNameDesc}))(t))
+}
+
+// TestFindTSQuerySyntax searches for words made of what a tsquery or a
+// tsvector reads as syntax (quotes, backslashes, colons, the operators
+// & | ! <-> and parentheses, the prefix mark :*) and for folded words (case,
+// accents, compatibility forms, a word longer than a lexeme may be), every
+// prefix of every word and pairs of them, written as they are stored and
+// as a user might type them, and compares what the store finds with the
+// teaching model: each word is a lexeme of its own, matched byte for byte.
+// The zoos are created and updated one at a time; the animals imported.
+func TestFindTSQuerySyntax(t *testing.T) {
+	s, ctx := open(t), t.Context()
+	m := teaching.New()
+	texts := [][2]string{
+		{"O'Brien's Zoo", "Dún Laoghaire"},
+		{"A&B Park", "x:y a|b !c"},
+		{`back\slash Zoo`, `C:\Zoos\ 'quoted' "double"`},
+		{"(paren) <-> follows", "a:* b:A c:1 'x':*"},
+		{"' '' \\ \\\\ : :* & | ! ( ) <->", "' '' \\' \\'' '\\"},
+		{"Zürich Straße ﬁsh", "ØRESUND São Paulo"},
+		{"İstanbul ǅemal", "ΣΊΣΥΦΟΣ Ωμέγα"},
+		{"🦒🦒 emoji", "non\u00a0breaking\u2003spaces"},
+		{strings.Repeat("㌖", 200), "Kilometre"},
+		{"obrien ab backslash", "the plain ones"},
+	}
+	var zooIDs []int64
+	for _, tx := range texts {
+		z := must(s.CreateZoo(ctx, zootour.Zoo{Name: "placeholder", Location: "nowhere"}))(t)
+		z = must(s.UpdateZoo(ctx, z.ID, zootour.ZooUpdate{Name: new(tx[0]), Location: new(tx[1])}))(t)
+		m.Zoos[z.ID] = z
+		zooIDs = append(zooIDs, z.ID)
+	}
+	var as []zootour.Animal
+	for i, tx := range texts {
+		a := zootour.Animal{ID: int64(100 + i), Name: tx[0], Species: tx[1]}
+		as = append(as, a)
+		m.Animals[a.ID] = a
+	}
+	check(t, s.Import(ctx, source(nil, as, nil)))
+
+	var qs []string
+	var words []string
+	for _, tx := range texts {
+		words = append(words, textkey.Words(tx[0], tx[1])...)
+		qs = append(qs, strings.Fields(tx[0]+" "+tx[1])...)
+	}
+	for _, w := range words {
+		rs := []rune(w)
+		for n := 1; n <= len(rs); n++ {
+			qs = append(qs, string(rs[:n]))
+		}
+	}
+	for i, w := range words {
+		qs = append(qs, w+" "+words[(i*7+3)%len(words)], strings.ToUpper(w))
+	}
+	qs = append(qs, `\`, `\\`, `'`, `''`, `:`, `:*`, `&`, `|`, `!`, `(`, `<->`, `'x'`, `x:*`, `b:a`, `c:1`,
+		`o'b`, `a&`, `x:`, `back\`, `c:\z`, `"double`, `o'brien's`, `o'brien`, "OBRIEN", "İ", "i̇stanbul", "dz",
+		strconv.FormatInt(zooIDs[3], 10)+" ( "+`\`, "101 ''")
+	for _, q := range qs {
+		if utf8.RuneCountInString(q) > zootour.MaxSearchLen || len(strings.Fields(q)) > zootour.MaxSearchWords {
+			continue
+		}
+		search := zootour.MustSearch(q)
+		zf := zootour.ZooFilter{Search: search, Sort: zootour.SortName}
+		got, err := s.FindZoos(ctx, zf)
+		if err != nil {
+			t.Errorf("FindZoos(%q): %v", q, err)
+			continue
+		}
+		same(t, fmt.Sprintf("FindZoos(%q)", q), m.FindZoos(zf), got)
+		af := zootour.AnimalFilter{Search: search}
+		gotAnimals, err := s.FindAnimals(ctx, af)
+		if err != nil {
+			t.Errorf("FindAnimals(%q): %v", q, err)
+			continue
+		}
+		same(t, fmt.Sprintf("FindAnimals(%q)", q), m.FindAnimals(af), gotAnimals)
+	}
 }

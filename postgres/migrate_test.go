@@ -3,6 +3,7 @@ package postgres
 import (
 	"bytes"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -16,8 +17,10 @@ import (
 
 // TestBackfill opens a database that an older zootour left at schema
 // version 2, with records in it: the migration to version 3 fills their
-// keys and words, a page of records at a time, so that they are found and
-// ordered as records written since.
+// keys and words, a page of records at a time, and the migration to
+// version 5 makes their search columns from the words and drops the words
+// tables, so that the records are found and ordered as records written
+// since.
 func TestBackfill(t *testing.T) {
 	ctx := t.Context()
 	url := pgtest.URL(t)
@@ -48,6 +51,10 @@ func TestBackfill(t *testing.T) {
 		}
 		animalList = append(animalList, a)
 	}
+	// A word longer than a lexeme may be: 3,600 bytes folded, of which
+	// search keeps 2,046 (682 whole characters).
+	long := zootour.Zoo{ID: 1000, Name: strings.Repeat("㌖", 200), Location: "Ｔōkyō"}
+	zooList = append(zooList, long)
 	// Records as version 2 held them: no keys, no words.
 	rows := func(n int, row func(i int) []any) pgx.CopyFromSource {
 		return pgx.CopyFromSlice(n, func(i int) ([]any, error) { return row(i), nil })
@@ -79,11 +86,51 @@ func TestBackfill(t *testing.T) {
 		words += len(textkey.Words(a.Name, a.Species))
 	}
 	var stored int
-	if err := s.pool.QueryRow(ctx, "SELECT (SELECT count(*) FROM zoo_words) + (SELECT count(*) FROM animal_words)").Scan(&stored); err != nil {
+	var left bool
+	if err := s.pool.QueryRow(ctx, `SELECT (SELECT sum(length(search)) FROM zoos) + (SELECT sum(length(search)) FROM animals),
+		to_regclass('zoo_words') IS NOT NULL OR to_regclass('animal_words') IS NOT NULL`).Scan(&stored, &left); err != nil {
 		t.Fatal(err)
 	}
 	if stored != words {
-		t.Errorf("the words tables hold %d words, want %d", stored, words)
+		t.Errorf("the search columns hold %d lexemes, want %d", stored, words)
+	}
+	if left {
+		t.Errorf("a words table is left after the migration to version 5")
+	}
+	// Each record's lexemes, as the migration made them from the words,
+	// are those every write makes.
+	lexemes := func(table string) map[int64][]string {
+		out := map[int64][]string{}
+		rows, _ := s.pool.Query(ctx, "SELECT id, tsvector_to_array(search) FROM "+table)
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var ls []string
+			if err := rows.Scan(&id, &ls); err != nil {
+				t.Fatal(err)
+			}
+			out[id] = slices.Sorted(slices.Values(ls))
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	gotLexemes := lexemes("zoos")
+	for _, z := range zooList {
+		if want := slices.Sorted(slices.Values(zoos.lexemes(z))); !slices.Equal(want, gotLexemes[z.ID]) {
+			t.Errorf("zoo %d: lexemes %q, want %q", z.ID, gotLexemes[z.ID], want)
+		}
+	}
+	gotLexemes = lexemes("animals")
+	for _, a := range animalList {
+		if want := slices.Sorted(slices.Values(animals.lexemes(a))); !slices.Equal(want, gotLexemes[a.ID]) {
+			t.Errorf("animal %d: lexemes %q, want %q", a.ID, gotLexemes[a.ID], want)
+		}
+	}
+	found, err := s.FindZoos(ctx, zootour.ZooFilter{Search: zootour.MustSearch(strings.Repeat("㌖", 100) + " tok")})
+	if err != nil || len(found) != 1 || found[0].ID != long.ID {
+		t.Errorf("the zoo of a long word: %v, %v", found, err)
 	}
 
 	byName := func(a, b string) int { return bytes.Compare(textkey.Name(a), textkey.Name(b)) }

@@ -193,11 +193,12 @@ var backfills = map[int]func(context.Context, pgx.Tx) error{
 var rekeyPage = 10000
 
 // rekey writes the keys and words of every record of kind k, whose words
-// table is empty: the keys are computed in Go (package textkey), as every
-// write computes them. It reads the records a page at a time (a
-// connection cannot read and copy at once), copies their keys into a
-// temporary table and their words straight into the words table, then
-// writes the keys with one UPDATE.
+// table (k.words, of schema versions 3 and 4) is empty: the keys are
+// computed in Go (package textkey), as every write computes them. It reads
+// the records a page at a time (a connection cannot read and copy at
+// once), copies their keys into a temporary table and their words straight
+// into the words table, then writes the keys with one UPDATE. The
+// migration to version 5 makes each record's search column from its words.
 func rekey[T any](ctx context.Context, tx pgx.Tx, k kind[T]) error {
 	staged := "rekey_" + k.table.Name
 	cols := strings.Join(k.columns, ", ")
@@ -221,14 +222,14 @@ SELECT id, `+cols+` FROM `+k.table.Name+` WITH NO DATA`); err != nil {
 		for i, r := range page {
 			id := *k.id(&r)
 			keys[i] = append([]any{id}, k.values(r)...)
-			for _, w := range k.words(r) {
+			for _, w := range k.wordBytes(r) {
 				words = append(words, []any{w, id})
 			}
 		}
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{staged}, append([]string{"id"}, k.columns...), pgx.CopyFromRows(keys)); err != nil {
 			return err
 		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{k.table.Words}, []string{"word", k.table.Owner}, pgx.CopyFromRows(words)); err != nil {
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{k.words}, []string{"word", k.table.Owner}, pgx.CopyFromRows(words)); err != nil {
 			return err
 		}
 		if len(page) < rekeyPage {

@@ -19,17 +19,23 @@ import (
 
 // Zoos and animals are the same shape to the store: an ID, a name, one
 // more text field, the name's collation key (and an animal's species
-// key), and the folded words of their text in a table of their own, all
-// written by the transaction that writes the record. A kind holds what
-// differs, so that every statement and rule below exists once for both.
+// key), and the folded words of their text as the lexemes of a tsvector
+// (column search, under a GIN index), all written by the statement that
+// writes the record. A kind holds what differs, so that every statement
+// and rule below exists once for both.
 type kind[T any] struct {
 	name   string // "zoo", in messages
 	plural string // "zoos", the Kind of a RecordError
 	table  findsql.Table
 	// columns are the columns after id that values fills, in its order:
-	// the fields, then the keys derived from them.
+	// the fields, then the keys derived from them. search is not one of
+	// them: it is written from the lexemes, as array_to_tsvector($n).
 	columns []string
 	values  func(T) []any
+	// words is the table of the folded words that schema versions 3 and 4
+	// kept, (word, table.Owner): only the backfill of version 3 writes it,
+	// and version 5 makes search from it and drops it.
+	words string
 	// fields are the scan targets of table.Cols; the first is the ID.
 	fields   func(*T) []any
 	texts    func(T) []string // what a search reads
@@ -40,8 +46,9 @@ var zoos = kind[zootour.Zoo]{
 	name:   "zoo",
 	plural: "zoos",
 	table: findsql.Table{Name: "zoos", Cols: "r.id, r.name, r.location",
-		Words: "zoo_words", Owner: "zoo_id"},
+		Owner: "zoo_id", Text: "search"},
 	columns:  []string{"name", "location", "name_key"},
+	words:    "zoo_words",
 	values:   func(z zootour.Zoo) []any { return []any{z.Name, z.Location, textkey.Name(z.Name)} },
 	fields:   func(z *zootour.Zoo) []any { return []any{&z.ID, &z.Name, &z.Location} },
 	texts:    func(z zootour.Zoo) []string { return []string{z.Name, z.Location} },
@@ -52,8 +59,9 @@ var animals = kind[zootour.Animal]{
 	name:   "animal",
 	plural: "animals",
 	table: findsql.Table{Name: "animals", Cols: "r.id, r.name, r.species",
-		Words: "animal_words", Owner: "animal_id"},
+		Owner: "animal_id", Text: "search"},
 	columns: []string{"name", "species", "name_key", "species_key"},
+	words:   "animal_words",
 	values: func(a zootour.Animal) []any {
 		return []any{a.Name, a.Species, textkey.Name(a.Name), textkey.Species(a.Species)}
 	},
@@ -72,14 +80,36 @@ func (k kind[T]) scan(row pgx.CollectableRow) (T, error) {
 	return r, err
 }
 
-// words returns the folded words of r, as the words table holds them.
-func (k kind[T]) words(r T) [][]byte {
+// wordBytes returns the folded words of r, as the words table of schema
+// versions 3 and 4 held them.
+func (k kind[T]) wordBytes(r T) [][]byte {
 	words := textkey.Words(k.texts(r)...)
 	out := make([][]byte, len(words))
 	for i, w := range words {
 		out[i] = []byte(w)
 	}
 	return out
+}
+
+// lexemes returns the lexemes of r's search column, its folded words: a
+// word longer than findsql.MaxLexeme (a name of 200 squared CJK compatibility
+// characters, such as "㌖", folds to up to 3,600 bytes) as its longest
+// prefix of whole characters that fits. A prefix match is unchanged for
+// every search word that fits in a tsquery: such a word is a prefix of
+// the word exactly when it is a prefix of its lexeme. Never nil, so that
+// the array is empty, never NULL.
+func (k kind[T]) lexemes(r T) []string {
+	words := textkey.Words(k.texts(r)...)
+	out := make([]string, 0, len(words))
+	for _, w := range words {
+		out = append(out, findsql.CutLexeme(w))
+	}
+	return out
+}
+
+// searchValue is the SQL of the search column from the lexemes in $n.
+func searchValue(n int) string {
+	return "array_to_tsvector($" + strconv.Itoa(n) + "::text[])"
 }
 
 // placeholders returns "$from, ..., $(from+n-1)".
@@ -91,32 +121,19 @@ func placeholders(from, n int) string {
 	return strings.Join(ps, ", ")
 }
 
-// insertSQL adds a record with the next ID of its sequence and its words
-// in one statement: the words' foreign key is checked at the end of the
-// statement, when the record is there. $1... are the values, then the
-// words as an array.
+// insertSQL adds a record with the next ID of its sequence. $1... are the
+// values, then the lexemes as an array.
 func (k kind[T]) insertSQL() string {
 	n := len(k.columns)
-	return `WITH r AS (INSERT INTO ` + k.table.Name + ` (` + strings.Join(k.columns, ", ") + `) VALUES (` +
-		placeholders(1, n) + `) RETURNING id),
-w AS (INSERT INTO ` + k.table.Words + ` (word, ` + k.table.Owner + `) SELECT unnest($` + strconv.Itoa(n+1) + `::bytea[]), id FROM r)
-SELECT id FROM r`
+	return `INSERT INTO ` + k.table.Name + ` (` + strings.Join(k.columns, ", ") + `, search) VALUES (` +
+		placeholders(1, n) + `, ` + searchValue(n+1) + `) RETURNING id`
 }
 
-// updateSQL writes the values of record $1 from $2 on.
+// updateSQL writes the values of record $1 from $2 on, then its lexemes.
 func (k kind[T]) updateSQL() string {
-	return `UPDATE ` + k.table.Name + ` SET (` + strings.Join(k.columns, ", ") + `) = ROW(` +
-		placeholders(2, len(k.columns)) + `) WHERE id = $1`
-}
-
-// index writes the words of record id, replacing any it had.
-func (k kind[T]) index(ctx context.Context, tx pgx.Tx, id int64, r T) error {
-	if _, err := tx.Exec(ctx, `DELETE FROM `+k.table.Words+` WHERE `+k.table.Owner+` = $1`, id); err != nil {
-		return err
-	}
-	_, err := tx.Exec(ctx, `INSERT INTO `+k.table.Words+` (word, `+k.table.Owner+`) SELECT unnest($2::bytea[]), $1`,
-		id, k.words(r))
-	return err
+	n := len(k.columns)
+	return `UPDATE ` + k.table.Name + ` SET (` + strings.Join(k.columns, ", ") + `, search) = ROW(` +
+		placeholders(2, n) + `, ` + searchValue(n+2) + `) WHERE id = $1`
 }
 
 func (k kind[T]) create(ctx context.Context, s *Store, r T) (T, error) {
@@ -124,7 +141,7 @@ func (k kind[T]) create(ctx context.Context, s *Store, r T) (T, error) {
 	if err := k.validate(&r); err != nil {
 		return zero, err
 	}
-	args := append(k.values(r), k.words(r))
+	args := append(k.values(r), k.lexemes(r))
 	if err := s.pool.QueryRow(ctx, k.insertSQL(), args...).Scan(k.id(&r)); err != nil {
 		return zero, internal(ctx, "create "+k.name, err)
 	}
@@ -149,7 +166,7 @@ func (k kind[T]) find(ctx context.Context, q querier, id int64, lock string) (T,
 }
 
 // change reads the record under a row lock, applies apply and writes it
-// back with its keys and words.
+// back with its keys and lexemes.
 func (k kind[T]) change(ctx context.Context, s *Store, id int64, apply func(T) (T, error)) (T, error) {
 	var r T
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
@@ -160,10 +177,8 @@ func (k kind[T]) change(ctx context.Context, s *Store, id int64, apply func(T) (
 		if r, err = apply(old); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, k.updateSQL(), append([]any{id}, k.values(r)...)...); err != nil {
-			return err
-		}
-		return k.index(ctx, tx, id, r)
+		_, err = tx.Exec(ctx, k.updateSQL(), append(append([]any{id}, k.values(r)...), k.lexemes(r))...)
+		return err
 	})
 	if err != nil {
 		var zero T
@@ -172,7 +187,7 @@ func (k kind[T]) change(ctx context.Context, s *Store, id int64, apply func(T) (
 	return r, nil
 }
 
-// remove deletes a record, its words and, with cascade, its visits and
+// remove deletes a record and, with cascade, its visits and
 // the stays they made; without, a record that has visits is a conflict.
 // The record is locked first, as change locks it, so that the two take
 // their locks in one order, and so that no new visit can refer to it
@@ -229,9 +244,6 @@ func (k kind[T]) remove(ctx context.Context, s *Store, id int64, cascade bool) e
 				}
 			}
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM `+k.table.Words+` WHERE `+k.table.Owner+` = $1`, id); err != nil {
-			return err
-		}
 		_, err = tx.Exec(ctx, `DELETE FROM `+k.table.Name+` WHERE id = $1`, id)
 		return err
 	})
@@ -251,7 +263,7 @@ func union(a, b []int64) []int64 {
 
 // list runs a listing built by findsql.
 func (k kind[T]) list(ctx context.Context, s *Store, f findsql.RecordFilter) ([]T, error) {
-	q := findsql.Records("$", k.table, f)
+	q := findsql.Records(findDialect, k.table, f)
 	rows, _ := s.pool.Query(ctx, q.SQL, q.Args...)
 	out, err := pgx.CollectRows(rows, k.scan)
 	if err != nil {
@@ -285,7 +297,37 @@ func (s *Store) FindZoos(ctx context.Context, f zootour.ZooFilter) ([]zootour.Zo
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	return zoos.list(ctx, s, findsql.RecordFilter{Search: f.Search, Sort: f.Order(), After: f.After, Limit: f.Limit})
+	return zoos.list(ctx, s, zooFilter(f))
+}
+
+// zooFilter and animalFilter are what a filter asks of findsql.
+func zooFilter(f zootour.ZooFilter) findsql.RecordFilter {
+	return findsql.RecordFilter{Search: f.Search, Sort: f.Order(), After: f.After, Limit: f.Limit}
+}
+
+func animalFilter(f zootour.AnimalFilter) findsql.RecordFilter {
+	return findsql.RecordFilter{Search: f.Search, Species: f.Species, Sort: f.Order(), After: f.After, Limit: f.Limit}
+}
+
+// The SQL of the find listings, as the store runs it, for EXPLAIN (the
+// benchmarks' plans).
+
+// ZooFindSQL returns the query of FindZoos(f).
+func ZooFindSQL(f zootour.ZooFilter) (string, []any) {
+	q := findsql.Records(findDialect, zoos.table, zooFilter(f))
+	return q.SQL, q.Args
+}
+
+// AnimalFindSQL returns the query of FindAnimals(f).
+func AnimalFindSQL(f zootour.AnimalFilter) (string, []any) {
+	q := findsql.Records(findDialect, animals.table, animalFilter(f))
+	return q.SQL, q.Args
+}
+
+// VisitFindSQL returns the query of FindVisits(f).
+func VisitFindSQL(f zootour.VisitFilter) (string, []any) {
+	q := findsql.Visits(findDialect, visitCols, f)
+	return q.SQL, q.Args
 }
 
 // CreateAnimal validates a and inserts it with the next ID of its sequence.
@@ -313,8 +355,7 @@ func (s *Store) FindAnimals(ctx context.Context, f zootour.AnimalFilter) ([]zoot
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	return animals.list(ctx, s, findsql.RecordFilter{Search: f.Search, Species: f.Species,
-		Sort: f.Order(), After: f.After, Limit: f.Limit})
+	return animals.list(ctx, s, animalFilter(f))
 }
 
 // CreateVisit validates v and inserts it; the constraints of the table
@@ -458,6 +499,10 @@ func (s *Store) DeleteVisit(ctx context.Context, id int64) error {
 	return internal(ctx, "delete visit", err)
 }
 
+// findDialect is PostgreSQL's to findsql: $n placeholders, and a search
+// as a tsquery against the tsvector column table.Text.
+var findDialect = findsql.Dialect{Mark: "$", Text: findsql.TSVector}
+
 // visitCols are the columns, and scanVisit the scan, of every listing of
 // whole visits.
 const visitCols = "v.id, v.date, v.zoo_id, v.animal_id"
@@ -467,7 +512,7 @@ func (s *Store) FindVisits(ctx context.Context, f zootour.VisitFilter) ([]zootou
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	q := findsql.Visits("$", visitCols, f)
+	q := findsql.Visits(findDialect, visitCols, f)
 	rows, _ := s.pool.Query(ctx, q.SQL, q.Args...)
 	visits, err := pgx.CollectRows(rows, scanVisit)
 	if err != nil {

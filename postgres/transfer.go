@@ -17,7 +17,7 @@ import (
 // Import adds the records of src in one transaction. Each kind streams
 // through COPY into a temporary staging table that numbers the records,
 // then moves into its table with one INSERT ... SELECT (zoos and animals
-// with their keys, and then their words: see importSpec). Only when that
+// with their keys and lexemes: see importSpec). Only when that
 // INSERT fails does the store look for the first record at fault, in the
 // staging table, so a good import pays for no checks beyond the
 // constraints themselves.
@@ -69,9 +69,6 @@ type importSpec struct {
 	staging string // CREATE TEMP TABLE
 	columns []string
 	insert  string
-	// words, if not empty, moves the staged words of the records into their
-	// table, once insert has moved the records.
-	words string
 	// find returns the record number n of the first record at fault, a
 	// reason (1, 2, ...) and the record, which finish turns into an error.
 	find   string
@@ -81,9 +78,8 @@ type importSpec struct {
 // importSpec returns how zoos or animals are imported. The staging table
 // has the record's columns, keys included (computed in Go as the records
 // stream in, like every write of a record computes them), and an array of
-// the record's words: so one COPY carries everything, and the words move
-// into their table with one INSERT ... SELECT once the records are in
-// place. By then every ID is new and unique, so the words cannot conflict.
+// the record's lexemes, which the INSERT ... SELECT makes into its search
+// column: so one COPY carries everything.
 func (k kind[T]) importSpec() importSpec {
 	staged := "import_" + k.plural
 	cols := strings.Join(k.columns, ", ")
@@ -91,10 +87,10 @@ func (k kind[T]) importSpec() importSpec {
 		kind: k.plural,
 		// The table's own columns, so that the types follow the schema.
 		staging: `CREATE TEMP TABLE ` + staged + ` ON COMMIT DROP AS
-SELECT 0::bigint AS n, id, ` + cols + `, NULL::bytea[] AS words FROM ` + k.table.Name + ` WITH NO DATA`,
-		columns: append(append([]string{"n", "id"}, k.columns...), "words"),
-		insert:  `INSERT INTO ` + k.table.Name + ` (id, ` + cols + `) SELECT id, ` + cols + ` FROM ` + staged + ` ORDER BY n`,
-		words:   `INSERT INTO ` + k.table.Words + ` (word, ` + k.table.Owner + `) SELECT unnest(words), id FROM ` + staged,
+SELECT 0::bigint AS n, id, ` + cols + `, NULL::text[] AS lexemes FROM ` + k.table.Name + ` WITH NO DATA`,
+		columns: append(append([]string{"n", "id"}, k.columns...), "lexemes"),
+		insert: `INSERT INTO ` + k.table.Name + ` (id, ` + cols + `, search) SELECT id, ` + cols + `, array_to_tsvector(lexemes) FROM ` +
+			staged + ` ORDER BY n`,
 		find: `SELECT f.n, f.reason, s.id, '', 0, 0 FROM (
 	SELECT n, 1 AS reason FROM (SELECT n, row_number() OVER (PARTITION BY id ORDER BY n) AS k FROM ` + staged + `) d WHERE k > 1
 	UNION ALL SELECT s.n, 1 FROM ` + staged + ` s JOIN ` + k.table.Name + ` r ON r.id = s.id
@@ -114,7 +110,7 @@ func (k kind[T]) row(r T) ([]any, error) {
 	if err := k.validate(&r); err != nil {
 		return nil, err
 	}
-	return append(append([]any{id}, k.values(r)...), k.words(r)), nil
+	return append(append([]any{id}, k.values(r)...), k.lexemes(r)), nil
 }
 
 // Reasons a visit fails, in the order a record is checked.
@@ -260,10 +256,6 @@ func insertStaged(ctx context.Context, tx pgx.Tx, spec importSpec, copied int64)
 	}
 	insertErr := insert(ctx, tx, spec, copied)
 	if insertErr == nil {
-		if spec.words != "" {
-			_, err := tx.Exec(ctx, spec.words)
-			return err
-		}
 		return nil
 	}
 	if code, _ := pgError(insertErr); code != uniqueViolation && code != foreignKeyViolation {

@@ -127,9 +127,15 @@ var backfills = map[int]func(context.Context, *txn) error{
 		return rekey(ctx, tx, animals)
 	},
 	3: fillStays,
+	4: func(ctx context.Context, tx *txn) error {
+		if err := reindex(ctx, tx, zoos); err != nil {
+			return err
+		}
+		return reindex(ctx, tx, animals)
+	},
 }
 
-// rekey writes the derived keys and words of every record of kind k again.
+// rekey writes the derived keys of every record of kind k again.
 func rekey[T any](ctx context.Context, tx *txn, k kind[T]) error {
 	rows, err := scanAll(ctx, tx, findsql.Query{SQL: `SELECT ` + k.table.Cols + ` FROM ` + k.table.Name + ` AS r ORDER BY r.id`}, k.fields)
 	if err != nil {
@@ -140,7 +146,18 @@ func rekey[T any](ctx context.Context, tx *txn, k kind[T]) error {
 		if _, err := tx.ExecContext(ctx, k.update, append(k.values(r), id)...); err != nil {
 			return err
 		}
-		if err := k.index(ctx, tx, id, r); err != nil {
+	}
+	return nil
+}
+
+// reindex writes the text index of every record of kind k.
+func reindex[T any](ctx context.Context, tx *txn, k kind[T]) error {
+	rows, err := scanAll(ctx, tx, findsql.Query{SQL: `SELECT ` + k.table.Cols + ` FROM ` + k.table.Name + ` AS r ORDER BY r.id`}, k.fields)
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO `+k.table.Text+` (rowid, words) VALUES (?, ?)`, k.id(r), k.words(r)); err != nil {
 			return err
 		}
 	}

@@ -13,18 +13,15 @@ import (
 )
 
 // TestPlansFind checks that the listings that find records read no whole
-// table: a search starts from the words' index, a page in name order walks
+// table: a search starts from the text index (FTS5), a page in name order walks
 // the name index from its cursor, a page of visits by date walks
 // visits_date (or the zoo's or animal's index), and none sorts a table.
 // They hold before and after ANALYZE. The plans, as logged with -v:
 //
-//	search ("suki axo"; the temporary B-trees hold the matches only):
-//	  CO-ROUTINE m
-//	    SEARCH animal_words USING PRIMARY KEY (word>? AND word<?)
-//	    USE TEMP B-TREE FOR DISTINCT
-//	  SCAN m
+//	search ("suki axo": the text index's matches, then the records by ID,
+//	sorted; the temporary B-tree holds the matches only):
+//	  SCAN animal_text VIRTUAL TABLE INDEX 0:M1
 //	  SEARCH r USING INTEGER PRIMARY KEY (rowid=?)
-//	  SEARCH w EXISTS USING COVERING INDEX animal_words_owner (animal_id=? AND word>? AND word<?)
 //	  USE TEMP B-TREE FOR ORDER BY
 //	by name, from a cursor:
 //	  SEARCH r USING INDEX animals_name (name_key>?)
@@ -75,17 +72,17 @@ func TestPlansFind(t *testing.T) {
 		q      findsql.Query
 		sorted bool // may sort: the matches of a search, not a table
 	}{
-		{"search", findsql.Records("?", animals.table, findsql.RecordFilter{Search: zootour.MustSearch("suki axo"), Sort: zootour.SortName, Limit: 101}), true},
-		{"search by ID", findsql.Records("?", animals.table, findsql.RecordFilter{Search: zootour.MustSearch("42"), Sort: zootour.SortName, Limit: 101}), true},
-		{"zoo search", findsql.Records("?", zoos.table, findsql.RecordFilter{Search: zootour.MustSearch("park"), Sort: zootour.SortNameDesc, Limit: 101}), true},
-		{"by name", findsql.Records("?", animals.table, findsql.RecordFilter{Sort: zootour.SortName, Limit: 101}), false},
-		{"by name, last page", findsql.Records("?", animals.table, findsql.RecordFilter{Sort: zootour.SortName, After: last, Limit: 101}), false},
-		{"by name, Z to A, last page", findsql.Records("?", animals.table, findsql.RecordFilter{Sort: zootour.SortNameDesc, After: last, Limit: 101}), false},
-		{"species by name", findsql.Records("?", animals.table, findsql.RecordFilter{Species: "red panda", Sort: zootour.SortName, After: last, Limit: 101}), false},
-		{"visits newest first", findsql.Visits("?", visitCols, zootour.VisitFilter{Sort: zootour.SortDateDesc, Limit: 101}), false},
-		{"visits newest first, last page", findsql.Visits("?", visitCols, zootour.VisitFilter{Sort: zootour.SortDateDesc, After: zootour.Cursor{Date: zootour.MustDate("2000-01-02"), ID: 7000}, Limit: 101}), false},
-		{"a zoo's visits by date", findsql.Visits("?", visitCols, zootour.VisitFilter{ZooID: 3, Sort: zootour.SortDate, Limit: 101}), false},
-		{"an animal's visits newest first", findsql.Visits("?", visitCols, zootour.VisitFilter{AnimalID: 3, Sort: zootour.SortDateDesc, Limit: 101}), false},
+		{"search", findsql.Records(finding, animals.table, findsql.RecordFilter{Search: zootour.MustSearch("suki axo"), Sort: zootour.SortName, Limit: 101}), true},
+		{"search by ID", findsql.Records(finding, animals.table, findsql.RecordFilter{Search: zootour.MustSearch("42"), Sort: zootour.SortName, Limit: 101}), true},
+		{"zoo search", findsql.Records(finding, zoos.table, findsql.RecordFilter{Search: zootour.MustSearch("park"), Sort: zootour.SortNameDesc, Limit: 101}), true},
+		{"by name", findsql.Records(finding, animals.table, findsql.RecordFilter{Sort: zootour.SortName, Limit: 101}), false},
+		{"by name, last page", findsql.Records(finding, animals.table, findsql.RecordFilter{Sort: zootour.SortName, After: last, Limit: 101}), false},
+		{"by name, Z to A, last page", findsql.Records(finding, animals.table, findsql.RecordFilter{Sort: zootour.SortNameDesc, After: last, Limit: 101}), false},
+		{"species by name", findsql.Records(finding, animals.table, findsql.RecordFilter{Species: "red panda", Sort: zootour.SortName, After: last, Limit: 101}), false},
+		{"visits newest first", findsql.Visits(finding, visitCols, zootour.VisitFilter{Sort: zootour.SortDateDesc, Limit: 101}), false},
+		{"visits newest first, last page", findsql.Visits(finding, visitCols, zootour.VisitFilter{Sort: zootour.SortDateDesc, After: zootour.Cursor{Date: zootour.MustDate("2000-01-02"), ID: 7000}, Limit: 101}), false},
+		{"a zoo's visits by date", findsql.Visits(finding, visitCols, zootour.VisitFilter{ZooID: 3, Sort: zootour.SortDate, Limit: 101}), false},
+		{"an animal's visits newest first", findsql.Visits(finding, visitCols, zootour.VisitFilter{AnimalID: 3, Sort: zootour.SortDateDesc, Limit: 101}), false},
 	}
 	wholeScan := regexp.MustCompile(`^SCAN (r|v|w|zoos|animals|visits|zoo_words|animal_words)$`)
 	for _, analyzed := range []bool{false, true} {

@@ -14,8 +14,8 @@ import (
 
 // Zoos and animals are the same shape to the store: an ID, a name, one
 // more text field, the name's collation key, and the folded words of their
-// text in a table of their own, all written by the transaction that writes
-// the record (docs/finding.md). A kind holds what differs, so that every
+// text in a full-text index of their own, all written by the transaction
+// that writes the record (docs/finding.md). A kind holds what differs, so that every
 // statement and rule below exists once for both.
 type kind[T any] struct {
 	name  string // "zoo", in messages
@@ -38,7 +38,7 @@ type kind[T any] struct {
 var zoos = kind[zootour.Zoo]{
 	name: "zoo",
 	table: findsql.Table{Name: "zoos", Cols: "r.id, r.name, r.location",
-		Words: "zoo_words", Owner: "zoo_id"},
+		Owner: "zoo_id", Text: "zoo_text"},
 	insert:   `INSERT INTO zoos (id, name, location, name_key) VALUES (?, ?, ?, ?) RETURNING id`,
 	update:   `UPDATE zoos SET name = ?, location = ?, name_key = ? WHERE id = ?`,
 	values:   func(z zootour.Zoo) []any { return []any{z.Name, z.Location, textkey.Name(z.Name)} },
@@ -51,7 +51,7 @@ var zoos = kind[zootour.Zoo]{
 var animals = kind[zootour.Animal]{
 	name: "animal",
 	table: findsql.Table{Name: "animals", Cols: "r.id, r.name, r.species",
-		Words: "animal_words", Owner: "animal_id"},
+		Owner: "animal_id", Text: "animal_text"},
 	insert: `INSERT INTO animals (id, name, species, name_key, species_key) VALUES (?, ?, ?, ?, ?) RETURNING id`,
 	update: `UPDATE animals SET name = ?, species = ?, name_key = ?, species_key = ? WHERE id = ?`,
 	values: func(a zootour.Animal) []any {
@@ -75,24 +75,26 @@ func (k kind[T]) add(ctx context.Context, tx *txn, id int64, r T) (int64, error)
 	return id, k.index(ctx, tx, id, r)
 }
 
-// index writes the words of record id, replacing any it had.
+// index writes the folded words of record id into its text index,
+// replacing any it had: the FTS5 table whose rowid is the record's ID.
 func (k kind[T]) index(ctx context.Context, tx *txn, id int64, r T) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM `+k.table.Words+` WHERE `+k.table.Owner+` = ?`, id); err != nil {
-		return internal(err)
+	if err := k.unindex(ctx, tx, id); err != nil {
+		return err
 	}
-	words := textkey.Words(k.texts(r)...)
-	if len(words) == 0 {
-		// Text of combining marks alone folds to nothing: no word to find.
-		return nil
-	}
-	args := make([]any, 0, 2*len(words))
-	for _, w := range words {
-		args = append(args, []byte(w), id)
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO `+k.table.Words+` (word, `+k.table.Owner+`) VALUES `+
-		strings.TrimSuffix(strings.Repeat("(?, ?), ", len(words)), ", "), args...)
+	_, err := tx.ExecContext(ctx, `INSERT INTO `+k.table.Text+` (rowid, words) VALUES (?, ?)`, id, k.words(r))
 	return internal(err)
 }
+
+// unindex takes record id out of its text index.
+func (k kind[T]) unindex(ctx context.Context, tx *txn, id int64) error {
+	_, err := tx.ExecContext(ctx, `DELETE FROM `+k.table.Text+` WHERE rowid = ?`, id)
+	return internal(err)
+}
+
+// words is the text index's column of r: its folded words, one space
+// apart, which the index's tokenizer splits on white space only
+// (migrations/0004_text.sql).
+func (k kind[T]) words(r T) string { return strings.Join(textkey.Words(k.texts(r)...), " ") }
 
 func (k kind[T]) create(ctx context.Context, s *Store, r T) (T, error) {
 	var zero T
@@ -177,8 +179,8 @@ func (k kind[T]) remove(ctx context.Context, s *Store, id int64, cascade bool) e
 				return internal(err)
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM `+k.table.Words+` WHERE `+k.table.Owner+` = ?`, id); err != nil {
-			return internal(err)
+		if err := k.unindex(ctx, tx, id); err != nil {
+			return err
 		}
 		_, err = tx.ExecContext(ctx, `DELETE FROM `+k.table.Name+` WHERE id = ?`, id)
 		return deleteError(err)
@@ -187,7 +189,7 @@ func (k kind[T]) remove(ctx context.Context, s *Store, id int64, cascade bool) e
 
 // list runs a listing built by findsql.
 func (k kind[T]) list(ctx context.Context, s *Store, f findsql.RecordFilter) ([]T, error) {
-	q := findsql.Records("?", k.table, f)
+	q := findsql.Records(finding, k.table, f)
 	var out []T
 	err := s.read(ctx, func(tx *txn) (err error) {
 		out, err = scanAll(ctx, tx, q, k.fields)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/internal/findsql"
 	"github.com/zootour/zootour/internal/staysql"
 )
 
@@ -68,3 +69,7 @@ func (s *Store) Rebuild(ctx context.Context) error {
 		return fillStays(ctx, tx)
 	})
 }
+
+// finding is SQLite's SQL of the find listings: numbered ? marks, and
+// search through the records' FTS5 tables.
+var finding = findsql.Dialect{Mark: "?", Text: findsql.FTS5}

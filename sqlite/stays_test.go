@@ -12,8 +12,8 @@ import (
 )
 
 // TestStaysMigrationAndCheck opens a database made before the stays table
-// (its rows dropped, its migration forgotten): the migration builds the
-// stays from the visits, which answer as the teaching model does. Then
+// and the text index (version 2): the migrations build the stays from the
+// visits, which answer as the teaching model does, and index the text. Then
 // the table is damaged behind the store's back, and Check names each
 // difference.
 func TestStaysMigrationAndCheck(t *testing.T) {
@@ -52,7 +52,12 @@ func TestStaysMigrationAndCheck(t *testing.T) {
 	}
 	s.Close()
 	raw := rawDB(t, path)
-	if _, err := raw.Exec(`DROP TABLE stays; DELETE FROM schema_migrations WHERE version = 3`); err != nil {
+	// Back to version 2: no stays, and the words tables that the text
+	// index of version 4 replaced.
+	if _, err := raw.Exec(`DROP TABLE stays; DROP TABLE zoo_text; DROP TABLE animal_text;
+		CREATE TABLE zoo_words (word BLOB NOT NULL, zoo_id INTEGER NOT NULL, PRIMARY KEY (word, zoo_id)) STRICT, WITHOUT ROWID;
+		CREATE TABLE animal_words (word BLOB NOT NULL, animal_id INTEGER NOT NULL, PRIMARY KEY (word, animal_id)) STRICT, WITHOUT ROWID;
+		DELETE FROM schema_migrations WHERE version >= 3`); err != nil {
 		t.Fatal(err)
 	}
 	raw.Close()
@@ -69,6 +74,10 @@ func TestStaysMigrationAndCheck(t *testing.T) {
 	}
 	if diffs, err := s.Check(ctx, 0); err != nil || len(diffs) != 0 {
 		t.Fatalf("Check after the migration = %q, %v; want no differences", diffs, err)
+	}
+	// The text index of version 4 was filled too.
+	if got, err := s.FindZoos(ctx, zootour.ZooFilter{Search: zootour.MustSearch("b")}); err != nil || len(got) != 1 {
+		t.Fatalf("after the migration a search finds %v, %v", got, err)
 	}
 
 	raw = rawDB(t, path)

@@ -8,7 +8,6 @@ import (
 	"iter"
 
 	"github.com/zootour/zootour"
-	"github.com/zootour/zootour/textkey"
 )
 
 // Import adds the records of src with the IDs they carry, in one
@@ -69,7 +68,7 @@ func importRecords[T any](ctx context.Context, tx *txn, k kind[T], kindName stri
 		return internal(err)
 	}
 	defer stmt.Close()
-	words, err := tx.PrepareContext(ctx, `INSERT INTO `+k.table.Words+` (word, `+k.table.Owner+`) VALUES (?, ?)`)
+	words, err := tx.PrepareContext(ctx, `INSERT INTO `+k.table.Text+` (rowid, words) VALUES (?, ?)`)
 	if err != nil {
 		return internal(err)
 	}
@@ -98,10 +97,8 @@ func importRecords[T any](ctx context.Context, tx *txn, k kind[T], kindName stri
 			}
 			return fail(constraintError(err))
 		}
-		for _, w := range textkey.Words(k.texts(r)...) {
-			if _, err := words.ExecContext(rowCtx, []byte(w), id); err != nil {
-				return internal(err)
-			}
+		if _, err := words.ExecContext(rowCtx, id, k.words(r)); err != nil {
+			return internal(err)
 		}
 	}
 	return nil

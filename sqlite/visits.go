@@ -98,7 +98,7 @@ func (s *Store) FindVisits(ctx context.Context, f zootour.VisitFilter) ([]zootou
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	q := findsql.Visits("?", visitCols, f)
+	q := findsql.Visits(finding, visitCols, f)
 	var visits []zootour.Visit
 	err := s.read(ctx, func(tx *txn) (err error) {
 		visits, err = scanAll(ctx, tx, q, visitFields)

@@ -8,6 +8,7 @@ package findsql
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/zootour/zootour"
 	"github.com/zootour/zootour/textkey"
@@ -17,8 +18,28 @@ import (
 type Table struct {
 	Name  string // the records: "zoos"
 	Cols  string // the columns a listing reads, each prefixed "r."
-	Words string // its folded words: "zoo_words", (word, owner)
-	Owner string // the column of Words that names the record: "zoo_id"
+	Owner string // the column of visits that names the record: "zoo_id"
+	// Text is where the record's folded words are indexed: the name of
+	// its FTS5 table (SQLite) or of its tsvector column (PostgreSQL).
+	Text string
+}
+
+// A TextSearch is how a dialect finds the records of some words.
+type TextSearch int
+
+// The ways: SQLite's FTS5 table, with the record's ID as its rowid, and
+// PostgreSQL's tsvector column under a GIN index. Either intersects the
+// records of every word's prefix inside the index, which the words' own
+// B-tree could only do a candidate at a time.
+const (
+	FTS5 TextSearch = iota + 1
+	TSVector
+)
+
+// A Dialect is what differs between the stores' SQL of the listings.
+type Dialect struct {
+	Mark string // placeholders: "?" (?1, ?2 ...) or "$"
+	Text TextSearch
 }
 
 // A Query is SQL with its arguments.
@@ -80,45 +101,59 @@ type RecordFilter struct {
 	Limit   int
 }
 
-// Records returns the listing of t's records that f selects. mark is the
-// placeholder prefix of the dialect.
+// Records returns the listing of t's records that f selects.
 //
-// A search reads the words table, never the records: the longest word of
-// the search (the likeliest to be rare) picks the candidates through the
-// words' primary key (word, owner) as a prefix range, joined to the
-// records by ID; every other word is one seek in (owner, word) per
-// candidate. A word that is an ID written out also picks that record.
-// Without a search, the order's index is walked from the cursor, so a
-// page costs the same on the first page and the last.
-func Records(mark string, t Table, f RecordFilter) Query {
-	b := &builder{Params: Params{Mark: mark}}
+// A search asks the dialect's text index for the records whose words
+// start with every word of the search (see TextSearch); a word that is an
+// ID written out may instead be that record's ID. In SQLite the index's
+// matches are the outer loop (CROSS JOIN), joined to the records by ID and
+// sorted; PostgreSQL's planner chooses between the GIN index and a walk of
+// the order's index. Without a search, the order's index is walked from
+// the cursor, so a page costs the same on the first page and the last.
+func Records(d Dialect, t Table, f RecordFilter) Query {
+	b := &builder{Params: Params{Mark: d.Mark}}
 	from := t.Name + " AS r"
 	if words := textkey.QueryWords(f.Search.String()); len(words) > 0 {
-		lead := 0
-		for i, w := range words {
-			if len(w) > len(words[lead]) {
-				lead = i
+		var plain, ids []string
+		for _, w := range words {
+			if _, ok := zootour.SearchID(w); ok {
+				ids = append(ids, w)
+			} else {
+				plain = append(plain, w)
 			}
 		}
-		pick := fmt.Sprintf("SELECT DISTINCT %s FROM %s WHERE word >= %s AND word < %s",
-			t.Owner, t.Words, b.arg([]byte(words[lead])), b.arg(textkey.Upper(words[lead])))
-		if id, ok := zootour.SearchID(words[lead]); ok {
-			pick += " UNION SELECT " + b.arg(id)
-		}
-		// CROSS JOIN keeps the candidates as the outer loop in SQLite; in
-		// PostgreSQL it is an inner join that the planner orders itself.
-		from = "(" + pick + ") AS m CROSS JOIN " + t.Name + " AS r"
-		b.where = append(b.where, "r.id = m."+t.Owner)
-		for i, w := range words {
-			if i == lead {
-				continue
+		switch d.Text {
+		case FTS5:
+			match := func(ws []string) string {
+				return "SELECT rowid AS id FROM " + t.Text + " WHERE " + t.Text + " MATCH " + b.arg(ftsQuery(ws))
 			}
-			c := fmt.Sprintf("EXISTS (SELECT 1 FROM %s AS w WHERE w.%s = r.id AND w.word >= %s AND w.word < %s)",
-				t.Words, t.Owner, b.arg([]byte(w)), b.arg(textkey.Upper(w)))
-			if id, ok := zootour.SearchID(w); ok {
-				c = "(" + c + " OR r.id = " + b.arg(id) + ")"
+			drive := ""
+			if len(plain) > 0 {
+				drive = match(plain)
+			} else {
+				id, _ := zootour.SearchID(ids[0])
+				drive = match(ids[:1]) + " UNION SELECT " + b.arg(id)
+				ids = ids[1:]
 			}
-			b.where = append(b.where, c)
+			from = "(" + drive + ") AS m CROSS JOIN " + t.Name + " AS r"
+			b.where = append(b.where, "r.id = m.id")
+			for _, w := range ids {
+				id, _ := zootour.SearchID(w)
+				b.where = append(b.where, "(r.id IN ("+match([]string{w})+") OR r.id = "+b.arg(id)+")")
+			}
+		case TSVector:
+			if len(plain) > 0 {
+				// The records are the index's matches, sorted (OFFSET 0
+				// keeps the planner from folding the subquery in):
+				// otherwise it may walk the name or ID index under the
+				// LIMIT, filtering, which for a name that sorts late
+				// reads nearly every record.
+				from = "(SELECT * FROM " + t.Name + " WHERE " + t.Text + " @@ " + b.arg(tsQuery(plain)) + "::tsquery OFFSET 0) AS r"
+			}
+			for _, w := range ids {
+				id, _ := zootour.SearchID(w)
+				b.where = append(b.where, "(r."+t.Text+" @@ "+b.arg(tsQuery([]string{w}))+"::tsquery OR r.id = "+b.arg(id)+")")
+			}
 		}
 	}
 	if f.Species != "" {
@@ -145,12 +180,51 @@ func Records(mark string, t Table, f RecordFilter) Query {
 	return b.query(t.Cols, from, order, f.Limit)
 }
 
+// ftsQuery is an FTS5 query for records with every word as a prefix of one
+// of theirs: each word a quoted string (its quotes doubled), starred.
+func ftsQuery(words []string) string {
+	q := make([]string, len(words))
+	for i, w := range words {
+		q[i] = `"` + strings.ReplaceAll(w, `"`, `""`) + `"*`
+	}
+	return strings.Join(q, " AND ")
+}
+
+// tsQuery is a tsquery for records with every word as a prefix of one of
+// their lexemes: each word a quoted lexeme (quotes doubled, backslashes
+// escaped), with the prefix mark :*. A word is cut to MaxLexeme bytes, as
+// the store cuts the words it keeps.
+func tsQuery(words []string) string {
+	q := make([]string, len(words))
+	for i, w := range words {
+		w = CutLexeme(w)
+		q[i] = "'" + strings.ReplaceAll(strings.ReplaceAll(w, `\`, `\\`), "'", "''") + "':*"
+	}
+	return strings.Join(q, " & ")
+}
+
+// MaxLexeme is the most bytes PostgreSQL keeps of a lexeme.
+const MaxLexeme = 2047
+
+// CutLexeme returns the longest prefix of w, in whole characters, of at
+// most MaxLexeme bytes.
+func CutLexeme(w string) string {
+	if len(w) <= MaxLexeme {
+		return w
+	}
+	n := MaxLexeme
+	for n > 0 && !utf8.RuneStart(w[n]) {
+		n--
+	}
+	return w[:n]
+}
+
 // Visits returns the listing of visits that f selects, reading the columns
 // cols (each prefixed "v."). The zoo's (zoo_id, date, id) or the animal's
 // (animal_id, date) index serves a filtered listing, and (date, id) an
 // unfiltered one by date.
-func Visits(mark, cols string, f zootour.VisitFilter) Query {
-	b := &builder{Params: Params{Mark: mark}}
+func Visits(d Dialect, cols string, f zootour.VisitFilter) Query {
+	b := &builder{Params: Params{Mark: d.Mark}}
 	if f.ZooID != 0 {
 		b.cond("v.zoo_id = %s", f.ZooID)
 	}
