@@ -473,7 +473,7 @@ func measureStore(ctx context.Context, cfg *Config, f *Fixture, sr *SizeResult, 
 // pgVacuum readies PostgreSQL's tables after an import, as autovacuum
 // would: the words tables too, which the searches read, and the stays,
 // which the where-and-when questions read.
-const pgVacuum = "VACUUM ANALYZE zoos, animals, visits, stays, zoo_words, animal_words"
+const pgVacuum = "VACUUM ANALYZE zoos, animals, visits, stays"
 
 // timeRelation checks a store's answer to a relationship question, and
 // its limit's, and times them, their samples alternating.
