@@ -243,7 +243,7 @@ func TestPosition(t *testing.T) {
 	}
 }
 
-// TestJSONShapes pins the record shapes of DESIGN.md's Data files section.
+// TestJSONShapes pins the record shapes of the JSON the README promises.
 func TestJSONShapes(t *testing.T) {
 	tests := []struct {
 		v    any

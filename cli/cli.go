@@ -16,7 +16,7 @@ import (
 	"github.com/zootour/zootour"
 )
 
-// Exit statuses, binding: see DESIGN.md, *Command line*.
+// Exit statuses, as the README's command line section promises them.
 const (
 	ExitOK       = 0
 	ExitInternal = 1

@@ -11,7 +11,7 @@ import (
 	"github.com/zootour/zootour"
 )
 
-// Where and when: the questions derived from visits (DESIGN.md).
+// Where and when: the questions derived from visits (docs/stays.md).
 
 var (
 	stayColumns = columns[zootour.Stay]{

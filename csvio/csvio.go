@@ -1,5 +1,5 @@
 // Package csvio reads and writes the data files of zootour: zoos.csv,
-// animals.csv and visits.csv in one folder (see "Data files" in DESIGN.md).
+// animals.csv and visits.csv in one folder (the README's "Data files").
 //
 // Records stream between the files and the store one at a time, so neither
 // Import nor Export holds more than one row of a file in memory.

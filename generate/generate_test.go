@@ -40,7 +40,7 @@ func readFile(tb testing.TB, path string) []byte {
 }
 
 // data is what a folder of data files holds, read back with encoding/csv
-// and checked against every rule of DESIGN.md as it is read.
+// and checked against every rule of the records (the README's "Rules") as it is read.
 type data struct {
 	zoos, animals int
 	zooVisits     map[int64]int // by zoo ID

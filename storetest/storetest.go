@@ -1,5 +1,5 @@
 // Package storetest is the conformance suite that every zootour.Store runs:
-// the Semantics section of DESIGN.md, checked through the Store interface.
+// the rules of the records (the README's "Rules" and docs/), checked through the Store interface.
 //
 // A store's own test calls Run with a function that opens a fresh, empty
 // store (and registers its cleanup with t.Cleanup):

@@ -12,7 +12,7 @@ import (
 )
 
 // RunWhereWhen runs the conformance tests of the questions derived from
-// visits (DESIGN.md, "Where and when") against stores made by open, which
+// visits (docs/stays.md) against stores made by open, which
 // must return a new empty store that implements zootour.WhereWhen.
 func RunWhereWhen(t *testing.T, open func(t *testing.T) zootour.Store) {
 	whereWhen(t, open(t))
