@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
@@ -110,6 +111,8 @@ The store is chosen by --db or ZOOTOUR_DB: a file path is a SQLite database
 		},
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
+	root.Version = version()
+	root.SetVersionTemplate("zootour {{.Version}}\n")
 	root.PersistentFlags().StringVar(&a.dbFlag, "db", "", "the store: a SQLite file, a postgres:// URL, or memory: (default $ZOOTOUR_DB, then zootour.db)")
 	root.PersistentFlags().BoolVar(&a.asJSON, "json", false, "print records as JSON")
 	root.AddCommand(
@@ -155,7 +158,7 @@ func group(use, short string, subs ...*cobra.Command) *cobra.Command {
 // store, and marks errors as the command's own.
 func (a *app) run(body func(ctx context.Context, s zootour.Store, args []string) error) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
-		s, err := a.open(cmd.Context())
+		s, err := a.open(cmd.Context(), cmd.Annotations[createsDB] != "")
 		if err != nil {
 			return cmdError{err}
 		}
@@ -181,8 +184,25 @@ func (a *app) dsn() string {
 	return DefaultDB
 }
 
-func (a *app) open(ctx context.Context) (zootour.Store, error) {
-	return Open(ctx, a.dsn())
+// createsDB marks, in a command's annotations, a command that may create
+// the SQLite file --db names: serve, import and the add commands. Every
+// other command reads or changes what is there, and a file that does not
+// exist is a mistyped --db, not an empty store to make.
+const createsDB = "creates-db"
+
+func creates(c *cobra.Command) *cobra.Command {
+	c.Annotations = map[string]string{createsDB: "yes"}
+	return c
+}
+
+func (a *app) open(ctx context.Context, mayCreate bool) (zootour.Store, error) {
+	dsn := a.dsn()
+	if !mayCreate && isFile(dsn) {
+		if _, err := os.Stat(dsn); errors.Is(err, fs.ErrNotExist) {
+			return nil, zootour.Errorf(zootour.EINVALID, "there is no database at %s: check --db (or ZOOTOUR_DB); import, serve and the add commands create one", dsn)
+		}
+	}
+	return Open(ctx, dsn)
 }
 
 // exactArgs is cobra.ExactArgs with names for the arguments in the message.

@@ -14,7 +14,7 @@ import (
 )
 
 func (a *app) importCommand() *cobra.Command {
-	return a.command("import DIR", "add the records of DIR/zoos.csv, animals.csv and visits.csv, all or nothing", []string{"DIR"},
+	return creates(a.command("import DIR", "add the records of DIR/zoos.csv, animals.csv and visits.csv, all or nothing", []string{"DIR"},
 		func(ctx context.Context, s zootour.Store, args []string) error {
 			before, err := s.Counts(ctx)
 			if err != nil {
@@ -41,7 +41,7 @@ func (a *app) importCommand() *cobra.Command {
 				Visits:  after.Visits - before.Visits,
 			}
 			return a.printCounts("imported", added)
-		})
+		}))
 }
 
 func (a *app) exportCommand() *cobra.Command {
@@ -71,7 +71,7 @@ func (a *app) printCounts(verb string, n zootour.Counts) error {
 
 func (a *app) serveCommand() *cobra.Command {
 	cfg := web.Config{Addr: web.DefaultAddr}
-	c := a.command("serve [--addr HOST:PORT] [--token T]", "run the web interface and the JSON API", nil,
+	c := creates(a.command("serve [--addr HOST:PORT] [--token T]", "run the web interface and the JSON API", nil,
 		func(ctx context.Context, s zootour.Store, _ []string) error {
 			if cfg.Token == "" {
 				cfg.Token = a.env.Getenv("ZOOTOUR_TOKEN")
@@ -79,7 +79,7 @@ func (a *app) serveCommand() *cobra.Command {
 			cfg.Stdout = a.env.Stdout
 			cfg.Logger = slog.New(slog.NewTextHandler(a.env.Stderr, nil))
 			return web.New(s, cfg).Run(ctx)
-		})
+		}))
 	c.Flags().StringVar(&cfg.Addr, "addr", web.DefaultAddr, "the address to listen on")
 	c.Flags().StringVar(&cfg.Token, "token", "", "the token that writes from other machines must present (default $ZOOTOUR_TOKEN)")
 	return c

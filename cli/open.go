@@ -9,6 +9,11 @@ import (
 	"github.com/zootour/zootour/sqlite"
 )
 
+// isFile reports whether dsn names a SQLite file.
+func isFile(dsn string) bool {
+	return dsn != "memory:" && dsn != "" && !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://")
+}
+
 // Open returns the store that dsn names: "memory:" for an in-memory SQLite database,
 // a postgres:// or postgresql:// URL for PostgreSQL, and anything else is
 // the path of a SQLite database file, created if it does not exist.

@@ -64,10 +64,15 @@ func printOne[T any](w io.Writer, asJSON bool, c columns[T], v T) error {
 }
 
 // printList streams a listing: a JSON array written element by element, or
-// a table flushed every page (so columns line up within a page).
+// a table flushed every page (so columns line up within a page). Nothing
+// is written until the listing's first page has come: a listing that
+// fails at once (its zoo does not exist) prints nothing, not a lone "[".
 func printList[T any](w io.Writer, asJSON bool, c columns[T], seq iter.Seq2[T, error]) error {
+	seq, err := started(seq)
+	if err != nil {
+		return err
+	}
 	bw := bufio.NewWriter(w)
-	var err error
 	if asJSON {
 		err = writeJSONArray(bw, seq)
 	} else {
@@ -77,6 +82,29 @@ func printList[T any](w io.Writer, asJSON bool, c columns[T], seq iter.Seq2[T, e
 		err = ferr
 	}
 	return err
+}
+
+// started reads the first entry of seq, and returns its error if that is
+// where seq fails; otherwise a sequence of all of seq again.
+func started[T any](seq iter.Seq2[T, error]) (iter.Seq2[T, error], error) {
+	next, stop := iter.Pull2(seq)
+	first, err, ok := next()
+	if ok && err != nil {
+		stop()
+		return nil, err
+	}
+	return func(yield func(T, error) bool) {
+		defer stop()
+		if !ok || !yield(first, nil) {
+			return
+		}
+		for {
+			v, err, ok := next()
+			if !ok || !yield(v, err) {
+				return
+			}
+		}
+	}, nil
 }
 
 func writeJSONArray[T any](w *bufio.Writer, seq iter.Seq2[T, error]) error {

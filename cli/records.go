@@ -10,11 +10,11 @@ import (
 
 func (a *app) zooCommand() *cobra.Command {
 	var name, location string
-	add := a.command("add --name N --location L", "add a zoo and print it", nil,
+	add := creates(a.command("add --name N --location L", "add a zoo and print it", nil,
 		func(ctx context.Context, s zootour.Store, _ []string) error {
 			z, err := s.CreateZoo(ctx, zootour.Zoo{Name: name, Location: location})
 			return printResult(a, zooColumns, z, err)
-		})
+		}))
 	add.Flags().StringVar(&name, "name", "", "the zoo's name")
 	add.Flags().StringVar(&location, "location", "", "the zoo's location")
 
@@ -60,11 +60,11 @@ func (a *app) zooCommand() *cobra.Command {
 
 func (a *app) animalCommand() *cobra.Command {
 	var name, species string
-	add := a.command("add --name N --species S", "add an animal and print it", nil,
+	add := creates(a.command("add --name N --species S", "add an animal and print it", nil,
 		func(ctx context.Context, s zootour.Store, _ []string) error {
 			an, err := s.CreateAnimal(ctx, zootour.Animal{Name: name, Species: species})
 			return printResult(a, animalColumns, an, err)
-		})
+		}))
 	add.Flags().StringVar(&name, "name", "", "the animal's name")
 	add.Flags().StringVar(&species, "species", "", "the animal's species")
 
@@ -112,7 +112,7 @@ func (a *app) animalCommand() *cobra.Command {
 
 func (a *app) visitCommand() *cobra.Command {
 	var date, zoo, animal string
-	add := a.command("add --date D --zoo ID --animal ID", "record a visit and print it", nil,
+	add := creates(a.command("add --date D --zoo ID --animal ID", "record a visit and print it", nil,
 		func(ctx context.Context, s zootour.Store, _ []string) error {
 			var v zootour.Visit
 			var err error
@@ -135,7 +135,7 @@ func (a *app) visitCommand() *cobra.Command {
 			}
 			v, err = s.CreateVisit(ctx, v)
 			return printResult(a, visitColumns, v, err)
-		})
+		}))
 	add.Flags().StringVar(&date, "date", "", "the date of the visit, YYYY-MM-DD")
 	add.Flags().StringVar(&zoo, "zoo", "", "the zoo's ID")
 	add.Flags().StringVar(&animal, "animal", "", "the animal's ID")

@@ -297,16 +297,7 @@ func (s *Store) FindZoos(ctx context.Context, f zootour.ZooFilter) ([]zootour.Zo
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	return zoos.list(ctx, s, zooFilter(f))
-}
-
-// zooFilter and animalFilter are what a filter asks of findsql.
-func zooFilter(f zootour.ZooFilter) findsql.RecordFilter {
-	return findsql.RecordFilter{Search: f.Search, Sort: f.Order(), After: f.After, Limit: f.Limit}
-}
-
-func animalFilter(f zootour.AnimalFilter) findsql.RecordFilter {
-	return findsql.RecordFilter{Search: f.Search, Species: f.Species, Sort: f.Order(), After: f.After, Limit: f.Limit}
+	return zoos.list(ctx, s, findsql.ForZoos(f))
 }
 
 // The SQL of the find listings, as the store runs it, for EXPLAIN (the
@@ -314,13 +305,13 @@ func animalFilter(f zootour.AnimalFilter) findsql.RecordFilter {
 
 // ZooFindSQL returns the query of FindZoos(f).
 func ZooFindSQL(f zootour.ZooFilter) (string, []any) {
-	q := findsql.Records(findDialect, zoos.table, zooFilter(f))
+	q := findsql.Records(findDialect, zoos.table, findsql.ForZoos(f))
 	return q.SQL, q.Args
 }
 
 // AnimalFindSQL returns the query of FindAnimals(f).
 func AnimalFindSQL(f zootour.AnimalFilter) (string, []any) {
-	q := findsql.Records(findDialect, animals.table, animalFilter(f))
+	q := findsql.Records(findDialect, animals.table, findsql.ForAnimals(f))
 	return q.SQL, q.Args
 }
 
@@ -355,7 +346,7 @@ func (s *Store) FindAnimals(ctx context.Context, f zootour.AnimalFilter) ([]zoot
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	return animals.list(ctx, s, animalFilter(f))
+	return animals.list(ctx, s, findsql.ForAnimals(f))
 }
 
 // CreateVisit validates v and inserts it; the constraints of the table

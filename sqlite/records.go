@@ -254,7 +254,7 @@ func (s *Store) FindZoos(ctx context.Context, f zootour.ZooFilter) ([]zootour.Zo
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	return zoos.list(ctx, s, zooFilter(f))
+	return zoos.list(ctx, s, findsql.ForZoos(f))
 }
 
 // CreateAnimal validates a, stores it with a new ID and returns it.
@@ -282,16 +282,7 @@ func (s *Store) FindAnimals(ctx context.Context, f zootour.AnimalFilter) ([]zoot
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	return animals.list(ctx, s, animalFilter(f))
-}
-
-// zooFilter and animalFilter are the filters in findsql's terms.
-func zooFilter(f zootour.ZooFilter) findsql.RecordFilter {
-	return findsql.RecordFilter{Search: f.Search, Sort: f.Order(), After: f.After, Limit: f.Limit}
-}
-
-func animalFilter(f zootour.AnimalFilter) findsql.RecordFilter {
-	return findsql.RecordFilter{Search: f.Search, Species: f.Species, Sort: f.Order(), After: f.After, Limit: f.Limit}
+	return animals.list(ctx, s, findsql.ForAnimals(f))
 }
 
 // findZoo and findAnimal are the lookups other statements of the store
@@ -337,13 +328,13 @@ func deleteError(err error) error {
 
 // ZooFindSQL returns the query of FindZoos(f).
 func ZooFindSQL(f zootour.ZooFilter) (string, []any) {
-	q := findsql.Records(finding, zoos.table, zooFilter(f))
+	q := findsql.Records(finding, zoos.table, findsql.ForZoos(f))
 	return q.SQL, q.Args
 }
 
 // AnimalFindSQL returns the query of FindAnimals(f).
 func AnimalFindSQL(f zootour.AnimalFilter) (string, []any) {
-	q := findsql.Records(finding, animals.table, animalFilter(f))
+	q := findsql.Records(finding, animals.table, findsql.ForAnimals(f))
 	return q.SQL, q.Args
 }
 

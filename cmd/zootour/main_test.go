@@ -214,12 +214,13 @@ func TestDBFromEnvironment(t *testing.T) {
 	if out := ok(t, db, "zoo", "list"); !strings.Contains(out, "Env") {
 		t.Errorf("the zoo did not land in $ZOOTOUR_DB: %q", out)
 	}
-	// With neither set, the default is zootour.db in the working directory.
-	cmd = exec.Command(binary, "zoo", "list")
+	// With neither set, the default is zootour.db in the working directory
+	// (which a command that adds creates).
+	cmd = exec.Command(binary, "zoo", "add", "--name", "Default", "--location", "Here")
 	cmd.Env = append(os.Environ(), "ZOOTOUR_DB=")
 	cmd.Dir = dir
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("zoo list with the default store: %v: %s", err, out)
+		t.Fatalf("zoo add with the default store: %v: %s", err, out)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "zootour.db")); err != nil {
 		t.Errorf("the default store zootour.db was not created: %v", err)

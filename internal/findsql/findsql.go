@@ -101,6 +101,16 @@ type RecordFilter struct {
 	Limit   int
 }
 
+// ForZoos and ForAnimals are the domain's filters in the builder's terms.
+func ForZoos(f zootour.ZooFilter) RecordFilter {
+	return RecordFilter{Search: f.Search, Sort: f.Order(), After: f.After, Limit: f.Limit}
+}
+
+// ForAnimals: see ForZoos.
+func ForAnimals(f zootour.AnimalFilter) RecordFilter {
+	return RecordFilter{Search: f.Search, Species: f.Species, Sort: f.Order(), After: f.After, Limit: f.Limit}
+}
+
 // Records returns the listing of t's records that f selects.
 //
 // A search asks the dialect's text index for the records whose words
