@@ -422,12 +422,12 @@ func measureStore(ctx context.Context, cfg *Config, f *Fixture, sr *SizeResult, 
 	}
 
 	cfg.logf("%d visits: %s: where and when, first pages", n, kind)
-	if err := timeFirstPages(ctx, cfg, s, kind, sr.FirstPages); err != nil {
+	if err := timeAlternating(ctx, cfg, s, kind, sr.FirstPages); err != nil {
 		return nil, err
 	}
 
 	cfg.logf("%d visits: %s: pages and searches", n, kind)
-	if err := timePages(ctx, cfg, s, kind, sr.Pages); err != nil {
+	if err := timeAlternating(ctx, cfg, s, kind, sr.Pages); err != nil {
 		return nil, err
 	}
 

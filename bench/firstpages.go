@@ -39,7 +39,7 @@ type FirstPageRow struct {
 	Unit   string `json:",omitempty"`
 	Rows   int
 	Store  map[string]*Timing
-	ask    func(ctx context.Context, s zootour.Store) (any, error)
+	ask    askFunc
 	answer any // the teaching model's whole answer, cut to the page
 }
 
@@ -105,27 +105,9 @@ func (f *Fixture) firstPageRows() []*FirstPageRow {
 	return rows
 }
 
-// timeFirstPages checks a store's first pages and times them with their
-// units, all samples alternating, so that each ratio compares times taken
-// under the same load.
-func timeFirstPages(ctx context.Context, cfg *Config, s zootour.Store, kind string, rows []*FirstPageRow) error {
-	fs := make([]func() error, len(rows))
-	for i, row := range rows {
-		got, err := row.ask(ctx, s)
-		if err != nil {
-			return fmt.Errorf("%s: %w", row.Asked, err)
-		}
-		row.Store[kind] = &Timing{Wrong: sameAnswer(row.answer, got)}
-		fs[i] = func() error { _, err := row.ask(ctx, s); return err }
-	}
-	ts, err := cfg.Timer.TimeEach(fs...)
-	if err != nil {
-		return err
-	}
-	for i, row := range rows {
-		row.Store[kind].Time = ts[i]
-	}
-	return nil
+// parts is what timeAlternating needs of a row.
+func (r *FirstPageRow) parts() (string, map[string]*Timing, askFunc, any) {
+	return r.Asked, r.Store, r.ask, r.answer
 }
 
 // firstPageUnit returns the unit of row among rows, or nil.

@@ -34,7 +34,7 @@ type PageRow struct {
 	Lookup bool
 	Rows   int
 	Store  map[string]*Timing
-	ask    func(ctx context.Context, s zootour.Store) (any, error)
+	ask    askFunc
 	answer any // the teaching model's
 	// find builds the store's SQL for the dialect's placeholder mark, for
 	// EXPLAIN; nil where the store's SQL is not composed from findsql.
@@ -238,25 +238,38 @@ func presentDuring(m *teaching.Model, zooID int64, from, to zootour.Date) []zoot
 	return out
 }
 
-// timePages checks a store's answers to the page questions and times them
-// all together, their samples alternating, so that every ratio to the
-// lookup compares times taken under the same load.
-func timePages(ctx context.Context, cfg *Config, s zootour.Store, kind string, rows []*PageRow) error {
+// askFunc asks a store one question of a row.
+type askFunc func(ctx context.Context, s zootour.Store) (any, error)
+
+// parts is what timeAlternating needs of a row.
+func (r *PageRow) parts() (string, map[string]*Timing, askFunc, any) {
+	return r.Question, r.Store, r.ask, r.answer
+}
+
+// timeAlternating checks a store's answer to every row against the
+// teaching model's and times the rows all together, their samples
+// alternating, so that every ratio between them compares times taken
+// under the same load: the page questions and the first pages.
+func timeAlternating[R interface {
+	parts() (string, map[string]*Timing, askFunc, any)
+}](ctx context.Context, cfg *Config, s zootour.Store, kind string, rows []R) error {
 	fs := make([]func() error, len(rows))
 	for i, row := range rows {
-		got, err := row.ask(ctx, s)
+		label, store, ask, answer := row.parts()
+		got, err := ask(ctx, s)
 		if err != nil {
-			return fmt.Errorf("%s: %w", row.Question, err)
+			return fmt.Errorf("%s: %w", label, err)
 		}
-		row.Store[kind] = &Timing{Wrong: sameAnswer(row.answer, got)}
-		fs[i] = func() error { _, err := row.ask(ctx, s); return err }
+		store[kind] = &Timing{Wrong: sameAnswer(answer, got)}
+		fs[i] = func() error { _, err := ask(ctx, s); return err }
 	}
 	ts, err := cfg.Timer.TimeEach(fs...)
 	if err != nil {
 		return err
 	}
 	for i, row := range rows {
-		row.Store[kind].Time = ts[i]
+		_, store, _, _ := row.parts()
+		store[kind].Time = ts[i]
 	}
 	return nil
 }

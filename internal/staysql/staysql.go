@@ -274,16 +274,14 @@ func insertSQL(d Dialect, rows []Row) findsql.Query {
 	return findsql.Query{SQL: `INSERT INTO stays (animal_id, since, until, zoo_id, visits, lvl) VALUES ` + strings.Join(values, ", "), Args: args}
 }
 
-// animalBatch is how many animals Each reads at a time: their visits and
+// animalBatch is how many animals each reads at a time: their visits and
 // stays are what it holds in memory.
 const animalBatch = 500
 
-// Each calls fn with the stays that the visits give for every animal, a
-// batch of animals at a time in ID order, and with the stays the table
-// holds for them when stored is set: for a migration or an import that
-// fills the table, and for Check. It runs one query at a time, so fn may
-// write through db.
-func Each(ctx context.Context, db DB, d Dialect, stored bool, fn func(want, got []Row) error) error {
+// each calls fn, for Check, with the stays that the visits give for every
+// animal and the stays the table holds for them, a batch of animals at a
+// time in ID order. It runs one query at a time, as pgx needs.
+func each(ctx context.Context, db DB, d Dialect, fn func(want, got []Row) error) error {
 	var after int64
 	for {
 		var ids []int64
@@ -325,19 +323,17 @@ func Each(ctx context.Context, db DB, d Dialect, stored bool, fn func(want, got 
 		}
 		flush()
 		var got []Row
-		if stored {
-			err = db.Query(ctx, d.q(`SELECT animal_id, since, until, zoo_id, visits FROM stays WHERE animal_id >= ?1 AND animal_id <= ?2 ORDER BY animal_id, since`),
-				[]any{lo, hi}, func(scan func(dest ...any) error) error {
-					var r Row
-					if err := scan(&r.AnimalID, &r.From, &r.To, &r.ZooID, &r.Visits); err != nil {
-						return err
-					}
-					got = append(got, r)
-					return nil
-				})
-			if err != nil {
-				return err
-			}
+		err = db.Query(ctx, d.q(`SELECT animal_id, since, until, zoo_id, visits FROM stays WHERE animal_id >= ?1 AND animal_id <= ?2 ORDER BY animal_id, since`),
+			[]any{lo, hi}, func(scan func(dest ...any) error) error {
+				var r Row
+				if err := scan(&r.AnimalID, &r.From, &r.To, &r.ZooID, &r.Visits); err != nil {
+					return err
+				}
+				got = append(got, r)
+				return nil
+			})
+		if err != nil {
+			return err
 		}
 		if err := fn(want, got); err != nil {
 			return err
@@ -409,7 +405,7 @@ func (df Difference) String() string {
 func Check(ctx context.Context, db DB, d Dialect, max int) ([]Difference, error) {
 	var diffs []Difference
 	errFull := fmt.Errorf("staysql: enough differences")
-	err := Each(ctx, db, d, true, func(want, got []Row) error {
+	err := each(ctx, db, d, func(want, got []Row) error {
 		// Both are in (animal, since) order: walk them side by side.
 		for len(want) > 0 || len(got) > 0 {
 			var df Difference
