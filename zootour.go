@@ -352,7 +352,9 @@ type Transfer interface {
 	Export(ctx context.Context, dst Sink) error
 }
 
-// Store keeps zoos, animals and visits: every role at once, and Close.
+// Store keeps zoos, animals and visits, the accounts and the change log:
+// every role at once, and Close. Every write logs what it changed in its
+// own transaction, as the actor that ctx names (WithActor).
 // Every method is one transaction: a method that fails changes nothing.
 // Errors carry the codes EINVALID, ENOTFOUND and ECONFLICT as documented;
 // any other error is internal. Every method that takes an ID answers
@@ -364,6 +366,8 @@ type Store interface {
 	Reader
 	Writer
 	Transfer
+	Accounts
+	ChangeLog
 	// Close releases the store's resources.
 	Close() error
 }

@@ -150,11 +150,13 @@ type StoreResult struct {
 	// DiskPerVisit is the visits table and its indexes per visit, and
 	// FilePerVisit the whole database (file or schema) per visit.
 	DiskPerVisit, FilePerVisit float64
-	HTTP                       HTTPResult
-	Direct                     time.Duration // the HTTP page asked of the store directly
-	Plans                      []PlanPair
-	PagePlans                  []Plan `json:",omitempty"` // of the page questions findsql builds
-	WhereNote                  string // why the where-and-when questions did not run
+	// LogPerEntry is the bytes the change log grows by per entry.
+	LogPerEntry float64 `json:",omitempty"`
+	HTTP        HTTPResult
+	Direct      time.Duration // the HTTP page asked of the store directly
+	Plans       []PlanPair
+	PagePlans   []Plan `json:",omitempty"` // of the page questions findsql builds
+	WhereNote   string // why the where-and-when questions did not run
 }
 
 // A PlanPair is the plan of a store's query and of its limit's.
@@ -466,6 +468,11 @@ func measureStore(ctx context.Context, cfg *Config, f *Fixture, sr *SizeResult, 
 	defer plain.close()
 	if err := timeWrites(ctx, cfg, f, s, kind, plain, sr.Writes); err != nil {
 		return nil, err
+	}
+	if len(sr.Writes) > 0 {
+		if res.LogPerEntry, err = logGrowth(ctx, s, limits, sr.Writes[0]); err != nil {
+			return nil, fmt.Errorf("the log's growth: %w", err)
+		}
 	}
 	return res, nil
 }

@@ -245,7 +245,7 @@ func TestStoreSQLCopies(t *testing.T) {
 		"../postgres/stays.go": {`DaysBetween: func(a, b string) string { return fmt.Sprintf("(%s - %s)", b, a) },`,
 			fmt.Sprintf("AllVisits: %q,", pgStaysDialect.AllVisits), fmt.Sprintf("Mark: %q,", pgStaysDialect.Mark)},
 		"../sqlite/stays.go":         {"`DELETE FROM stays`); err != nil { return internal(err) } return fillStays(ctx, tx)"},
-		"../sqlite/import_visits.go": {"if w.empty { return fillStays(ctx, tx) }"},
+		"../sqlite/import_visits.go": {"if w.empty { return w.count, fillStays(ctx, tx) }"},
 	} {
 		src, err := os.ReadFile(file)
 		if err != nil {

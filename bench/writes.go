@@ -43,6 +43,11 @@ type WriteRow struct {
 type WriteTiming struct {
 	Time  time.Duration // per write: CreateVisit then DeleteVisit, halved
 	Plain time.Duration // per write: the plain INSERT then DELETE, halved
+	// PlainTx and Logged are the plain INSERT then DELETE, each in a
+	// transaction of its own, without and with the change log's entry
+	// for each, halved (changelog.go).
+	PlainTx time.Duration `json:",omitempty"`
+	Logged  time.Duration `json:",omitempty"`
 }
 
 // writeRows picks the visit to write for the typical and the busy animal:
@@ -92,14 +97,19 @@ func timeWrites(ctx context.Context, cfg *Config, f *Fixture, s zootour.Store, k
 				return fmt.Errorf("CreateVisit(%+v): %w", v, err)
 			}
 			return s.DeleteVisit(ctx, got.ID)
-		}, func() error { return plain.insertDelete(ctx, v) })
+		}, func() error { return plain.insertDelete(ctx, v) },
+			func() error { return plain.insertDeleteTx(ctx, v, false) },
+			func() error { return plain.insertDeleteTx(ctx, v, true) })
 	}
 	ts, err := cfg.Timer.TimeEach(fs...)
 	if err != nil {
 		return err
 	}
+	if err := plain.forgetReplay(ctx); err != nil {
+		return err
+	}
 	for i, row := range rows {
-		row.Store[kind] = &WriteTiming{Time: ts[2*i] / 2, Plain: ts[2*i+1] / 2}
+		row.Store[kind] = &WriteTiming{Time: ts[4*i] / 2, Plain: ts[4*i+1] / 2, PlainTx: ts[4*i+2] / 2, Logged: ts[4*i+3] / 2}
 		got, err := s.AnimalStays(ctx, row.Record.ID, zootour.StayQuery{})
 		if err != nil {
 			return err

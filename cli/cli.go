@@ -10,6 +10,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/user"
 	"strconv"
 	"strings"
 
@@ -116,7 +117,7 @@ The store is chosen by --db or ZOOTOUR_DB: a file path is a SQLite database
 	root.PersistentFlags().StringVar(&a.dbFlag, "db", "", "the store: a SQLite file, a postgres:// URL, or memory: (default $ZOOTOUR_DB, then zootour.db)")
 	root.PersistentFlags().BoolVar(&a.asJSON, "json", false, "print records as JSON")
 	root.AddCommand(
-		a.serveCommand(),
+		actsForOthers(a.serveCommand()),
 		a.importCommand(),
 		a.exportCommand(),
 		a.generateCommand(),
@@ -125,6 +126,10 @@ The store is chosen by --db or ZOOTOUR_DB: a file path is a SQLite database
 		a.visitCommand(),
 		a.censusCommand(),
 		a.checkCommand(),
+		a.userCommand(),
+		a.tokenCommand(),
+		a.historyCommand(),
+		a.revertCommand(),
 	)
 	return root
 }
@@ -154,15 +159,20 @@ func group(use, short string, subs ...*cobra.Command) *cobra.Command {
 	return c
 }
 
-// run wraps a command's body: it opens the store, runs body, closes the
-// store, and marks errors as the command's own.
+// run wraps a command's body: it opens the store, runs body as the
+// command line's actor, closes the store, and marks errors as the
+// command's own.
 func (a *app) run(body func(ctx context.Context, s zootour.Store, args []string) error) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
-		s, err := a.open(cmd.Context(), cmd.Annotations[createsDB] != "")
+		ctx := cmd.Context()
+		if cmd.Annotations[othersAct] == "" {
+			ctx = zootour.WithActor(ctx, a.actor())
+		}
+		s, err := a.open(ctx, cmd.Annotations[createsDB] != "")
 		if err != nil {
 			return cmdError{err}
 		}
-		err = body(cmd.Context(), s, args)
+		err = body(ctx, s, args)
 		if cerr := s.Close(); err == nil && cerr != nil {
 			err = cerr
 		}
@@ -185,14 +195,43 @@ func (a *app) dsn() string {
 }
 
 // createsDB marks, in a command's annotations, a command that may create
-// the SQLite file --db names: serve, import and the add commands. Every
+// the SQLite file --db names: serve, import and the add commands (user
+// add among them: it makes a fresh install's first admin). Every
 // other command reads or changes what is there, and a file that does not
 // exist is a mistyped --db, not an empty store to make.
 const createsDB = "creates-db"
 
-func creates(c *cobra.Command) *cobra.Command {
-	c.Annotations = map[string]string{createsDB: "yes"}
+func creates(c *cobra.Command) *cobra.Command { return annotate(c, createsDB) }
+
+// othersAct marks a command whose writes are made for other people (the
+// web server's requests name their own users), so that the change log
+// does not put them on whoever started it.
+const othersAct = "others-act"
+
+func actsForOthers(c *cobra.Command) *cobra.Command { return annotate(c, othersAct) }
+
+func annotate(c *cobra.Command, key string) *cobra.Command {
+	if c.Annotations == nil {
+		c.Annotations = map[string]string{}
+	}
+	c.Annotations[key] = "yes"
 	return c
+}
+
+// actor is who the change log says made the command's writes: cli:USER,
+// USER being the operating system's user, as the README says.
+func (a *app) actor() string {
+	name := ""
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	if name == "" {
+		name = a.env.Getenv("USER")
+	}
+	if name == "" {
+		name = "unknown"
+	}
+	return "cli:" + name
 }
 
 func (a *app) open(ctx context.Context, mayCreate bool) (zootour.Store, error) {

@@ -16,29 +16,19 @@ import (
 func (a *app) importCommand() *cobra.Command {
 	return creates(a.command("import DIR", "add the records of DIR/zoos.csv, animals.csv and visits.csv, all or nothing", []string{"DIR"},
 		func(ctx context.Context, s zootour.Store, args []string) error {
-			before, err := s.Counts(ctx)
-			if err != nil {
-				return err
-			}
 			var progress func(int64)
 			if a.env.StderrIsTerminal {
 				progress = func(n int64) { fmt.Fprintf(a.env.Stderr, "\rimporting: %d visits read", n) }
 			}
-			err = csvio.Import(ctx, s, args[0], progress)
+			// What the import itself added, not the store's counts after
+			// less before: other writers change those meanwhile, and an
+			// import cancelled as it commits must not ask again.
+			added, err := csvio.Import(ctx, s, args[0], progress)
 			if progress != nil {
 				fmt.Fprintln(a.env.Stderr)
 			}
 			if err != nil {
 				return err
-			}
-			after, err := s.Counts(ctx)
-			if err != nil {
-				return err
-			}
-			added := zootour.Counts{
-				Zoos:    after.Zoos - before.Zoos,
-				Animals: after.Animals - before.Animals,
-				Visits:  after.Visits - before.Visits,
 			}
 			return a.printCounts("imported", added)
 		}))
@@ -71,17 +61,17 @@ func (a *app) printCounts(verb string, n zootour.Counts) error {
 
 func (a *app) serveCommand() *cobra.Command {
 	cfg := web.Config{Addr: web.DefaultAddr}
-	c := creates(a.command("serve [--addr HOST:PORT] [--token T]", "run the web interface and the JSON API", nil,
+	c := creates(a.command("serve [--addr HOST:PORT] [--public-read] [--base-url URL] [--tls-cert FILE --tls-key FILE]", "run the web interface and the JSON API", nil,
 		func(ctx context.Context, s zootour.Store, _ []string) error {
-			if cfg.Token == "" {
-				cfg.Token = a.env.Getenv("ZOOTOUR_TOKEN")
-			}
-			cfg.Stdout = a.env.Stdout
+			cfg.Stdout, cfg.Stderr = a.env.Stdout, a.env.Stderr
 			cfg.Logger = slog.New(slog.NewTextHandler(a.env.Stderr, nil))
 			return web.New(s, cfg).Run(ctx)
 		}))
 	c.Flags().StringVar(&cfg.Addr, "addr", web.DefaultAddr, "the address to listen on")
-	c.Flags().StringVar(&cfg.Token, "token", "", "the token that writes from other machines must present (default $ZOOTOUR_TOKEN)")
+	c.Flags().BoolVar(&cfg.PublicRead, "public-read", false, "let anonymous people read")
+	c.Flags().StringVar(&cfg.BaseURL, "base-url", "", "the address people use, behind a proxy (https://zoo.example.org): links, Location headers and Secure cookies follow it")
+	c.Flags().StringVar(&cfg.TLSCert, "tls-cert", "", "serve HTTPS with this PEM certificate (with --tls-key)")
+	c.Flags().StringVar(&cfg.TLSKey, "tls-key", "", "the PEM key of --tls-cert")
 	return c
 }
 

@@ -55,10 +55,12 @@ func (e *Error) Unwrap() error { return e.Err }
 //
 // progress, if not nil, is called with the number of visits read so far
 // every ProgressEvery visits, on the goroutine the store reads them on, and
-// once at the end.
-func Import(ctx context.Context, s zootour.Store, dir string, progress func(visits int64)) error {
+// once at the end. On success it returns what the import added, counted
+// as the store took the records: not the store's counts before and
+// after, which other writers change meanwhile.
+func Import(ctx context.Context, s zootour.Transfer, dir string, progress func(visits int64)) (zootour.Counts, error) {
 	if err := checkFolder(dir); err != nil {
-		return err
+		return zootour.Counts{}, err
 	}
 	// Check the files before the store starts a transaction, so that the
 	// plainest mistakes fail fast.
@@ -67,23 +69,24 @@ func Import(ctx context.Context, s zootour.Store, dir string, progress func(visi
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 		case err != nil:
-			return &Error{File: name, Err: err}
+			return zootour.Counts{}, &Error{File: name, Err: err}
 		case fi.IsDir():
-			return &Error{File: name, Err: zootour.Errorf(zootour.EINVALID, "is a folder, not a file")}
+			return zootour.Counts{}, &Error{File: name, Err: zootour.Errorf(zootour.EINVALID, "is a folder, not a file")}
 		}
 	}
 
 	im := &importer{ctx: ctx, dir: dir, progress: progress}
 	err := s.Import(ctx, zootour.Source{
-		Zoos:    stream(im, zooFormat, &im.zooErr),
-		Animals: stream(im, animalFormat, &im.animalErr),
-		Visits:  stream(im, visitFormat, &im.visitErr),
+		Zoos:    stream(im, zooFormat, &im.zooErr, &im.read.Zoos),
+		Animals: stream(im, animalFormat, &im.animalErr, &im.read.Animals),
+		Visits:  stream(im, visitFormat, &im.visitErr, &im.read.Visits),
 	})
 	if progress != nil {
-		progress(im.visits)
+		progress(im.read.Visits)
 	}
 	if err == nil {
-		return nil
+		// All or nothing: what the store took, it added.
+		return im.read, nil
 	}
 	// An error this package yielded already names its file and line,
 	// whatever the store wrapped it in. The store may instead report an
@@ -91,19 +94,19 @@ func Import(ctx context.Context, s zootour.Store, dir string, progress func(visi
 	yielded := []error{im.zooErr, im.animalErr, im.visitErr}
 	for _, e := range yielded {
 		if e != nil && errors.Is(err, e) {
-			return e
+			return zootour.Counts{}, e
 		}
 	}
 	var re *zootour.RecordError
 	if errors.As(err, &re) {
-		return locate(dir, re)
+		return zootour.Counts{}, locate(dir, re)
 	}
 	for _, e := range yielded {
 		if e != nil {
-			return e
+			return zootour.Counts{}, e
 		}
 	}
-	return err
+	return zootour.Counts{}, err
 }
 
 // Export writes every record of s to the data files in dir, creating dir if

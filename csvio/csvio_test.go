@@ -139,7 +139,7 @@ func TestRoundTrip(t *testing.T) {
 			}
 
 			b := newStore(t)
-			if err := Import(ctx, b, dir, nil); err != nil {
+			if _, err := Import(ctx, b, dir, nil); err != nil {
 				t.Fatalf("Import: %v", err)
 			}
 			if got, want := dump(t, b), dump(t, a); !got.equal(want) {
@@ -190,8 +190,12 @@ func TestImportLenient(t *testing.T) {
 				AnimalsFile: "",
 			})
 			s := newStore(t)
-			if err := Import(context.Background(), s, dir, nil); err != nil {
+			added, err := Import(context.Background(), s, dir, nil)
+			if err != nil {
 				t.Fatalf("Import: %v", err)
+			}
+			if added != (zootour.Counts{Zoos: 2}) {
+				t.Errorf("Import added %+v, want 2 zoos", added)
 			}
 			want := records{Zoos: []zootour.Zoo{{ID: 1, Name: "Tierpark", Location: "Berlin"}, {ID: 2, Name: "b", Location: "c"}}}
 			if got := dump(t, s); !got.equal(want) {
@@ -312,7 +316,7 @@ func TestImportErrors(t *testing.T) {
 				dir := t.TempDir()
 				writeFiles(t, dir, tt.files)
 
-				err := Import(ctx, s, dir, nil)
+				_, err := Import(ctx, s, dir, nil)
 				if err == nil {
 					t.Fatal("Import succeeded")
 				}
@@ -358,7 +362,7 @@ func TestImportFolderErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newFake()
 			load(t, s, base)
-			err := Import(context.Background(), s, tt.dir, nil)
+			_, err := Import(context.Background(), s, tt.dir, nil)
 			if err == nil || !strings.Contains(err.Error(), tt.text) {
 				t.Fatalf("Import: %v, want an error saying %q", err, tt.text)
 			}
@@ -392,7 +396,7 @@ func TestImportProgress(t *testing.T) {
 	writeFiles(t, dir, manyVisits(25_000))
 	var calls []int64
 	s := newFake()
-	if err := Import(context.Background(), s, dir, func(n int64) { calls = append(calls, n) }); err != nil {
+	if _, err := Import(context.Background(), s, dir, func(n int64) { calls = append(calls, n) }); err != nil {
 		t.Fatal(err)
 	}
 	if want := []int64{10_000, 20_000, 25_000}; !slices.Equal(calls, want) {
@@ -409,7 +413,7 @@ func TestImportCanceled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	s := newFake()
-	if err := Import(ctx, s, dir, nil); !errors.Is(err, context.Canceled) {
+	if _, err := Import(ctx, s, dir, nil); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Import: %v, want context.Canceled", err)
 	}
 	if c, _ := s.Counts(context.Background()); c != (zootour.Counts{}) {
@@ -469,7 +473,7 @@ func TestRoundTripLarge(t *testing.T) {
 			src := t.TempDir()
 			writeFiles(t, src, manyVisits(50_000))
 			a := newStore(t)
-			if err := Import(ctx, a, src, nil); err != nil {
+			if _, err := Import(ctx, a, src, nil); err != nil {
 				t.Fatalf("Import: %v", err)
 			}
 			if c, _ := a.Counts(ctx); c != (zootour.Counts{Zoos: 1, Animals: 100, Visits: 50_000}) {
@@ -480,7 +484,7 @@ func TestRoundTripLarge(t *testing.T) {
 				t.Fatalf("Export: %v", err)
 			}
 			b := newStore(t)
-			if err := Import(ctx, b, dir, nil); err != nil {
+			if _, err := Import(ctx, b, dir, nil); err != nil {
 				t.Fatalf("Import of the export: %v", err)
 			}
 			got, want := dump(t, b), dump(t, a)
@@ -531,7 +535,7 @@ func TestImportOddStores(t *testing.T) {
 			"disk full", zootour.EINTERNAL},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			err := Import(context.Background(), funcStore{imp: tt.imp}, dir, nil)
+			_, err := Import(context.Background(), funcStore{imp: tt.imp}, dir, nil)
 			if err == nil || err.Error() != tt.want {
 				t.Errorf("Import: %v, want %q", err, tt.want)
 			}

@@ -208,12 +208,12 @@ func readError(file string, err error) *Error {
 }
 
 // An importer keeps what Import needs to know after the store is done:
-// how many visits it read, and the errors it handed the store.
+// how many records it handed the store, and the errors.
 type importer struct {
 	ctx      context.Context
 	dir      string
 	progress func(int64)
-	visits   int64
+	read     zootour.Counts
 
 	// Each is written only while its own sequence runs.
 	zooErr, animalErr, visitErr error
@@ -221,7 +221,7 @@ type importer struct {
 
 // stream yields the records of one file of the folder, or none if the file
 // is missing, and remembers in *failed the error it yields.
-func stream[T any](im *importer, f format[T], failed *error) iter.Seq2[T, error] {
+func stream[T any](im *importer, f format[T], failed *error, count *int64) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
 		fail := func(err error) {
@@ -250,11 +250,9 @@ func stream[T any](im *importer, f format[T], failed *error) iter.Seq2[T, error]
 					return
 				}
 			}
-			if f.kind == visitFormat.kind {
-				im.visits = n
-				if n%ProgressEvery == 0 && im.progress != nil {
-					im.progress(n)
-				}
+			*count = n
+			if f.kind == visitFormat.kind && n%ProgressEvery == 0 && im.progress != nil {
+				im.progress(n)
 			}
 			if !yield(rec, nil) {
 				return

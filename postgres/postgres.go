@@ -185,7 +185,7 @@ var backfills = map[int]func(context.Context, pgx.Tx) error{
 		}
 		return rekey(ctx, tx, animals)
 	},
-	4: func(ctx context.Context, tx pgx.Tx) error { return staysql.Fill(ctx, txDB{tx}, dialect) },
+	4: func(ctx context.Context, tx pgx.Tx) error { return staysql.Fill(ctx, txDB{Q: tx}, dialect) },
 }
 
 // rekeyPage is how many records rekey holds in memory at once (a variable

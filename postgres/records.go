@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"slices"
@@ -122,11 +123,15 @@ func placeholders(from, n int) string {
 }
 
 // insertSQL adds a record with the next ID of its sequence. $1... are the
-// values, then the lexemes as an array.
-func (k kind[T]) insertSQL() string {
+// values, then the lexemes as an array; withID, then the ID, which the
+// identity column takes as given (BY DEFAULT).
+func (k kind[T]) insertSQL(withID bool) string {
 	n := len(k.columns)
-	return `INSERT INTO ` + k.table.Name + ` (` + strings.Join(k.columns, ", ") + `, search) VALUES (` +
-		placeholders(1, n) + `, ` + searchValue(n+1) + `) RETURNING id`
+	cols, vals := strings.Join(k.columns, ", "), placeholders(1, n)+", "+searchValue(n+1)
+	if withID {
+		cols, vals = "id, "+cols, "$"+strconv.Itoa(n+2)+", "+vals
+	}
+	return `INSERT INTO ` + k.table.Name + ` (` + cols + `, search) VALUES (` + vals + `) RETURNING id`
 }
 
 // updateSQL writes the values of record $1 from $2 on, then its lexemes.
@@ -141,12 +146,44 @@ func (k kind[T]) create(ctx context.Context, s *Store, r T) (T, error) {
 	if err := k.validate(&r); err != nil {
 		return zero, err
 	}
-	args := append(k.values(r), k.lexemes(r))
-	if err := s.pool.QueryRow(ctx, k.insertSQL(), args...).Scan(k.id(&r)); err != nil {
+	err := s.writeTx(ctx, func(tx txn) error {
+		id, err := k.add(ctx, tx, 0, r)
+		if err != nil {
+			return err
+		}
+		*k.id(&r) = id
+		return tx.logged(ctx, zootour.Created(k.kind(), id, r))
+	})
+	if err != nil {
 		return zero, internal(ctx, "create "+k.name, err)
 	}
 	return r, nil
 }
+
+// add inserts r, validated, with the ID id (a revert's restore) or, for
+// 0, the next of the sequence, and returns its ID. A restored ID was
+// handed out before, by the sequence or by an import, which moves the
+// sequence past its IDs: the sequence never hands it out again.
+func (k kind[T]) add(ctx context.Context, tx pgx.Tx, id int64, r T) (int64, error) {
+	args := append(k.values(r), k.lexemes(r))
+	if id != 0 {
+		args = append(args, id)
+	}
+	err := tx.QueryRow(ctx, k.insertSQL(id != 0), args...).Scan(&id)
+	if code, constraint := pgError(err); code == uniqueViolation && constraint == k.table.Name+"_pkey" {
+		return 0, zootour.IDTaken(k.name, id)
+	}
+	return id, err
+}
+
+// set writes r, validated, over record id, with its keys and lexemes.
+func (k kind[T]) set(ctx context.Context, tx pgx.Tx, id int64, r T) error {
+	_, err := tx.Exec(ctx, k.updateSQL(), append(append([]any{id}, k.values(r)...), k.lexemes(r))...)
+	return err
+}
+
+// kind names the records of k in the change log.
+func (k kind[T]) kind() zootour.Kind { return zootour.Kind(k.name) }
 
 // find reads a record; lock, if not empty, is a locking clause (FOR UPDATE).
 func (k kind[T]) find(ctx context.Context, q querier, id int64, lock string) (T, error) {
@@ -166,19 +203,24 @@ func (k kind[T]) find(ctx context.Context, q querier, id int64, lock string) (T,
 }
 
 // change reads the record under a row lock, applies apply and writes it
-// back with its keys and lexemes.
+// back with its keys and lexemes. FOR NO KEY UPDATE, the lock of the
+// write itself: it holds back the other writers of the record, but not
+// the foreign key check of a new visit (an import's, which would
+// otherwise wait for this while this waits for the import's table locks).
 func (k kind[T]) change(ctx context.Context, s *Store, id int64, apply func(T) (T, error)) (T, error) {
 	var r T
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		old, err := k.find(ctx, tx, id, "FOR UPDATE")
+	err := s.writeTx(ctx, func(tx txn) error {
+		old, err := k.find(ctx, tx, id, "FOR NO KEY UPDATE")
 		if err != nil {
 			return err
 		}
 		if r, err = apply(old); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, k.updateSQL(), append(append([]any{id}, k.values(r)...), k.lexemes(r))...)
-		return err
+		if err := k.set(ctx, tx, id, r); err != nil {
+			return err
+		}
+		return tx.logged(ctx, zootour.Updated(k.kind(), id, old, r))
 	})
 	if err != nil {
 		var zero T
@@ -190,8 +232,8 @@ func (k kind[T]) change(ctx context.Context, s *Store, id int64, apply func(T) (
 // remove deletes a record and, with cascade, its visits and
 // the stays they made; without, a record that has visits is a conflict.
 // The record is locked first, as change locks it, so that the two take
-// their locks in one order, and so that no new visit can refer to it
-// meanwhile.
+// their locks in one order; FOR UPDATE, so that no new visit can refer to
+// it meanwhile.
 //
 // A cascade rebuilds the stays of every animal whose visits it deletes, and
 // locks those animals as a write of their visits does, before the record:
@@ -200,13 +242,15 @@ func (k kind[T]) change(ctx context.Context, s *Store, id int64, apply func(T) (
 // would wait for the other. The animals are read before the record is
 // locked, and again after: if more have come meanwhile, the transaction
 // starts again with them too.
+//
+// Each visit a cascade deletes is logged, in ID order, before the record.
 func (k kind[T]) remove(ctx context.Context, s *Store, id int64, cascade bool) error {
 	if err := zootour.CheckID(k.name+" ID", id); err != nil {
 		return err
 	}
 	touchedSQL := `SELECT DISTINCT animal_id FROM visits WHERE ` + k.table.Owner + ` = $1 ORDER BY animal_id`
 	var locked []int64 // the animals an attempt locks before the record
-	err := s.writeTx(ctx, func(tx pgx.Tx) error {
+	err := s.writeTx(ctx, func(tx txn) error {
 		if cascade {
 			rows, _ := tx.Query(ctx, touchedSQL, id)
 			before, err := pgx.CollectRows(rows, pgx.RowTo[int64])
@@ -218,7 +262,8 @@ func (k kind[T]) remove(ctx context.Context, s *Store, id int64, cascade bool) e
 				return err
 			}
 		}
-		if _, err := k.find(ctx, tx, id, "FOR UPDATE"); err != nil {
+		old, err := k.find(ctx, tx, id, "FOR UPDATE")
+		if err != nil {
 			return err
 		}
 		rows, _ := tx.Query(ctx, touchedSQL, id)
@@ -234,26 +279,62 @@ func (k kind[T]) remove(ctx context.Context, s *Store, id int64, cascade bool) e
 			return errRetry
 		}
 		if cascade {
-			if _, err := tx.Exec(ctx, `DELETE FROM visits WHERE `+k.table.Owner+` = $1`, id); err != nil {
+			rows, _ := tx.Query(ctx, `DELETE FROM visits WHERE `+k.table.Owner+` = $1 RETURNING id, date, zoo_id, animal_id`, id)
+			gone, err := pgx.CollectRows(rows, scanVisit)
+			if err != nil {
 				return err
+			}
+			slices.SortFunc(gone, func(a, b zootour.Visit) int { return cmp.Compare(a.ID, b.ID) })
+			for _, v := range gone {
+				if err := tx.logged(ctx, zootour.Deleted(zootour.KindVisit, v.ID, v)); err != nil {
+					return err
+				}
 			}
 			// Before the record goes: the stays refer to it.
 			for _, a := range touched {
-				if err := staysql.Rebuild(ctx, txDB{tx}, dialect, a); err != nil {
+				if err := staysql.Rebuild(ctx, txDB{Q: tx}, dialect, a); err != nil {
 					return err
 				}
 			}
 		}
-		_, err = tx.Exec(ctx, `DELETE FROM `+k.table.Name+` WHERE id = $1`, id)
-		return err
+		if err := k.drop(ctx, tx, id); err != nil {
+			return err
+		}
+		return tx.logged(ctx, zootour.Deleted(k.kind(), id, old))
 	})
-	// The check above finds the visits first; the foreign keys stay the
+	return internal(ctx, "delete "+k.name, err)
+}
+
+// hasVisits reports whether record id has visits.
+func (k kind[T]) hasVisits(ctx context.Context, tx pgx.Tx, id int64) (bool, error) {
+	var has bool
+	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM visits WHERE `+k.table.Owner+` = $1)`, id).Scan(&has)
+	return has, err
+}
+
+// dropBare deletes record id, which must have no visits (a revert's
+// delete). The caller holds the record's lock.
+func (k kind[T]) dropBare(ctx context.Context, tx pgx.Tx, id int64) error {
+	has, err := k.hasVisits(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	if has {
+		return zootour.HasVisits(k.name, id)
+	}
+	return k.drop(ctx, tx, id)
+}
+
+// drop deletes record id, which has no visits.
+func (k kind[T]) drop(ctx context.Context, tx pgx.Tx, id int64) error {
+	_, err := tx.Exec(ctx, `DELETE FROM `+k.table.Name+` WHERE id = $1`, id)
+	// The checks before find the visits first; the foreign keys stay the
 	// last word.
 	if code, constraint := pgError(err); code == foreignKeyViolation &&
 		(constraint == "visits_"+k.name+"_fkey" || constraint == "stays_"+k.name+"_fkey") {
 		return zootour.HasVisits(k.name, id)
 	}
-	return internal(ctx, "delete "+k.name, err)
+	return err
 }
 
 // union returns the sorted IDs of a and b, each once.
@@ -357,30 +438,46 @@ func (s *Store) CreateVisit(ctx context.Context, v zootour.Visit) (zootour.Visit
 	if err := v.Validate(); err != nil {
 		return zootour.Visit{}, err
 	}
-	err := s.writeTx(ctx, func(tx pgx.Tx) error {
-		locked, err := lockAnimals(ctx, tx, v.AnimalID)
-		if err != nil {
+	err := s.writeTx(ctx, func(tx txn) error {
+		v.ID = 0 // a new ID, in every attempt
+		if err := insertVisit(ctx, tx, &v); err != nil {
 			return err
 		}
-		if err := tx.QueryRow(ctx, "INSERT INTO visits (date, zoo_id, animal_id) VALUES ($1, $2, $3) RETURNING id",
-			v.Date, v.ZooID, v.AnimalID).Scan(&v.ID); err != nil {
-			return err
-		}
-		if !locked {
-			return errRetry
-		}
-		return restay(ctx, tx, v.AnimalID, v.Date)
+		return tx.logged(ctx, zootour.Created(zootour.KindVisit, v.ID, v))
 	})
 	if err != nil {
-		return zootour.Visit{}, s.visitError(ctx, "create visit", v, err)
+		return zootour.Visit{}, visitError(ctx, s.pool, "create visit", v, err)
 	}
 	return v, nil
 }
 
+// insertVisit stores v with its ID (a revert's restore) or, for 0, the
+// next of the sequence, and its animal's stays, under the animal's lock.
+func insertVisit(ctx context.Context, tx pgx.Tx, v *zootour.Visit) error {
+	locked, err := lockAnimals(ctx, tx, v.AnimalID)
+	if err != nil {
+		return err
+	}
+	sql, args := "INSERT INTO visits (date, zoo_id, animal_id) VALUES ($1, $2, $3) RETURNING id", []any{v.Date, v.ZooID, v.AnimalID}
+	if v.ID != 0 {
+		sql, args = "INSERT INTO visits (id, date, zoo_id, animal_id) VALUES ($4, $1, $2, $3) RETURNING id", append(args, v.ID)
+	}
+	if err := tx.QueryRow(ctx, sql, args...).Scan(&v.ID); err != nil {
+		return err
+	}
+	if !locked {
+		return errRetry
+	}
+	return restay(ctx, tx, v.AnimalID, v.Date)
+}
+
 // visitError translates the constraint a write of v broke into the error
-// the Store contract gives for it.
-func (s *Store) visitError(ctx context.Context, op string, v zootour.Visit, err error) error {
+// the Store contract gives for it, asking q (the pool, or the transaction
+// back at a savepoint before the write) what else it needs.
+func visitError(ctx context.Context, q querier, op string, v zootour.Visit, err error) error {
 	switch code, constraint := pgError(err); {
+	case code == uniqueViolation && constraint == "visits_pkey":
+		return zootour.IDTaken("visit", v.ID)
 	case code == foreignKeyViolation && constraint == "visits_zoo_fkey":
 		return zootour.Missing("zoo", v.ZooID)
 	case code == foreignKeyViolation && constraint == "visits_animal_fkey":
@@ -390,7 +487,7 @@ func (s *Store) visitError(ctx context.Context, op string, v zootour.Visit, err 
 		// missing zoo is the first fault, as the other stores report it.
 		// (The animal exists: it has the other visit.)
 		var zooExists bool
-		if err := s.pool.QueryRow(ctx, zooExistsSQL, v.ZooID).Scan(&zooExists); err != nil {
+		if err := q.QueryRow(ctx, zooExistsSQL, v.ZooID).Scan(&zooExists); err != nil {
 			return internal(ctx, op, err)
 		}
 		if !zooExists {
@@ -427,7 +524,7 @@ func getVisit(ctx context.Context, q querier, id int64, lock string) (zootour.Vi
 // if the visit is still as read: else the transaction starts again.
 func (s *Store) UpdateVisit(ctx context.Context, id int64, u zootour.VisitUpdate) (zootour.Visit, error) {
 	var v zootour.Visit
-	err := s.writeTx(ctx, func(tx pgx.Tx) error {
+	err := s.writeTx(ctx, func(tx txn) error {
 		old, err := getVisit(ctx, tx, id, "")
 		if err != nil {
 			return err
@@ -435,31 +532,41 @@ func (s *Store) UpdateVisit(ctx context.Context, id int64, u zootour.VisitUpdate
 		if v, err = u.Apply(old); err != nil {
 			return err
 		}
-		locked, err := lockAnimals(ctx, tx, old.AnimalID, v.AnimalID)
-		if err != nil {
+		if err := setVisit(ctx, tx, old, v); err != nil {
 			return err
 		}
-		tag, err := tx.Exec(ctx, `UPDATE visits SET date = $2, zoo_id = $3, animal_id = $4
-WHERE id = $1 AND date = $5 AND zoo_id = $6 AND animal_id = $7`,
-			id, v.Date, v.ZooID, v.AnimalID, old.Date, old.ZooID, old.AnimalID)
-		if err != nil {
-			return err
-		}
-		if tag.RowsAffected() == 0 || !locked {
-			return errRetry
-		}
-		if err := restay(ctx, tx, old.AnimalID, old.Date); err != nil {
-			return err
-		}
-		if v.AnimalID == old.AnimalID && v.Date == old.Date {
-			return nil // a change of zoo on one date: the restay above saw it
-		}
-		return restay(ctx, tx, v.AnimalID, v.Date)
+		return tx.logged(ctx, zootour.Updated(zootour.KindVisit, id, old, v))
 	})
 	if err != nil {
-		return zootour.Visit{}, s.visitError(ctx, "update visit", v, err)
+		return zootour.Visit{}, visitError(ctx, s.pool, "update visit", v, err)
 	}
 	return v, nil
+}
+
+// setVisit writes v over old, the visit as read, and the stays of both.
+// It writes only if the visit is still old, under the locks of both
+// animals; else the transaction starts again (errRetry).
+func setVisit(ctx context.Context, tx pgx.Tx, old, v zootour.Visit) error {
+	locked, err := lockAnimals(ctx, tx, old.AnimalID, v.AnimalID)
+	if err != nil {
+		return err
+	}
+	tag, err := tx.Exec(ctx, `UPDATE visits SET date = $2, zoo_id = $3, animal_id = $4
+WHERE id = $1 AND date = $5 AND zoo_id = $6 AND animal_id = $7`,
+		old.ID, v.Date, v.ZooID, v.AnimalID, old.Date, old.ZooID, old.AnimalID)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 || !locked {
+		return errRetry
+	}
+	if err := restay(ctx, tx, old.AnimalID, old.Date); err != nil {
+		return err
+	}
+	if v.AnimalID == old.AnimalID && v.Date == old.Date {
+		return nil // a change of zoo on one date: the restay above saw it
+	}
+	return restay(ctx, tx, v.AnimalID, v.Date)
 }
 
 // DeleteVisit deletes the visit with the given ID, and brings the stays
@@ -468,26 +575,36 @@ func (s *Store) DeleteVisit(ctx context.Context, id int64) error {
 	if err := zootour.CheckID("visit ID", id); err != nil {
 		return err
 	}
-	err := s.writeTx(ctx, func(tx pgx.Tx) error {
+	err := s.writeTx(ctx, func(tx txn) error {
 		v, err := getVisit(ctx, tx, id, "")
 		if err != nil {
 			return err
 		}
-		if _, err := lockAnimals(ctx, tx, v.AnimalID); err != nil {
+		if err := dropVisit(ctx, tx, v); err != nil {
 			return err
 		}
-		// Only while it is still the animal's: the lock covers its visits.
-		var date zootour.Date
-		err = tx.QueryRow(ctx, "DELETE FROM visits WHERE id = $1 AND animal_id = $2 RETURNING date", id, v.AnimalID).Scan(&date)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return errRetry
-		}
-		if err != nil {
-			return err
-		}
-		return restay(ctx, tx, v.AnimalID, date)
+		return tx.logged(ctx, zootour.Deleted(zootour.KindVisit, id, v))
 	})
 	return internal(ctx, "delete visit", err)
+}
+
+// dropVisit deletes v, the visit as read, and brings its animal's stays
+// up to date, under the animal's lock. It deletes only if the visit is
+// still v (the lock covers the animal's visits, and the log says what
+// went); else the transaction starts again (errRetry).
+func dropVisit(ctx context.Context, tx pgx.Tx, v zootour.Visit) error {
+	if _, err := lockAnimals(ctx, tx, v.AnimalID); err != nil {
+		return err
+	}
+	tag, err := tx.Exec(ctx, "DELETE FROM visits WHERE id = $1 AND date = $2 AND zoo_id = $3 AND animal_id = $4",
+		v.ID, v.Date, v.ZooID, v.AnimalID)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		return errRetry
+	}
+	return restay(ctx, tx, v.AnimalID, v.Date)
 }
 
 // findDialect is PostgreSQL's to findsql: $n placeholders, and a search

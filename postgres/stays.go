@@ -8,6 +8,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/internal/dbtx"
+	"github.com/zootour/zootour/internal/logsql"
 	"github.com/zootour/zootour/internal/staysql"
 )
 
@@ -29,33 +31,14 @@ var dialect = staysql.Dialect{
 	OrderArms:   true,
 }
 
-// txDB runs staysql's statements in a transaction. Query reads every row
-// before it returns, so that the next statement finds the connection free.
-type txDB struct{ tx pgx.Tx }
-
-func (t txDB) Query(ctx context.Context, sql string, args []any, row func(scan func(dest ...any) error) error) error {
-	rows, err := t.tx.Query(ctx, sql, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := row(rows.Scan); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
-}
-
-func (t txDB) Exec(ctx context.Context, sql string, args ...any) error {
-	_, err := t.tx.Exec(ctx, sql, args...)
-	return err
-}
+// txDB runs the statements of packages staysql and logsql in a
+// transaction, or on the pool.
+type txDB = dbtx.PGX
 
 // restay brings the stays of the animal up to date after a change of its
 // visits on the date at. The caller holds the animal's lock (lockAnimals).
 func restay(ctx context.Context, tx pgx.Tx, animalID int64, at zootour.Date) error {
-	return staysql.Restay(ctx, txDB{tx}, dialect, animalID, at)
+	return staysql.Restay(ctx, txDB{Q: tx}, dialect, animalID, at)
 }
 
 // lockAnimals locks the rows of the animals ids, in ID order, and reports
@@ -70,8 +53,17 @@ func restay(ctx context.Context, tx pgx.Tx, animalID int64, at zootour.Date) err
 // Should the write succeed all the same (the animal came into being
 // meanwhile), the transaction starts again, to lock it (errRetry).
 func lockAnimals(ctx context.Context, tx pgx.Tx, ids ...int64) (bool, error) {
+	return lockRows(ctx, tx, "animals", "FOR NO KEY UPDATE", ids...)
+}
+
+// lockRows locks the rows of table with the IDs, in ID order, in the mode
+// (a locking clause), and reports whether every one exists.
+func lockRows(ctx context.Context, tx pgx.Tx, table, mode string, ids ...int64) (bool, error) {
 	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
-	rows, _ := tx.Query(ctx, `SELECT id FROM animals WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE`, ids)
+	if len(ids) == 0 {
+		return true, nil
+	}
+	rows, _ := tx.Query(ctx, `SELECT id FROM `+table+` WHERE id = ANY($1) ORDER BY id `+mode, ids)
 	locked, err := pgx.CollectRows(rows, pgx.RowTo[int64])
 	return len(locked) == len(ids), err
 }
@@ -85,10 +77,31 @@ var errRetry = errors.New("postgres: retry the transaction")
 // another writer changed the same records in the meantime.
 const maxAttempts = 100
 
-// writeTx runs fn in a transaction, again while it returns errRetry.
-func (s *Store) writeTx(ctx context.Context, fn func(pgx.Tx) error) error {
+// A txn is a write transaction and the batch of change-log entries it
+// writes, as the actor of its context.
+type txn struct {
+	pgx.Tx
+	batch *logsql.Batch
+}
+
+// logged appends e to the change log, in the transaction: after the
+// statement that wrote the record, whose lock orders the entries of each
+// record as their transactions commit.
+func (t txn) logged(ctx context.Context, e zootour.Entry) error {
+	return t.batch.Add(ctx, txDB{Q: t.Tx}, e)
+}
+
+// logDialect is this store's SQL for package logsql.
+var logDialect = logsql.Dialect{Mark: "$"}
+
+// writeTx runs fn in a transaction, again while it returns errRetry. Each
+// attempt has a batch of its own: a rolled back attempt's entries are gone.
+func (s *Store) writeTx(ctx context.Context, fn func(txn) error) error {
 	for range maxAttempts {
-		if err := pgx.BeginFunc(ctx, s.pool, fn); !errors.Is(err, errRetry) {
+		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+			return fn(txn{tx, logsql.NewBatch(ctx, logDialect)})
+		})
+		if !errors.Is(err, errRetry) {
 			return err
 		}
 	}
@@ -107,7 +120,7 @@ var _ zootour.Checker = (*Store)(nil)
 func (s *Store) Check(ctx context.Context, max int) ([]string, error) {
 	var out []string
 	err := s.readTx(ctx, func(tx pgx.Tx) error {
-		diffs, err := staysql.Check(ctx, txDB{tx}, dialect, max)
+		diffs, err := staysql.Check(ctx, txDB{Q: tx}, dialect, max)
 		for _, d := range diffs {
 			out = append(out, d.String())
 		}
@@ -131,7 +144,7 @@ func (s *Store) Rebuild(ctx context.Context) error {
 		if _, err := tx.Exec(ctx, "DELETE FROM stays"); err != nil {
 			return err
 		}
-		return staysql.Fill(ctx, txDB{tx}, dialect)
+		return staysql.Fill(ctx, txDB{Q: tx}, dialect)
 	})
 	return internal(ctx, "rebuild the stays", err)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/internal/logsql"
 	"github.com/zootour/zootour/internal/staysql"
 )
 
@@ -25,23 +26,32 @@ import (
 // Writers wait while an import runs (and it waits for them); readers do
 // not, except during the first large import of visits (see insert), which
 // holds the stays too.
+//
+// The change log gets one entry for the import, with the counts of the
+// records it added.
 func (s *Store) Import(ctx context.Context, src zootour.Source) error {
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := pgx.BeginFunc(ctx, s.pool, func(pgTx pgx.Tx) error {
+		tx := txn{pgTx, logsql.NewBatch(ctx, logDialect)}
 		if _, err := tx.Exec(ctx, "LOCK TABLE zoos, animals, visits IN SHARE ROW EXCLUSIVE MODE"); err != nil {
 			return err
 		}
-		if err := importKind(ctx, tx, zoos.importSpec(), src.Zoos, zoos.row); err != nil {
+		var added zootour.Counts
+		var err error
+		if added.Zoos, err = importKind(ctx, tx, zoos.importSpec(), src.Zoos, zoos.row); err != nil {
 			return err
 		}
-		if err := importKind(ctx, tx, animals.importSpec(), src.Animals, animals.row); err != nil {
+		if added.Animals, err = importKind(ctx, tx, animals.importSpec(), src.Animals, animals.row); err != nil {
 			return err
 		}
-		if err := importVisits(ctx, tx, src.Visits); err != nil {
+		if added.Visits, err = importVisits(ctx, tx, src.Visits); err != nil {
+			return err
+		}
+		if err := tx.logged(ctx, zootour.Imported(added)); err != nil {
 			return err
 		}
 		// New records get IDs above the imported ones. A sequence only
 		// moves forward, so IDs handed out before are never given again.
-		_, err := tx.Exec(ctx, `SELECT setval(seq, m)
+		_, err = tx.Exec(ctx, `SELECT setval(seq, m)
 FROM (VALUES ('zoos_id_seq', (SELECT max(id) FROM zoos)),
              ('animals_id_seq', (SELECT max(id) FROM animals)),
              ('visits_id_seq', (SELECT max(id) FROM visits))) AS t(seq, m),
@@ -155,14 +165,15 @@ SELECT id, date, zoo_id, animal_id FROM import_visits ORDER BY n`,
 // the visits, in one statement (for many visits with the stays' keys and
 // indexes built afterwards, as the visits' are: see insert); otherwise
 // those of each animal that had visits imported, rebuilt. The import's
-// locks keep the writers of visits out meanwhile.
-func importVisits(ctx context.Context, tx pgx.Tx, seq iter.Seq2[zootour.Visit, error]) error {
+// locks keep the writers of visits out meanwhile. It returns how many
+// visits it added.
+func importVisits(ctx context.Context, tx pgx.Tx, seq iter.Seq2[zootour.Visit, error]) (int64, error) {
 	if seq == nil {
-		return nil
+		return 0, nil
 	}
 	var empty bool
 	if err := tx.QueryRow(ctx, "SELECT NOT EXISTS (SELECT 1 FROM visits)").Scan(&empty); err != nil {
-		return err
+		return 0, err
 	}
 	n := 0
 	touched := map[int64]bool{}
@@ -173,21 +184,22 @@ func importVisits(ctx context.Context, tx pgx.Tx, seq iter.Seq2[zootour.Visit, e
 		}
 		return visitRow(v)
 	}
-	if err := importKind(ctx, tx, visitImport, seq, row); err != nil {
-		return err
+	added, err := importKind(ctx, tx, visitImport, seq, row)
+	if err != nil {
+		return 0, err
 	}
 	switch {
 	case empty && n >= bulkVisits:
-		return insertRebuilding(ctx, tx, "stays", staysql.FillSQL(dialect))
+		return added, insertRebuilding(ctx, tx, "stays", staysql.FillSQL(dialect))
 	case empty:
-		return staysql.Fill(ctx, txDB{tx}, dialect)
+		return added, staysql.Fill(ctx, txDB{Q: tx}, dialect)
 	}
 	for _, a := range slices.Sorted(maps.Keys(touched)) {
-		if err := staysql.Rebuild(ctx, txDB{tx}, dialect, a); err != nil {
-			return err
+		if err := staysql.Rebuild(ctx, txDB{Q: tx}, dialect, a); err != nil {
+			return 0, err
 		}
 	}
-	return nil
+	return added, nil
 }
 
 func visitRow(v zootour.Visit) ([]any, error) {
@@ -203,16 +215,16 @@ func visitRow(v zootour.Visit) ([]any, error) {
 	return []any{v.ID, v.Date.Time(), v.ZooID, v.AnimalID}, nil
 }
 
-// importKind streams the records of seq into place. It stops at the first
-// record that is bad in itself (or an error of seq), but reports a fault of
-// an earlier record first, as a reader checking one record after the other
-// would.
-func importKind[T any](ctx context.Context, tx pgx.Tx, spec importSpec, seq iter.Seq2[T, error], row func(T) ([]any, error)) error {
+// importKind streams the records of seq into place, and returns how many
+// it added. It stops at the first record that is bad in itself (or an
+// error of seq), but reports a fault of an earlier record first, as a
+// reader checking one record after the other would.
+func importKind[T any](ctx context.Context, tx pgx.Tx, spec importSpec, seq iter.Seq2[T, error], row func(T) ([]any, error)) (int64, error) {
 	if seq == nil {
-		return nil
+		return 0, nil
 	}
 	if _, err := tx.Exec(ctx, spec.staging); err != nil {
-		return err
+		return 0, err
 	}
 
 	next, stop := iter.Pull2(seq)
@@ -237,14 +249,14 @@ func importKind[T any](ctx context.Context, tx pgx.Tx, spec importSpec, seq iter
 		return append([]any{n}, vals...), nil
 	}))
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if copied > 0 {
 		if err := insertStaged(ctx, tx, spec, copied); err != nil {
-			return err
+			return 0, err
 		}
 	}
-	return stopped
+	return copied, stopped
 }
 
 // insertStaged moves the staged records of spec into place. If a

@@ -24,27 +24,27 @@ func insertVisits(n int) string {
 // importVisits adds the visits of src, then the stays they make: into an
 // empty table, every animal's at once from the visits; otherwise those of
 // the animals that had visits imported, each rebuilt.
-func importVisits(ctx context.Context, tx *txn, src zootour.Source, bulk bool) error {
+func importVisits(ctx context.Context, tx *txn, src zootour.Source, bulk bool) (int64, error) {
 	if src.Visits == nil {
-		return nil
+		return 0, nil
 	}
 	w, err := newVisitWriter(ctx, tx, bulk)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer w.close()
 	if err := w.addAll(ctx, src); err != nil {
-		return err
+		return 0, err
 	}
 	if w.empty {
-		return fillStays(ctx, tx)
+		return w.count, fillStays(ctx, tx)
 	}
 	for a := range w.animals {
-		if err := staysql.Rebuild(ctx, txDB{tx}, dialect, a); err != nil {
-			return internal(err)
+		if err := staysql.Rebuild(ctx, txDB{Q: tx}, dialect, a); err != nil {
+			return 0, internal(err)
 		}
 	}
-	return nil
+	return w.count, nil
 }
 
 // fillStays writes every animal's stays into the empty stays table. The
@@ -88,7 +88,7 @@ func streamStays(ctx context.Context, tx *txn) error {
 		if len(out) < 1000 && !all {
 			return nil
 		}
-		err := staysql.Insert(ctx, txDB{tx}, dialect, out)
+		err := staysql.Insert(ctx, txDB{Q: tx}, dialect, out)
 		out = out[:0]
 		return err
 	}
@@ -166,6 +166,7 @@ func (w *visitWriter) addAll(ctx context.Context, src zootour.Source) error {
 			w.animals[v.AnimalID] = true
 		}
 	}
+	w.count = int64(n)
 	return w.finish()
 }
 
@@ -192,6 +193,7 @@ type visitWriter struct {
 	rowCtx context.Context // ctx without its cancellation, for the rows
 	tx     *txn
 	one    *sql.Stmt // inserts one visit
+	count  int64     // the visits added
 	many   *sql.Stmt // inserts visitBatch visits; prepared when first needed
 	bulk   bool      // the fast way: the table was empty and the IDs ascend
 	lastID int64     // the ID of the last visit added in bulk

@@ -62,6 +62,15 @@ func migrate(ctx context.Context, db *sql.DB, path string) error {
 	}
 	known := ms[len(ms)-1].version
 
+	// A database that is up to date is opened without a write lock, which
+	// would wait for a running import and hold up every other writer: a
+	// plain read of the version needs none.
+	var current int
+	err = db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&current)
+	if err == nil && current == known {
+		return nil
+	}
+
 	sqlTx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -91,7 +100,6 @@ func migrate(ctx context.Context, db *sql.DB, path string) error {
 		}
 	}
 
-	var current int
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
 		return err
 	}

@@ -107,7 +107,7 @@ func (k kind[T]) create(ctx context.Context, s *Store, r T) (T, error) {
 			return constraintError(err)
 		}
 		*k.fields(&r)[0].(*int64) = id
-		return nil
+		return tx.logged(ctx, zootour.Created(k.kind(), id, r))
 	})
 	if err != nil {
 		return zero, err
@@ -134,10 +134,10 @@ func (k kind[T]) change(ctx context.Context, s *Store, id int64, apply func(T) (
 		if r, err = apply(old); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, k.update, append(k.values(r), id)...); err != nil {
-			return constraintError(err)
+		if err := k.set(ctx, tx, id, r); err != nil {
+			return err
 		}
-		return k.index(ctx, tx, id, r)
+		return tx.logged(ctx, zootour.Updated(k.kind(), id, old, r))
 	})
 	if err != nil {
 		var zero T
@@ -146,14 +146,27 @@ func (k kind[T]) change(ctx context.Context, s *Store, id int64, apply func(T) (
 	return r, nil
 }
 
+// set writes r over record id, with its keys and words.
+func (k kind[T]) set(ctx context.Context, tx *txn, id int64, r T) error {
+	if _, err := tx.ExecContext(ctx, k.update, append(k.values(r), id)...); err != nil {
+		return constraintError(err)
+	}
+	return k.index(ctx, tx, id, r)
+}
+
+// kind names the records of k in the change log.
+func (k kind[T]) kind() zootour.Kind { return zootour.Kind(k.name) }
+
 // remove deletes a record and, with cascade, its visits; without, a
-// record that has visits is a conflict.
+// record that has visits is a conflict. Each visit a cascade deletes is
+// logged before the record.
 func (k kind[T]) remove(ctx context.Context, s *Store, id int64, cascade bool) error {
 	return s.write(ctx, func(tx *txn) error {
-		if _, err := k.find(ctx, tx, id); err != nil {
+		old, err := k.find(ctx, tx, id)
+		if err != nil {
 			return err
 		}
-		has, err := exists(ctx, tx, `SELECT EXISTS (SELECT 1 FROM visits WHERE `+k.table.Owner+` = ?)`, id)
+		has, err := k.hasVisits(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -170,21 +183,56 @@ func (k kind[T]) remove(ctx context.Context, s *Store, id int64, cascade bool) e
 				return err
 			}
 			touched = rows
+			gone, err := scanAll(ctx, tx, findsql.Query{SQL: `SELECT ` + visitCols + ` FROM visits v WHERE v.` + k.table.Owner + ` = ? ORDER BY v.id`, Args: []any{id}}, visitFields)
+			if err != nil {
+				return err
+			}
+			for _, v := range gone {
+				if err := tx.logged(ctx, zootour.Deleted(zootour.KindVisit, v.ID, v)); err != nil {
+					return err
+				}
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM visits WHERE `+k.table.Owner+` = ?`, id); err != nil {
 			return internal(err)
 		}
 		for _, a := range touched {
-			if err := staysql.Rebuild(ctx, txDB{tx}, dialect, a); err != nil {
+			if err := staysql.Rebuild(ctx, txDB{Q: tx}, dialect, a); err != nil {
 				return internal(err)
 			}
 		}
-		if err := k.unindex(ctx, tx, id); err != nil {
+		if err := k.drop(ctx, tx, id); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM `+k.table.Name+` WHERE id = ?`, id)
-		return deleteError(err)
+		return tx.logged(ctx, zootour.Deleted(k.kind(), id, old))
 	})
+}
+
+// hasVisits reports whether record id has visits.
+func (k kind[T]) hasVisits(ctx context.Context, tx *txn, id int64) (bool, error) {
+	return exists(ctx, tx, `SELECT EXISTS (SELECT 1 FROM visits WHERE `+k.table.Owner+` = ?)`, id)
+}
+
+// dropBare deletes record id, which may not have visits (a revert's
+// delete).
+func (k kind[T]) dropBare(ctx context.Context, tx *txn, id int64) error {
+	has, err := k.hasVisits(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	if has {
+		return zootour.HasVisits(k.name, id)
+	}
+	return k.drop(ctx, tx, id)
+}
+
+// drop deletes record id, which has no visits, with its words.
+func (k kind[T]) drop(ctx context.Context, tx *txn, id int64) error {
+	if err := k.unindex(ctx, tx, id); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `DELETE FROM `+k.table.Name+` WHERE id = ?`, id)
+	return deleteError(err)
 }
 
 // list runs a listing built by findsql.

@@ -19,6 +19,7 @@ import (
 	"sync/atomic"
 
 	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/internal/logsql"
 	"github.com/zootour/zootour/internal/staysql"
 	moderncsqlite "modernc.org/sqlite"
 )
@@ -183,14 +184,18 @@ func sqliteCode(err error) int {
 	return 0
 }
 
-// write runs fn in a transaction on the writer connection.
+// logDialect is this store's SQL for package logsql.
+var logDialect = logsql.Dialect{Mark: "?"}
+
+// write runs fn in a transaction on the writer connection; what it
+// changes is logged as the actor of ctx, as one batch.
 func (s *Store) write(ctx context.Context, fn func(tx *txn) error) error {
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return internal(err)
 	}
 	defer tx.Rollback()
-	if err := fn(&txn{tx, s.writeStmts}); err != nil {
+	if err := fn(&txn{tx, s.writeStmts, logsql.NewBatch(ctx, logDialect)}); err != nil {
 		return err
 	}
 	return internal(tx.Commit())
@@ -203,7 +208,7 @@ func (s *Store) read(ctx context.Context, fn func(tx *txn) error) error {
 		return internal(err)
 	}
 	defer tx.Rollback()
-	if err := fn(&txn{tx, s.readStmts}); err != nil {
+	if err := fn(&txn{Tx: tx, stmts: s.readStmts}); err != nil {
 		return err
 	}
 	return internal(tx.Commit())

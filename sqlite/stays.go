@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/internal/dbtx"
 	"github.com/zootour/zootour/internal/findsql"
 	"github.com/zootour/zootour/internal/staysql"
 )
@@ -22,27 +23,9 @@ var dialect = staysql.Dialect{
 	AllVisits: "visits NOT INDEXED",
 }
 
-// txDB runs staysql's statements in a transaction of this store.
-type txDB struct{ tx *txn }
-
-func (t txDB) Query(ctx context.Context, query string, args []any, row func(scan func(dest ...any) error) error) error {
-	rows, err := t.tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := row(rows.Scan); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
-}
-
-func (t txDB) Exec(ctx context.Context, query string, args ...any) error {
-	_, err := t.tx.ExecContext(ctx, query, args...)
-	return err
-}
+// txDB runs the statements of packages staysql and logsql in a
+// transaction of this store.
+type txDB = dbtx.SQL
 
 var _ zootour.Checker = (*Store)(nil)
 
@@ -51,7 +34,7 @@ var _ zootour.Checker = (*Store)(nil)
 func (s *Store) Check(ctx context.Context, max int) ([]string, error) {
 	var out []string
 	err := s.read(ctx, func(tx *txn) error {
-		diffs, err := staysql.Check(ctx, txDB{tx}, dialect, max)
+		diffs, err := staysql.Check(ctx, txDB{Q: tx}, dialect, max)
 		for _, d := range diffs {
 			out = append(out, d.String())
 		}

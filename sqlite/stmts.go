@@ -4,6 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"sync"
+
+	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/internal/logsql"
 )
 
 // A txn is a transaction of this store whose statements are prepared
@@ -13,6 +16,13 @@ import (
 type txn struct {
 	*sql.Tx
 	stmts *stmtCache // nil: prepare every time (migrations)
+	// batch logs the transaction's changes; nil in a read.
+	batch *logsql.Batch
+}
+
+// logged appends e to the change log, in the transaction.
+func (t *txn) logged(ctx context.Context, e zootour.Entry) error {
+	return internal(t.batch.Add(ctx, txDB{Q: t}, e))
 }
 
 func (t *txn) stmt(ctx context.Context, query string) *sql.Stmt {

@@ -8,6 +8,7 @@ import (
 	"iter"
 
 	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/internal/logsql"
 )
 
 // Import adds the records of src with the IDs they carry, in one
@@ -44,14 +45,18 @@ func (s *Store) Import(ctx context.Context, src zootour.Source) error {
 		return internal(err)
 	}
 	defer sqlTx.Rollback()
-	tx := &txn{sqlTx, s.writeStmts}
-	if err := importRecords(ctx, tx, zoos, "zoos", src.Zoos); err != nil {
+	tx := &txn{sqlTx, s.writeStmts, logsql.NewBatch(ctx, logDialect)}
+	var added zootour.Counts
+	if added.Zoos, err = importRecords(ctx, tx, zoos, "zoos", src.Zoos); err != nil {
 		return err
 	}
-	if err := importRecords(ctx, tx, animals, "animals", src.Animals); err != nil {
+	if added.Animals, err = importRecords(ctx, tx, animals, "animals", src.Animals); err != nil {
 		return err
 	}
-	if err := importVisits(ctx, tx, src, !s.oneByOne); err != nil {
+	if added.Visits, err = importVisits(ctx, tx, src, !s.oneByOne); err != nil {
+		return err
+	}
+	if err := tx.logged(ctx, zootour.Imported(added)); err != nil {
 		return err
 	}
 	return internal(tx.Commit())
@@ -59,49 +64,53 @@ func (s *Store) Import(ctx context.Context, src zootour.Source) error {
 
 // importRecords inserts the zoos or animals of an import with their IDs,
 // keys and words. kindName names the file ("zoos") in a RecordError.
-func importRecords[T any](ctx context.Context, tx *txn, k kind[T], kindName string, seq iter.Seq2[T, error]) error {
+func importRecords[T any](ctx context.Context, tx *txn, k kind[T], kindName string, seq iter.Seq2[T, error]) (int64, error) {
+	n, err := importEach(ctx, tx, k, kindName, seq)
+	return int64(n), err
+}
+
+func importEach[T any](ctx context.Context, tx *txn, k kind[T], kindName string, seq iter.Seq2[T, error]) (n int, _ error) {
 	if seq == nil {
-		return nil
+		return 0, nil
 	}
 	stmt, err := tx.PrepareContext(ctx, k.insert)
 	if err != nil {
-		return internal(err)
+		return n, internal(err)
 	}
 	defer stmt.Close()
 	words, err := tx.PrepareContext(ctx, `INSERT INTO `+k.table.Text+` (rowid, words) VALUES (?, ?)`)
 	if err != nil {
-		return internal(err)
+		return n, internal(err)
 	}
 	defer words.Close()
 	rowCtx := context.WithoutCancel(ctx)
-	n := 0
 	for r, err := range seq {
 		if err != nil {
-			return err
+			return n, err
 		}
 		n++
 		if n%1024 == 0 && ctx.Err() != nil {
-			return ctx.Err()
+			return n, ctx.Err()
 		}
 		fail := func(err error) error { return &zootour.RecordError{Kind: kindName, Record: n, Err: err} }
 		id := k.id(r)
 		if err := zootour.CheckID("id", id); err != nil {
-			return fail(err)
+			return n, fail(err)
 		}
 		if err := k.validate(&r); err != nil {
-			return fail(err)
+			return n, fail(err)
 		}
 		if _, err := stmt.ExecContext(rowCtx, append([]any{id}, k.values(r)...)...); err != nil {
 			if sqliteCode(err) == codePrimaryKey {
-				return fail(zootour.IDTaken(k.name, id))
+				return n, fail(zootour.IDTaken(k.name, id))
 			}
-			return fail(constraintError(err))
+			return n, fail(constraintError(err))
 		}
 		if _, err := words.ExecContext(rowCtx, id, k.words(r)); err != nil {
-			return internal(err)
+			return n, internal(err)
 		}
 	}
-	return nil
+	return n, nil
 }
 
 // Export writes every record to dst, each kind in ID order, from one read

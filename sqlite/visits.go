@@ -21,13 +21,10 @@ func (s *Store) CreateVisit(ctx context.Context, v zootour.Visit) (zootour.Visit
 		if err := checkVisit(ctx, tx, v); err != nil {
 			return err
 		}
-		err := tx.QueryRowContext(ctx,
-			`INSERT INTO visits (date, zoo_id, animal_id) VALUES (?, ?, ?) RETURNING id`,
-			v.Date, v.ZooID, v.AnimalID).Scan(&v.ID)
-		if err != nil {
-			return constraintError(err)
+		if err := insertVisit(ctx, tx, &v); err != nil {
+			return err
 		}
-		return restay(ctx, tx, v)
+		return tx.logged(ctx, zootour.Created(zootour.KindVisit, v.ID, v))
 	})
 	if err != nil {
 		return zootour.Visit{}, err
@@ -59,16 +56,10 @@ func (s *Store) UpdateVisit(ctx context.Context, id int64, u zootour.VisitUpdate
 		if err := checkVisit(ctx, tx, v); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx,
-			`UPDATE visits SET date = ?, zoo_id = ?, animal_id = ? WHERE id = ?`,
-			v.Date, v.ZooID, v.AnimalID, id)
-		if err != nil {
-			return constraintError(err)
-		}
-		if err := restay(ctx, tx, old); err != nil {
+		if err := setVisit(ctx, tx, old, v); err != nil {
 			return err
 		}
-		return restay(ctx, tx, v)
+		return tx.logged(ctx, zootour.Updated(zootour.KindVisit, id, old, v))
 	})
 	if err != nil {
 		return zootour.Visit{}, err
@@ -86,11 +77,49 @@ func (s *Store) DeleteVisit(ctx context.Context, id int64) error {
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM visits WHERE id = ?`, id); err != nil {
-			return internal(err)
+		if err := dropVisit(ctx, tx, v); err != nil {
+			return err
 		}
-		return restay(ctx, tx, v)
+		return tx.logged(ctx, zootour.Deleted(zootour.KindVisit, id, v))
 	})
+}
+
+// insertVisit stores v, checked, with its ID if it has one (a revert's
+// restore) or a new one, and its stays.
+func insertVisit(ctx context.Context, tx *txn, v *zootour.Visit) error {
+	var id any
+	if v.ID != 0 {
+		id = v.ID
+	}
+	err := tx.QueryRowContext(ctx,
+		`INSERT INTO visits (id, date, zoo_id, animal_id) VALUES (?, ?, ?, ?) RETURNING id`,
+		id, v.Date, v.ZooID, v.AnimalID).Scan(&v.ID)
+	if err != nil {
+		return constraintError(err)
+	}
+	return restay(ctx, tx, *v)
+}
+
+// setVisit writes v, checked, over old, and the stays of both.
+func setVisit(ctx context.Context, tx *txn, old, v zootour.Visit) error {
+	_, err := tx.ExecContext(ctx,
+		`UPDATE visits SET date = ?, zoo_id = ?, animal_id = ? WHERE id = ?`,
+		v.Date, v.ZooID, v.AnimalID, v.ID)
+	if err != nil {
+		return constraintError(err)
+	}
+	if err := restay(ctx, tx, old); err != nil {
+		return err
+	}
+	return restay(ctx, tx, v)
+}
+
+// dropVisit deletes v and brings its animal's stays up to date.
+func dropVisit(ctx context.Context, tx *txn, v zootour.Visit) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM visits WHERE id = ?`, v.ID); err != nil {
+		return internal(err)
+	}
+	return restay(ctx, tx, v)
 }
 
 // FindVisits lists the visits that f selects.
@@ -172,5 +201,5 @@ func findVisit(ctx context.Context, tx *txn, id int64) (zootour.Visit, error) {
 // restay brings the stays of v's animal up to date after a change of its
 // visits on v's date, in the same transaction (docs/stays.md).
 func restay(ctx context.Context, tx *txn, v zootour.Visit) error {
-	return internal(staysql.Restay(ctx, txDB{tx}, dialect, v.AnimalID, v.Date))
+	return internal(staysql.Restay(ctx, txDB{Q: tx}, dialect, v.AnimalID, v.Date))
 }

@@ -63,6 +63,7 @@ func Run(t *testing.T, open func(t *testing.T) zootour.Store) {
 	}
 	t.Run("WhereWhen", func(t *testing.T) { RunWhereWhen(t, open) })
 	t.Run("Find", func(t *testing.T) { RunFind(t, open) })
+	t.Run("ChangeLog", func(t *testing.T) { RunChangeLog(t, open) })
 }
 
 // cmpOpts compare records: Date has an unexported field, and an empty

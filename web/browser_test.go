@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/accounts"
 	"github.com/zootour/zootour/sqlite"
 	"github.com/zootour/zootour/web/internal/webtest"
 )
@@ -207,17 +208,25 @@ func (b *browser) shoot(name string) {
 	}
 }
 
+// The user the browser signs in as, an editor.
+const (
+	browserUser     = "rina"
+	browserPassword = "a browser's password"
+)
+
 // serveSQLite runs a server on 127.0.0.1:0 over a new SQLite database and
-// returns its store and base URL; both end with the test. The server has a
-// token, as one that others reach would; the browser, on loopback, writes
-// without it.
+// returns its store and base URL; both end with the test. The store has
+// an editor to sign in as: loopback is no reason to trust the browser.
 func serveSQLite(t *testing.T) (zootour.Store, string) {
 	t.Helper()
 	s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "zootour.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := New(s, Config{Addr: "127.0.0.1:0", Token: "browser-test-token", Logger: webtest.Logger(t), Stdout: io.Discard})
+	if _, err := accounts.New(s).AddUser(t.Context(), browserUser, zootour.Editor, browserPassword); err != nil {
+		t.Fatal(err)
+	}
+	srv := New(s, Config{Addr: "127.0.0.1:0", Logger: webtest.Logger(t), Stdout: io.Discard, Stderr: io.Discard})
 	ln, err := srv.Listen()
 	if err != nil {
 		t.Fatal(err)
@@ -245,6 +254,26 @@ func TestBrowser(t *testing.T) {
 	b := newBrowser(t, base)
 	ctx := t.Context()
 	defer func() { t.Logf("screenshots of the pages: %s", b.shots) }()
+
+	// Signed out, a page leads to the sign-in form, and back after it.
+	b.open("/")
+	if got, want := b.path(), "/signin?next=%2F"; got != want {
+		t.Fatalf("signed out, / leads to %s, want %s", got, want)
+	}
+	b.shoot("signin")
+	b.do(chromedp.SendKeys(chromedp.ID("f-name"), browserUser), chromedp.SendKeys(chromedp.ID("f-password"), "not the password"))
+	b.submit("form.record")
+	b.contains("#signin-error", "Wrong name or password.")
+	if got := b.value("#f-password"); got != "" {
+		t.Fatalf("the password field kept %q", got)
+	}
+	b.do(chromedp.SendKeys(chromedp.ID("f-password"), browserPassword))
+	b.submit("form.record")
+	if got, want := b.path(), "/"; got != want {
+		t.Fatalf("after signing in the browser is at %s, want %s", got, want)
+	}
+	b.contains(".flash", "You are signed in as rina (editor).")
+	b.contains("header #who", "rina", "editor")
 
 	// The first Tab reaches the skip link, which leads to the content.
 	b.open("/")
@@ -306,6 +335,34 @@ func TestBrowser(t *testing.T) {
 	b.do(chromedp.SetValue(chromedp.ID("f-date"), "2024-09-15"), chromedp.SetValue(chromedp.ID("f-animal"), "1"))
 	b.submit("form.record")
 	b.contains("main", "Rosa", "2024-03-01", "2024-09-15", "1 animal came in 2 visits")
+
+	// Change the first visit's date through its form, see the change in
+	// its history, revert it and see the old date back.
+	b.open("/visits/1")
+	b.follow(`a[href="/visits/1/edit"]`)
+	b.do(chromedp.SetValue(chromedp.ID("f-date"), "2024-03-02"))
+	b.submit("form.record")
+	if got, want := b.path(), "/visits/1"; got != want {
+		t.Fatalf("after editing the visit the browser is at %s, want %s", got, want)
+	}
+	b.contains(".flash", "The visit was saved.")
+	b.contains("dl.facts", "2024-03-02")
+	b.contains("section.history li.change:first-child", "rina changed visit 1", "Date:", "2024-03-01", "2024-03-02")
+	b.shoot("visit-history")
+	b.submit("section.history li.change:first-child form.revert")
+	if got, want := b.path(), "/visits/1"; got != want {
+		t.Fatalf("after the revert the browser is at %s, want %s", got, want)
+	}
+	b.contains(".flash", "Undone: the change of visit 1 that rina made on")
+	b.contains("dl.facts", "2024-03-01")
+	b.contains("section.history li.change:first-child", "rina changed visit 1", "2024-03-02", "2024-03-01")
+	if v, err := s.Visit(ctx, 1); err != nil || v.Date != zootour.MustDate("2024-03-01") {
+		t.Fatalf("after the revert the visit is %+v (%v)", v, err)
+	}
+	b.shoot("visit-reverted")
+	b.open("/changes")
+	b.contains("ol.changes", "rina changed visit 1", "rina added visit 2")
+	b.shoot("changes")
 
 	// Two visits in a row to Artis are one stay, still open.
 	b.open("/animals/1")
@@ -486,8 +543,7 @@ func TestBrowser(t *testing.T) {
 	b.contains("h1", "Not found")
 	b.shoot("not-found")
 	b.open("/signin")
-	b.contains("main", "The server's token")
-	b.shoot("signin")
+	b.contains("main", "You are signed in as rina (editor).")
 
 	// Delete the zoo: the confirmation counts its visits, and only then
 	// does the cascade take them.
@@ -562,4 +618,15 @@ func TestBrowser(t *testing.T) {
 	b.dark(true)
 	b.shoot("census-many-dark")
 	b.dark(false)
+
+	// Signing out ends the session: pages lead to the sign-in form again.
+	b.submit("header form[action='/signout']")
+	if got, want := b.path(), "/signin"; got != want {
+		t.Fatalf("after signing out the browser is at %s, want %s", got, want)
+	}
+	b.contains(".flash", "You are signed out.")
+	b.open("/zoos")
+	if got, want := b.path(), "/signin?next=%2Fzoos"; got != want {
+		t.Fatalf("signed out, /zoos leads to %s, want %s", got, want)
+	}
 }

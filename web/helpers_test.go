@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/zootour/zootour"
@@ -15,6 +17,9 @@ func newEnv(t *testing.T, s zootour.Store, cfg Config) *webtest.Env {
 	t.Helper()
 	if cfg.Logger == nil {
 		cfg.Logger = webtest.Logger(t)
+	}
+	if cfg.Stderr == nil {
+		cfg.Stderr = io.Discard
 	}
 	return webtest.NewEnv(t, s, New(s, cfg).Handler())
 }
@@ -50,4 +55,22 @@ type lineWriter chan string
 func (w lineWriter) Write(b []byte) (int, error) {
 	w <- string(bytes.TrimSpace(b))
 	return len(b), nil
+}
+
+// lockedBuffer collects what a server writes from its goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(b)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

@@ -9,6 +9,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/zootour/zootour/web/httpx"
 )
 
 // A route is one (method, path) the server answers itself, with its
@@ -25,8 +27,32 @@ func (srv *Server) routes() []route {
 	return []route{
 		{"GET", "/healthz", http.HandlerFunc(healthz)},
 		{"GET", "/readyz", http.HandlerFunc(srv.readyz)},
-		{"GET", "/metrics", srv.metrics.handler()},
+		{"GET", "/metrics", srv.signedIn(srv.metrics.handler())},
 	}
+}
+
+// signedIn lets only a signed-in user, of any role, through to h: the
+// metrics tell how much the server is used and by which routes, which is
+// the operator's business, not the public's, whatever PublicRead says. A
+// scraper sends a viewer's token (Prometheus: authorization credentials).
+// The health checks stay open, for load balancers that send none.
+func (srv *Server) signedIn(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		who, err := srv.auth.Identify(r)
+		if err == nil {
+			err = srv.auth.SignedIn(who)
+		}
+		if err != nil {
+			status, detail, ok := httpx.Status(err)
+			if !ok {
+				srv.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+				detail = "internal error"
+			}
+			httpx.WriteProblem(w, status, detail)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // healthz answers 200 while the process is up.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -19,6 +20,9 @@ func startRun(t *testing.T, s zootour.Store, cfg Config) (string, *Server, conte
 	t.Helper()
 	lines := make(lineWriter, 1)
 	cfg.Addr, cfg.Stdout, cfg.Logger = "127.0.0.1:0", lines, webtest.Logger(t)
+	if cfg.Stderr == nil {
+		cfg.Stderr = io.Discard
+	}
 	srv := New(s, cfg)
 	return runServer(t, srv, lines)
 }
@@ -76,27 +80,82 @@ func TestRunServesAndStops(t *testing.T) {
 	}
 }
 
-func TestRunRefusesOpenAddressWithoutToken(t *testing.T) {
-	for _, addr := range []string{":0", "0.0.0.0:0", "[::]:0", "192.0.2.1:0", "example.com:0", "no-port"} {
-		t.Run(addr, func(t *testing.T) {
-			srv := New(webtest.MemoryStore(t), Config{Addr: addr, Stdout: io.Discard, Logger: webtest.Logger(t)})
-			err := srv.Run(t.Context())
-			if zootour.ErrorCode(err) != zootour.EINVALID {
-				t.Fatalf("Run(%q) = %v, want an invalid error", addr, err)
-			}
-		})
+// TestRunAddresses checks that any HOST:PORT is served, open ones
+// included (who may do what is a matter of accounts, not of addresses),
+// and that a malformed address is refused before listening.
+func TestRunAddresses(t *testing.T) {
+	for _, addr := range []string{"no-port", "127.0.0.1", ""} {
+		srv := New(webtest.MemoryStore(t), Config{Stdout: io.Discard, Stderr: io.Discard, Logger: webtest.Logger(t)})
+		if err := srv.checkAddr(addr); zootour.ErrorCode(err) != zootour.EINVALID {
+			t.Errorf("checkAddr(%q) = %v, want an invalid error", addr, err)
+		}
 	}
-	// With a token an open address is allowed; localhost never needs one.
-	for _, cfg := range []Config{{Addr: "0.0.0.0:0", Token: "t"}, {Addr: "localhost:0"}, {Addr: "[::1]:0"}} {
-		srv := New(webtest.MemoryStore(t), Config{Addr: cfg.Addr, Token: cfg.Token, Stdout: io.Discard, Logger: webtest.Logger(t)})
+	srv := New(webtest.MemoryStore(t), Config{Addr: "no-port", Stdout: io.Discard, Stderr: io.Discard, Logger: webtest.Logger(t)})
+	if err := srv.Run(t.Context()); zootour.ErrorCode(err) != zootour.EINVALID {
+		t.Errorf("Run(no-port) = %v, want an invalid error", err)
+	}
+	for _, addr := range []string{"0.0.0.0:0", "[::]:0", "localhost:0", "[::1]:0"} {
+		srv := New(webtest.MemoryStore(t), Config{Addr: addr, Stdout: io.Discard, Stderr: io.Discard, Logger: webtest.Logger(t)})
 		ln, err := srv.Listen()
 		if err != nil {
-			if cfg.Addr == "[::1]:0" && !errors.Is(err, zootour.ErrInvalid) {
-				continue // no IPv6 loopback on this machine
+			if strings.Contains(addr, "::") && !errors.Is(err, zootour.ErrInvalid) {
+				continue // no IPv6 on this machine
 			}
-			t.Fatalf("Listen(%q, token %q) = %v", cfg.Addr, cfg.Token, err)
+			t.Fatalf("Listen(%q) = %v", addr, err)
 		}
 		ln.Close()
+	}
+}
+
+// TestSetupLink checks that a store with no users gets the one-time
+// setup link on standard error, with the port the server listens on and
+// the server's own code, and that a store with users gets none.
+func TestSetupLink(t *testing.T) {
+	var stderr lockedBuffer
+	s := webtest.MemoryStore(t)
+	url, srv, cancel, done := startRun(t, s, Config{Stderr: &stderr})
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(http://\S+)/setup\?code=(\S+)\n`).FindStringSubmatch(stderr.String())
+	if m == nil || m[1] != url {
+		t.Fatalf("stderr %q has no setup link to %s", stderr.String(), url)
+	}
+	if srv.setup == nil || !srv.setup.Valid(m[2]) || len(m[2]) < 40 {
+		t.Errorf("the link's code %q is not the server's setup code", m[2])
+	}
+	if n := strings.Count(stderr.String(), "/setup?code="); n != 1 {
+		t.Errorf("the link is printed %d times", n)
+	}
+
+	// A store with users: no link, and no code to use.
+	var quiet lockedBuffer
+	s = webtest.MemoryStore(t)
+	webtest.User(t, s, "ada", zootour.Admin)
+	_, srv, cancel, done = startRun(t, s, Config{Stderr: &quiet})
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(quiet.String(), "setup") || srv.setup != nil {
+		t.Errorf("a store with users got a setup link: %q", quiet.String())
+	}
+
+	// A user made after New but before Serve (by the command line): no
+	// link either, as it would not work.
+	var late lockedBuffer
+	s = webtest.MemoryStore(t)
+	lines := make(lineWriter, 1)
+	srv = New(s, Config{Addr: "127.0.0.1:0", Stdout: lines, Stderr: &late, Logger: webtest.Logger(t)})
+	webtest.User(t, s, "ada", zootour.Admin)
+	_, _, cancel, done = runServer(t, srv, lines)
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(late.String(), "setup") {
+		t.Errorf("a store that has users by Serve got a setup link: %q", late.String())
 	}
 }
 
@@ -105,7 +164,7 @@ func TestRunRefusesOpenAddressWithoutToken(t *testing.T) {
 func TestGracefulShutdown(t *testing.T) {
 	bs := newBlockingStore(webtest.MemoryStore(t))
 	lines := make(lineWriter, 1)
-	srv := New(bs, Config{Addr: "127.0.0.1:0", Stdout: lines, Logger: webtest.Logger(t)})
+	srv := New(bs, Config{Addr: "127.0.0.1:0", PublicRead: true, Stdout: lines, Stderr: io.Discard, Logger: webtest.Logger(t)})
 	shutdown := make(chan struct{})
 	srv.onShutdown = func() { close(shutdown) }
 	url, _, cancel, done := runServer(t, srv, lines)
@@ -143,7 +202,7 @@ func TestGracefulShutdown(t *testing.T) {
 // answered 503 with Retry-After, while health checks still answer.
 func TestBusy(t *testing.T) {
 	bs := newBlockingStore(webtest.MemoryStore(t))
-	e := newEnv(t, bs, Config{MaxInFlight: 1})
+	e := newEnv(t, bs, Config{MaxInFlight: 1, PublicRead: true})
 	first := make(chan webtest.Reply, 1)
 	go func() {
 		resp, err := http.Get(e.URL + "/api/zoos")
@@ -174,12 +233,18 @@ func TestBusy(t *testing.T) {
 }
 
 func TestOperations(t *testing.T) {
-	e := newEnv(t, webtest.MemoryStore(t), Config{})
-	if r := e.Do("GET", "/healthz", ""); r.Status != 200 || string(r.Body) != "ok\n" {
-		t.Errorf("healthz: %d %q", r.Status, r.Body)
-	}
-	if r := e.Do("GET", "/readyz", ""); r.Status != 200 || string(r.Body) != "ok\n" {
-		t.Errorf("readyz: %d %q", r.Status, r.Body)
+	s := webtest.MemoryStore(t)
+	e := newEnv(t, s, Config{})
+	vic := e.As(webtest.User(t, s, "vic", zootour.Viewer))
+	ed := e.As(webtest.User(t, s, "eddie", zootour.Editor))
+	// The health checks are open to all, with or without credentials.
+	for _, env := range []*webtest.Env{e, vic, e.As("zt_garbage")} {
+		if r := env.Do("GET", "/healthz", ""); r.Status != 200 || string(r.Body) != "ok\n" {
+			t.Errorf("healthz: %d %q", r.Status, r.Body)
+		}
+		if r := env.Do("GET", "/readyz", ""); r.Status != 200 || string(r.Body) != "ok\n" {
+			t.Errorf("readyz: %d %q", r.Status, r.Body)
+		}
 	}
 	sick := newEnv(t, failingStore{webtest.MemoryStore(t)}, Config{})
 	if r := sick.Do("GET", "/readyz", ""); r.Status != 503 {
@@ -194,11 +259,19 @@ func TestOperations(t *testing.T) {
 		t.Errorf("home: %d %q %s", r.Status, r.Header.Get("Content-Type"), r.Body)
 	}
 
-	webtest.Must(t, e.Do("GET", "/api/zoos/1", ""), 404)
-	webtest.Must(t, e.Do("GET", "/api/zoos/2", ""), 404)
-	webtest.Must(t, e.Do("POST", "/api/zoos", `{"name":"A","location":"B"}`), 201)
+	webtest.Must(t, vic.Do("GET", "/api/zoos/1", ""), 404)
+	webtest.Must(t, vic.Do("GET", "/api/zoos/2", ""), 404)
+	webtest.Must(t, ed.Do("POST", "/api/zoos", `{"name":"A","location":"B"}`), 201)
 	e.Do("GET", "/api/zoos/1/x/y/z", "")
-	r = e.Do("GET", "/metrics", "")
+
+	// The metrics are for signed-in users only, even on a public server.
+	for _, env := range []*webtest.Env{e, e.As("zt_garbage"), newEnv(t, s, Config{PublicRead: true})} {
+		r := webtest.Must(t, env.Do("GET", "/metrics", ""), 401)
+		if r.Header.Get("WWW-Authenticate") != `Bearer realm="zootour"` || strings.Contains(string(r.Body), "zootour_http") {
+			t.Errorf("metrics refused with %q: %s", r.Header.Get("WWW-Authenticate"), r.Body)
+		}
+	}
+	r = vic.Do("GET", "/metrics", "")
 	if r.Status != 200 {
 		t.Fatalf("metrics: %d", r.Status)
 	}
@@ -207,6 +280,7 @@ func TestOperations(t *testing.T) {
 		`zootour_http_requests_total{method="GET",route="/api/zoos/{id}",status="404"} 2`,
 		`zootour_http_requests_total{method="POST",route="/api/zoos",status="201"} 1`,
 		`zootour_http_requests_total{method="GET",route="/api/",status="404"} 1`,
+		`zootour_http_requests_total{method="GET",route="/metrics",status="401"} 2`,
 		`zootour_http_request_duration_seconds_count{method="POST",route="/api/zoos",status="201"} 1`,
 		`go_goroutines `,
 	} {
@@ -225,7 +299,7 @@ func TestOperations(t *testing.T) {
 // answer 405 with the routes' Allow.
 func TestMounts(t *testing.T) {
 	const html, problem = "text/html; charset=utf-8", "application/problem+json"
-	e := newEnv(t, webtest.MemoryStore(t), Config{})
+	e := newEnv(t, webtest.MemoryStore(t), Config{PublicRead: true})
 	webtest.Seed(t, e.Store)
 	for _, tt := range []struct {
 		method, path string
@@ -263,4 +337,23 @@ func TestOpsMatchOpenAPI(t *testing.T) {
 		patterns = append(patterns, rt.method+" "+rt.path)
 	}
 	webtest.MatchOpenAPI(t, doc, srv.mux, patterns, func(path string) bool { return !strings.HasPrefix(path, "/api/") })
+
+	// The health checks are open; the metrics need someone (signedIn).
+	var d struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(doc, &d); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{"/healthz": `[]`, "/readyz": `[]`, "/metrics": `[{"bearerAuth":[]},{"cookieAuth":[]}]`} {
+		var op struct {
+			Security []map[string][]string `json:"security"`
+		}
+		if err := json.Unmarshal(d.Paths[path]["get"], &op); err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+		if got, _ := json.Marshal(op.Security); op.Security == nil || string(got) != want {
+			t.Errorf("GET %s: security %s, want %s", path, got, want)
+		}
+	}
 }

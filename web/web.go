@@ -2,31 +2,35 @@
 // that each stand alone: the JSON API under /api (package api), the pages
 // for people at / (package pages) and its own operational endpoints
 // (/healthz, /readyz, /metrics, in ops.go). The API and the pages share
-// one rule of who may write and one bound on requests in flight (package
-// httpx), so that the server behaves as one whatever a client talks to.
+// one rule of who may do what and one bound on requests in flight
+// (package httpx), so that the server behaves as one whatever a client
+// talks to.
 //
 // It sees only the zootour.Store interface.
 //
-// Writes (POST, PATCH, DELETE) are trusted from loopback clients, which
-// can reach the database file anyway; writes from any other client need
-// the server's token as "Authorization: Bearer TOKEN". A loopback client
-// that sends a token has it checked too. Behind a reverse proxy on the
-// same machine every client looks like loopback: give such a server a
-// token and have the proxy require it, or do not proxy writes.
+// Every request is a user's, by a session from the sign-in page or a
+// bearer token, or anonymous (docs/accounts.md). No address is
+// trusted, loopback included: behind a reverse proxy on the same machine
+// every client would look local. Anonymous requests read only with
+// Config.PublicRead and never write. A store with no users gets a one-time
+// setup link, printed on start, to the page that makes the first admin.
 package web
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"time"
 
 	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/accounts"
 	"github.com/zootour/zootour/web/api"
 	"github.com/zootour/zootour/web/httpx"
 	"github.com/zootour/zootour/web/pages"
@@ -39,24 +43,47 @@ const DefaultAddr = "127.0.0.1:8080"
 // has a sensible default.
 type Config struct {
 	// Addr is the HOST:PORT to listen on (DefaultAddr if empty; ":0" picks
-	// a free port). A non-loopback address needs a Token.
+	// a free port).
 	Addr string
-	// Token, when set, lets clients that are not on loopback write by
-	// sending "Authorization: Bearer <Token>".
-	Token string
+	// PublicRead lets anonymous people read (never write, nor read the
+	// change log).
+	PublicRead bool
 	// Logger receives one line per request and the details of internal
 	// errors (slog.Default() if nil).
 	Logger *slog.Logger
 	// Stdout receives the one line that says where the server listens
 	// (os.Stdout if nil).
 	Stdout io.Writer
+	// Stderr receives the one-time setup link of a store with no users
+	// (os.Stderr if nil).
+	Stderr io.Writer
 	// MaxInFlight bounds the API requests served at once (64 if zero);
 	// others are answered 503 with Retry-After.
 	MaxInFlight int
 	// ShutdownTimeout bounds how long Run waits for in-flight requests
 	// after its context is cancelled (10s if zero).
 	ShutdownTimeout time.Duration
+	// BaseURL is the address people use, behind a proxy say
+	// ("https://zoo.example.org"): Location headers and the printed links
+	// use it, the Host check lets it in, and with https the session
+	// cookie is Secure. Empty for none.
+	BaseURL string
+	// TLSCert and TLSKey, both set, are the PEM files of the certificate
+	// and key to serve HTTPS with.
+	TLSCert, TLSKey string
 }
+
+// Bounds of the work a request may make the server do before it holds a
+// slot (README, "Serving safely").
+const (
+	// MaxBody is the most of a body that is read before a handler sees
+	// it; the API's bound (1 MiB) answers 413 beyond.
+	MaxBody = 1<<20 + 1
+	// BodyWithin is how long a client has to send its body.
+	BodyWithin = 10 * time.Second
+	// WriteWithin bounds a write that goes on after its client left.
+	WriteWithin = time.Minute
+)
 
 // Server serves a store over HTTP. Make one with New.
 type Server struct {
@@ -66,6 +93,13 @@ type Server struct {
 	mux     *http.ServeMux
 	handler http.Handler
 	metrics *metrics
+	auth    *httpx.Auth
+	// setup is the first admin's one-time code, nil if the store had
+	// users when the server was made.
+	setup *accounts.Setup
+	base  *url.URL
+	// cfgErr is what is wrong with the configuration, for Listen to say.
+	cfgErr error
 
 	// onShutdown, when set, is called as graceful shutdown begins (tests).
 	onShutdown func()
@@ -83,6 +117,9 @@ func New(s zootour.Store, cfg Config) *Server {
 	if cfg.Stdout == nil {
 		cfg.Stdout = os.Stdout
 	}
+	if cfg.Stderr == nil {
+		cfg.Stderr = os.Stderr
+	}
 	if cfg.MaxInFlight <= 0 {
 		cfg.MaxInFlight = 64
 	}
@@ -95,17 +132,61 @@ func New(s zootour.Store, cfg Config) *Server {
 		log:     cfg.Logger,
 		mux:     http.NewServeMux(),
 		metrics: newMetrics(),
+		auth:    httpx.NewAuth(accounts.New(s), cfg.PublicRead),
 	}
+	if users, err := s.Users(context.Background()); err != nil {
+		// The store is unwell; /readyz will say so. No setup link
+		// rather than one to a store that may have users.
+		srv.log.Warn("cannot tell whether the store has users", "err", err)
+	} else if len(users) == 0 {
+		srv.setup = accounts.NewSetup()
+	}
+	srv.base, srv.cfgErr = parseBaseURL(cfg.BaseURL)
+	if srv.cfgErr == nil && (cfg.TLSCert == "") != (cfg.TLSKey == "") {
+		srv.cfgErr = zootour.Errorf(zootour.EINVALID, "--tls-cert and --tls-key go together: give both or neither")
+	}
+	srv.auth.SecureCookies = srv.base != nil && srv.base.Scheme == "https"
 	for _, rt := range srv.routes() {
 		srv.mux.Handle(rt.method+" "+rt.path, rt.handler)
 	}
 	// One mux for all, so that every request routes, redirects and names
 	// its route (in the log and the metrics) as if one table had it all.
-	shared := httpx.Options{Guard: httpx.NewGuard(cfg.Token), Limiter: httpx.NewLimiter(cfg.MaxInFlight), Logger: cfg.Logger}
+	shared := httpx.Options{Auth: srv.auth, Setup: srv.setup, Limiter: httpx.NewLimiter(cfg.MaxInFlight), Logger: cfg.Logger}
 	api.Register(srv.mux, s, shared)
 	pages.Register(srv.mux, s, shared)
-	srv.handler = httpx.Observe(srv.log, srv.metrics.observe, srv.mux)
+	listenHost, _, _ := net.SplitHostPort(cfg.Addr)
+	hosts := httpx.NewHosts(listenHost, srv.base)
+	if name, err := os.Hostname(); err == nil {
+		hosts = httpx.NewHosts(listenHost, srv.base, name)
+	}
+	var h http.Handler = httpx.Routed(srv.mux)
+	h = httpx.AbsoluteLocation(srv.base, h)
+	h = httpx.Detach(WriteWithin, h)
+	h = httpx.ReadBody(MaxBody, BodyWithin, h)
+	h = httpx.CheckHost(hosts, h)
+	srv.handler = httpx.Observe(srv.log, srv.metrics.observe, h)
 	return srv
+}
+
+// parseBaseURL reads --base-url: an http or https URL of a host, with no
+// path beyond "/" (the pages and the API are served from the root).
+func parseBaseURL(s string) (*url.URL, error) {
+	if s == "" {
+		return nil, nil
+	}
+	u, err := url.Parse(s)
+	switch {
+	case err != nil:
+		return nil, zootour.Errorf(zootour.EINVALID, "--base-url %q is not a URL", s)
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, zootour.Errorf(zootour.EINVALID, "--base-url %q must start with http:// or https://", s)
+	case u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "":
+		return nil, zootour.Errorf(zootour.EINVALID, "--base-url %q must be a scheme and a host, like https://zoo.example.org", s)
+	case u.Path != "" && u.Path != "/":
+		return nil, zootour.Errorf(zootour.EINVALID, "--base-url %q has a path: zootour is served at the root of its host", s)
+	}
+	u.Path = "/"
+	return u, nil
 }
 
 // Handler returns the server's HTTP handler, for tests and for embedding
@@ -114,7 +195,7 @@ func (srv *Server) Handler() http.Handler { return srv.handler }
 
 // Run listens on the configured address and serves until ctx is
 // cancelled, then shuts down gracefully. It refuses, with EINVALID and
-// before listening, a non-loopback address without a token.
+// before listening, an address that is not HOST:PORT.
 func (srv *Server) Run(ctx context.Context) error {
 	ln, err := srv.Listen()
 	if err != nil {
@@ -126,6 +207,9 @@ func (srv *Server) Run(ctx context.Context) error {
 // Listen checks the configured address and listens on it; tests use it
 // with Addr "127.0.0.1:0" to learn the port before Serve.
 func (srv *Server) Listen() (net.Listener, error) {
+	if srv.cfgErr != nil {
+		return nil, srv.cfgErr
+	}
 	if err := srv.checkAddr(srv.cfg.Addr); err != nil {
 		return nil, err
 	}
@@ -136,27 +220,35 @@ func (srv *Server) Listen() (net.Listener, error) {
 	return ln, nil
 }
 
-// checkAddr refuses an address that is malformed, or reachable from other
-// machines while the server has no token.
+// checkAddr refuses an address that is malformed. Any host will do: who
+// may do what depends on accounts, not on where the client is.
 func (srv *Server) checkAddr(addr string) error {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
+	if _, _, err := net.SplitHostPort(addr); err != nil {
 		return zootour.Errorf(zootour.EINVALID, "address %q is not HOST:PORT", addr)
-	}
-	if srv.cfg.Token == "" && !httpx.LoopbackHost(host) {
-		return zootour.Errorf(zootour.EINVALID,
-			"address %q is reachable from other machines: serve it with a token, or listen on 127.0.0.1", addr)
 	}
 	return nil
 }
 
 // Serve serves on ln, which it closes, until ctx is cancelled. It prints
-// where to point a browser to the configured Stdout, then waits at most
+// where to point a browser to the configured Stdout and, while the store
+// has no users, the setup link to Stderr, then waits at most
 // ShutdownTimeout for in-flight requests once ctx is done.
 func (srv *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if err := srv.checkAddr(ln.Addr().String()); err != nil {
 		ln.Close()
 		return err
+	}
+	if srv.cfgErr != nil {
+		ln.Close()
+		return srv.cfgErr
+	}
+	if srv.cfg.TLSCert != "" {
+		// Loaded here too, so that a bad file is a clear error before
+		// anything is served.
+		if _, err := tls.LoadX509KeyPair(srv.cfg.TLSCert, srv.cfg.TLSKey); err != nil {
+			ln.Close()
+			return zootour.Errorf(zootour.EINVALID, "the TLS certificate and key: %v", err)
+		}
 	}
 	hs := &http.Server{
 		Handler:           srv.handler,
@@ -170,10 +262,24 @@ func (srv *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if srv.onShutdown != nil {
 		hs.RegisterOnShutdown(srv.onShutdown)
 	}
-	fmt.Fprintf(srv.cfg.Stdout, "zootour: serving on %s (JSON API under /api, described at /api/openapi.json)\n", browseURL(ln.Addr()))
+	// The setup link first: whoever waits for the line on Stdout then
+	// has both.
+	srv.printSetup(ctx, ln.Addr())
+	also := ""
+	if srv.base != nil {
+		also = ", for people at " + srv.base.String()
+	}
+	fmt.Fprintf(srv.cfg.Stdout, "zootour: serving on %s%s (JSON API under /api, described at /api/openapi.json)\n", srv.listenURL(ln.Addr()), also)
 
 	served := make(chan error, 1)
-	go func() { served <- hs.Serve(ln) }()
+	go func() {
+		if srv.cfg.TLSCert != "" {
+			hs.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+			served <- hs.ServeTLS(ln, srv.cfg.TLSCert, srv.cfg.TLSKey)
+			return
+		}
+		served <- hs.Serve(ln)
+	}()
 	select {
 	case err := <-served:
 		return fmt.Errorf("serve: %w", err)
@@ -194,14 +300,42 @@ func (srv *Server) Serve(ctx context.Context, ln net.Listener) error {
 	return nil
 }
 
-// browseURL returns a URL for addr that a browser on this machine can open.
-func browseURL(addr net.Addr) string {
+// printSetup prints the setup link, as Jupyter prints its token's, if the
+// code is unused and the store still has no users (the command line may
+// have made one since New).
+func (srv *Server) printSetup(ctx context.Context, addr net.Addr) {
+	if srv.setup == nil || srv.setup.Code() == "" {
+		return
+	}
+	if users, err := srv.store.Users(ctx); err != nil || len(users) > 0 {
+		return
+	}
+	fmt.Fprintf(srv.cfg.Stderr, "zootour: no users yet. To make the first admin, open this link (it works once):\n    %ssetup?code=%s\n",
+		srv.browseURL(addr), url.QueryEscape(srv.setup.Code()))
+}
+
+// browseURL returns the base URL, or else a URL for addr that a browser
+// on this machine can open.
+func (srv *Server) browseURL(addr net.Addr) string {
+	if srv.base != nil {
+		return srv.base.String()
+	}
+	return srv.listenURL(addr)
+}
+
+// listenURL returns a URL for addr that a browser on this machine can
+// open.
+func (srv *Server) listenURL(addr net.Addr) string {
+	scheme := "http"
+	if srv.cfg.TLSCert != "" {
+		scheme = "https"
+	}
 	host, port, err := net.SplitHostPort(addr.String())
 	if err != nil {
-		return "http://" + addr.String() + "/"
+		return scheme + "://" + addr.String() + "/"
 	}
 	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
 		host = "localhost"
 	}
-	return "http://" + net.JoinHostPort(host, port) + "/"
+	return scheme + "://" + net.JoinHostPort(host, port) + "/"
 }

@@ -1,12 +1,14 @@
 // Package api answers the JSON API under /api: the records, their
-// relationships and the where-and-when questions, each listing paged by
-// cursor, every failure an application/problem+json (RFC 9457).
+// relationships, the where-and-when questions and the change log, each
+// listing paged by cursor, every failure an application/problem+json
+// (RFC 9457).
 //
-// Every route is listed once, in routes.go; the OpenAPI document
-// (openapi.json, embedded and served at /api/openapi.json) describes the
-// same set, with the operational routes of the server that mounts the API,
-// and tests hold the two together. Who may write, and how many requests
-// are served at once, the API shares with the pages through package httpx.
+// Every route is listed once, in routes.go, with who may call it; the
+// OpenAPI document (openapi.json, embedded and served at
+// /api/openapi.json) describes the same set, with the operational routes
+// of the server that mounts the API, and tests hold the two together. Who
+// is asking, and how many requests are served at once, the API shares
+// with the pages through package httpx.
 package api
 
 import (

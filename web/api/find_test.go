@@ -20,7 +20,7 @@ func TestAPIFind(t *testing.T) {
 }
 
 func testAPIFind(t *testing.T, open webtest.Opener) {
-	e := newEnv(t, open(t), "")
+	e := newEnv(t, open(t))
 	m := teaching.New()
 	big := int64(1)<<53 + 3
 	zoos := []zootour.Zoo{{ID: 1, Name: "Zoo Zürich", Location: "Zürich"}, {ID: 2, Name: "Mumbai Zoo", Location: "Mumbai"},

@@ -10,15 +10,31 @@ import (
 	"testing"
 
 	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/accounts"
 	"github.com/zootour/zootour/web/httpx"
 	"github.com/zootour/zootour/web/internal/webtest"
 )
 
-// newEnv serves the API over s; a server with a token takes writes from
-// other machines that show it.
-func newEnv(t *testing.T, s zootour.Store, token string) *webtest.Env {
+// newEnv serves the API over s to an editor, who may read and write.
+func newEnv(t *testing.T, s zootour.Store) *webtest.Env {
 	t.Helper()
-	return webtest.NewEnv(t, s, New(s, httpx.Options{Guard: httpx.NewGuard(token), Logger: webtest.Logger(t)}))
+	return serve(t, s, false).As(webtest.User(t, s, "editor", zootour.Editor))
+}
+
+// serve serves the API over s to no one in particular: anonymous
+// requests read only if publicRead.
+func serve(t *testing.T, s zootour.Store, publicRead bool) *webtest.Env {
+	t.Helper()
+	auth := httpx.NewAuth(accounts.New(s), publicRead)
+	return webtest.NewEnv(t, s, New(s, httpx.Options{Auth: auth, Logger: webtest.Logger(t)}))
+}
+
+// A problem is an RFC 9457 problem details object, as the API answers.
+type problem struct {
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Detail string `json:"detail"`
 }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }

@@ -168,7 +168,7 @@ func mapValues[V any](m map[int64]V) []V {
 // few hundred random visits and compares it with the teaching model.
 func TestPagingMatchesTeachingModel(t *testing.T) {
 	webtest.ForEachStore(t, func(t *testing.T, open webtest.Opener) {
-		e := newEnv(t, open(t), "")
+		e := newEnv(t, open(t))
 		rng := rand.New(rand.NewPCG(1, 2))
 		m := randomModel(t, e, rng, 6, 12, 300)
 		if len(m.Visits) < 200 {
@@ -184,7 +184,7 @@ func TestPagingMatchesTeachingModel(t *testing.T) {
 // are added: the walk resumes after the entry it stopped at.
 func TestCursorSurvivesWrites(t *testing.T) {
 	webtest.ForEachStore(t, func(t *testing.T, open webtest.Opener) {
-		e := newEnv(t, open(t), "")
+		e := newEnv(t, open(t))
 		webtest.Seed(t, e.Store)
 		// Zoo 1 has visits on 01-01 and 01-02; take the first as a page.
 		page := webtest.Decode[listing[zootour.Visit]](t, webtest.Must(t, e.Do("GET", "/api/zoos/1/visits?limit=1", ""), 200))
@@ -223,7 +223,7 @@ func TestCursorSurvivesWrites(t *testing.T) {
 // what the server said it stored.
 func TestConcurrentWritesAndReads(t *testing.T) {
 	webtest.ForEachStore(t, func(t *testing.T, open webtest.Opener) {
-		e := newEnv(t, open(t), "")
+		e := newEnv(t, open(t))
 		m := randomModel(t, e, rand.New(rand.NewPCG(3, 4)), 4, 8, 0)
 		zooIDs, animalIDs := keys(m.Zoos), keys(m.Animals)
 

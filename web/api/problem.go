@@ -9,14 +9,6 @@ import (
 	"github.com/zootour/zootour/web/httpx"
 )
 
-// A problem is an RFC 9457 problem details object.
-type problem struct {
-	Type   string `json:"type"`
-	Title  string `json:"title"`
-	Status int    `json:"status"`
-	Detail string `json:"detail"`
-}
-
 // apiFunc is an API handler: it writes a success itself and returns any
 // failure for api to answer.
 type apiFunc func(w http.ResponseWriter, r *http.Request) error
@@ -33,17 +25,13 @@ func (a *server) api(h apiFunc) http.Handler {
 // problem answers err as application/problem+json. Internal errors are
 // logged with their detail and shown only as "internal error".
 func (a *server) problem(w http.ResponseWriter, r *http.Request, err error) {
+	httpx.SetRetryAfter(w, err)
 	status, detail, ok := httpx.Status(err)
 	if !ok {
 		a.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 		detail = "internal error"
 	}
-	// about:blank: the status says what kind of problem it is.
-	body, _ := json.Marshal(problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail})
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)+1))
-	w.WriteHeader(status)
-	w.Write(append(body, '\n'))
+	httpx.WriteProblem(w, status, detail)
 }
 
 // writeJSON answers v as JSON with the given status. It encodes into a

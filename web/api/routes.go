@@ -5,9 +5,9 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/accounts"
 	"github.com/zootour/zootour/web/httpx"
 )
 
@@ -15,7 +15,7 @@ import (
 // is registered on.
 type server struct {
 	store httpx.ReadWriter
-	guard *httpx.Guard
+	auth  *httpx.Auth
 	limit *httpx.Limiter
 	log   *slog.Logger
 	mux   *http.ServeMux
@@ -23,7 +23,8 @@ type server struct {
 
 // New returns the API over s, on a mux of its own. It answers the paths
 // under /api as they are: mount it at /api/ and /api without stripping the
-// prefix. The caller keeps owning s.
+// prefix. Without opts.Auth only users with a token or session get in,
+// and no one reads anonymously. The caller keeps owning s.
 func New(s httpx.ReadWriter, opts httpx.Options) http.Handler {
 	mux := http.NewServeMux()
 	Register(mux, s, opts)
@@ -37,7 +38,11 @@ func Register(mux *http.ServeMux, s httpx.ReadWriter, opts httpx.Options) { newS
 
 func newServer(mux *http.ServeMux, s httpx.ReadWriter, opts httpx.Options) *server {
 	opts = opts.WithDefaults()
-	a := &server{store: s, guard: opts.Guard, limit: opts.Limiter, log: opts.Logger, mux: mux}
+	if opts.Auth == nil {
+		// No one signed in reads or writes: the safe default.
+		opts.Auth = httpx.NewAuth(accounts.New(s), false)
+	}
+	a := &server{store: s, auth: opts.Auth, limit: opts.Limiter, log: opts.Logger, mux: mux}
 	for _, rt := range a.routes() {
 		a.mux.Handle(rt.method+" "+rt.path, rt.handler)
 	}
@@ -47,94 +52,122 @@ func newServer(mux *http.ServeMux, s httpx.ReadWriter, opts httpx.Options) *serv
 	return a
 }
 
-// A route is one (method, path) the API answers, with its handler. The
-// path is written the same way in the ServeMux pattern and in the OpenAPI
-// document, so a test can hold the two to the same set.
+// A route is one (method, path) the API answers, who may call it, and its
+// handler. The path is written the same way in the ServeMux pattern and
+// in the OpenAPI document, so a test can hold the two to the same set, and
+// the document's security to who.
 type route struct {
 	method, path string
+	who          access
 	handler      http.Handler
 }
 
-// routes is the route table: every API route, in one place. The server
-// that mounts the API adds its operational routes, which the OpenAPI
-// document describes too.
+// routes is the route table: every API route, in one place, with who may
+// call it. The server that mounts the API adds its operational routes,
+// which the OpenAPI document describes too.
 func (a *server) routes() []route {
 	s := a.store
-	read := func(h apiFunc) http.Handler { return a.limit.Limit(a.api(h), a.busy) }
-	write := func(h apiFunc) http.Handler { return a.limit.Limit(a.api(a.authorized(h)), a.busy) }
-	return []route{
-		{"GET", "/api/zoos", read(findZoos(s))},
-		{"POST", "/api/zoos", write(create("/api/zoos/", s.CreateZoo, zooKey))},
-		{"GET", "/api/zoos/{id}", read(get(s.Zoo))},
-		{"PATCH", "/api/zoos/{id}", write(update(s.UpdateZoo))},
-		{"DELETE", "/api/zoos/{id}", write(remove(s.DeleteZoo, true))},
-		{"GET", "/api/zoos/{id}/visits", read(related(s.ZooVisits, visitPos, false))},
-		{"GET", "/api/zoos/{id}/animals", read(related(s.ZooAnimals, zooAnimalPos, true))},
-		{"GET", "/api/zoos/{id}/present", read(present(s))},
+	table := []struct {
+		method, path string
+		who          access
+		h            apiFunc
+	}{
+		{"GET", "/api/zoos", reader, findZoos(s)},
+		{"POST", "/api/zoos", editor, create("/api/zoos/", s.CreateZoo, zooKey)},
+		{"GET", "/api/zoos/{id}", reader, get(s.Zoo)},
+		{"PATCH", "/api/zoos/{id}", editor, update(s.UpdateZoo)},
+		{"DELETE", "/api/zoos/{id}", editor, remove(s.DeleteZoo, true)},
+		{"GET", "/api/zoos/{id}/visits", reader, related(s.ZooVisits, visitPos, false)},
+		{"GET", "/api/zoos/{id}/animals", reader, related(s.ZooAnimals, zooAnimalPos, true)},
+		{"GET", "/api/zoos/{id}/present", reader, present(s)},
+		{"GET", "/api/zoos/{id}/history", signedIn, history(s, zootour.KindZoo)},
 
-		{"GET", "/api/animals", read(findAnimals(s))},
-		{"POST", "/api/animals", write(create("/api/animals/", s.CreateAnimal, animalKey))},
-		{"GET", "/api/animals/{id}", read(get(s.Animal))},
-		{"PATCH", "/api/animals/{id}", write(update(s.UpdateAnimal))},
-		{"DELETE", "/api/animals/{id}", write(remove(s.DeleteAnimal, true))},
-		{"GET", "/api/animals/{id}/visits", read(related(s.AnimalVisits, visitPos, false))},
-		{"GET", "/api/animals/{id}/zoos", read(related(s.AnimalZoos, animalZooPos, true))},
-		{"GET", "/api/animals/{id}/itinerary", read(itinerary(s))},
-		{"GET", "/api/animals/{id}/where", read(where(s))},
-		{"GET", "/api/animals/{id}/contacts", read(contacts(s))},
+		{"GET", "/api/animals", reader, findAnimals(s)},
+		{"POST", "/api/animals", editor, create("/api/animals/", s.CreateAnimal, animalKey)},
+		{"GET", "/api/animals/{id}", reader, get(s.Animal)},
+		{"PATCH", "/api/animals/{id}", editor, update(s.UpdateAnimal)},
+		{"DELETE", "/api/animals/{id}", editor, remove(s.DeleteAnimal, true)},
+		{"GET", "/api/animals/{id}/visits", reader, related(s.AnimalVisits, visitPos, false)},
+		{"GET", "/api/animals/{id}/zoos", reader, related(s.AnimalZoos, animalZooPos, true)},
+		{"GET", "/api/animals/{id}/itinerary", reader, itinerary(s)},
+		{"GET", "/api/animals/{id}/where", reader, where(s)},
+		{"GET", "/api/animals/{id}/contacts", reader, contacts(s)},
+		{"GET", "/api/animals/{id}/history", signedIn, history(s, zootour.KindAnimal)},
 
-		{"GET", "/api/visits", read(findVisits(s))},
-		{"POST", "/api/visits", write(create("/api/visits/", s.CreateVisit, visitKey))},
-		{"GET", "/api/visits/{id}", read(get(s.Visit))},
-		{"PATCH", "/api/visits/{id}", write(update(s.UpdateVisit))},
-		{"DELETE", "/api/visits/{id}", write(remove(deleteVisit(s), false))},
+		{"GET", "/api/visits", reader, findVisits(s)},
+		{"POST", "/api/visits", editor, create("/api/visits/", s.CreateVisit, visitKey)},
+		{"GET", "/api/visits/{id}", reader, get(s.Visit)},
+		{"PATCH", "/api/visits/{id}", editor, update(s.UpdateVisit)},
+		{"DELETE", "/api/visits/{id}", editor, remove(deleteVisit(s), false)},
+		{"GET", "/api/visits/{id}/history", signedIn, history(s, zootour.KindVisit)},
 
-		{"GET", "/api/census", read(census(s))},
+		{"GET", "/api/census", reader, census(s)},
 
-		{"GET", "/api/openapi.json", http.HandlerFunc(serveOpenAPI)},
+		{"GET", "/api/changes", signedIn, changes(s)},
+		// An editor's route: revert asks for admin itself when the batch
+		// holds users or tokens.
+		{"POST", "/api/changes/{id}/revert", editor, revert(s, a.auth)},
+
+		// Open to all: it describes how to sign in.
+		{"GET", "/api/openapi.json", anyone, serveOpenAPI},
 	}
+	routes := make([]route, len(table))
+	for i, rt := range table {
+		h := a.api(rt.h)
+		if rt.who != anyone {
+			h = a.api(a.guard(rt.who, rt.h))
+		}
+		routes[i] = route{rt.method, rt.path, rt.who, h}
+	}
+	return routes
 }
 
-// busy answers a request beyond the Limiter's bound.
-func (a *server) busy(w http.ResponseWriter, r *http.Request) {
-	a.problem(w, r, &httpx.Error{Status: http.StatusServiceUnavailable, Detail: "the server is busy: try again in a moment"})
-}
+// An access is who may call a route (docs/accounts.md).
+type access int
 
-// authorized lets h run only if the client may write, by the Guard's rule:
-//
-//   - a browser's cross-origin request (Sec-Fetch-Site, Origin) never;
-//   - a request with "Authorization: Bearer T" if the server has a token
-//     and T is it (403 if not, wherever the client is);
-//   - otherwise a loopback client, if it addresses the server by a
-//     loopback name;
-//   - anyone else: 401 if the server has a token, 403 if it has none.
-func (a *server) authorized(h apiFunc) apiFunc {
+const (
+	// anyone may call the route, with any credentials or none, which
+	// are not looked at: the document that says how to sign in.
+	anyone access = iota
+	// reader routes need a viewer, or anyone when the server reads publicly.
+	reader
+	// signedIn routes (the change log) need a user of any role, always:
+	// public reading is of records, not of who changed them.
+	signedIn
+	// editor routes write: an editor, from the same origin.
+	editor
+)
+
+// guard lets h run only for a request that acc allows, with who made it
+// in its context, so that its writes are logged as that user's. A browser's
+// cross-origin write is refused before the token is even looked up; a
+// bad token is 401 whatever the route needs.
+func (a *server) guard(acc access, h apiFunc) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if a.guard.CrossOrigin(r) {
+		if acc == editor && a.auth.CrossOrigin(r) {
 			return &httpx.Error{Status: http.StatusForbidden, Detail: "cross-origin writes are not allowed"}
 		}
-		if auth := r.Header.Get("Authorization"); auth != "" && a.guard.HasToken() {
-			scheme, token, _ := strings.Cut(auth, " ")
-			if !strings.EqualFold(scheme, "Bearer") {
-				w.Header().Set("WWW-Authenticate", `Bearer realm="zootour"`)
-				return &httpx.Error{Status: http.StatusUnauthorized, Detail: "Authorization must be Bearer TOKEN"}
-			}
-			if !a.guard.IsToken(strings.TrimSpace(token)) {
-				return &httpx.Error{Status: http.StatusForbidden, Detail: "the token is not this server's"}
-			}
-			return h(w, r)
+		who, err := a.auth.Identify(r)
+		if err != nil {
+			return err
 		}
-		if httpx.LoopbackClient(r) {
-			if !a.guard.Local(r) {
-				return &httpx.Error{Status: http.StatusForbidden, Detail: "writes without a token must address the server as localhost or a loopback IP, not " + r.Host}
-			}
-			return h(w, r)
+		switch acc {
+		case reader:
+			err = a.auth.Allow(who, zootour.Viewer)
+		case signedIn:
+			err = a.auth.SignedIn(who)
+		case editor:
+			err = a.auth.Allow(who, zootour.Editor)
 		}
-		if !a.guard.HasToken() {
-			return &httpx.Error{Status: http.StatusForbidden, Detail: "this server takes writes only from its own machine: it has no token"}
+		if err != nil {
+			return err
 		}
-		w.Header().Set("WWW-Authenticate", `Bearer realm="zootour"`)
-		return &httpx.Error{Status: http.StatusUnauthorized, Detail: "writes from other machines need Authorization: Bearer TOKEN"}
+		release, err := a.limit.Acquire(r)
+		if err != nil {
+			return err
+		}
+		defer release()
+		return h(w, r.WithContext(httpx.WithWho(r.Context(), who)))
 	}
 }
 
@@ -153,8 +186,9 @@ var openAPI []byte
 
 // serveOpenAPI answers the OpenAPI 3.1 document of the API, which also
 // describes the operational routes of the server that mounts it.
-func serveOpenAPI(w http.ResponseWriter, r *http.Request) {
+func serveOpenAPI(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(openAPI)))
 	w.Write(openAPI)
+	return nil
 }

@@ -5,9 +5,11 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/zootour/zootour"
 	"github.com/zootour/zootour/web/httpx"
 	"github.com/zootour/zootour/web/internal/webtest"
 )
@@ -17,7 +19,7 @@ import (
 func TestInternalErrorHidden(t *testing.T) {
 	var log lockedBuffer
 	s := brokenStore{webtest.MemoryStore(t)}
-	e := webtest.NewEnv(t, s, New(s, httpx.Options{Logger: slog.New(slog.NewTextHandler(&log, nil))}))
+	e := webtest.NewEnv(t, s, New(s, httpx.Options{Logger: slog.New(slog.NewTextHandler(&log, nil))})).As(webtest.User(t, s, "vic", zootour.Viewer))
 	r := webtest.Must(t, e.Do("GET", "/api/visits", ""), 500)
 	if p := webtest.Decode[problem](t, r); p.Detail != "internal error" || strings.Contains(string(r.Body), "disk on fire") {
 		t.Errorf("problem %s", r.Body)
@@ -54,8 +56,55 @@ func TestRoutesMatchOpenAPI(t *testing.T) {
 			node = m[part]
 		}
 	}
-	e := newEnv(t, webtest.MemoryStore(t), "")
-	if r := webtest.Must(t, e.Do("GET", "/api/openapi.json", ""), 200); string(r.Body) != string(openAPI) {
-		t.Error("/api/openapi.json is not the embedded document")
+	e := serve(t, webtest.MemoryStore(t), false)
+	for _, env := range []*webtest.Env{e, e.As("zt_garbage")} {
+		if r := webtest.Must(t, env.Do("GET", "/api/openapi.json", ""), 200); string(r.Body) != string(openAPI) {
+			t.Error("/api/openapi.json is not the embedded document")
+		}
+	}
+
+	// Each operation's security and refusals say who the route lets in.
+	var doc struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(openAPI, &doc); err != nil {
+		t.Fatal(err)
+	}
+	someone := []map[string][]string{{"bearerAuth": {}}, {"cookieAuth": {}}}
+	wantSecurity := map[access][]map[string][]string{
+		anyone:   {},
+		reader:   append(slices.Clone(someone), map[string][]string{}),
+		signedIn: someone,
+		editor:   someone,
+	}
+	for _, rt := range a.routes() {
+		var op struct {
+			Security  []map[string][]string      `json:"security"`
+			Responses map[string]json.RawMessage `json:"responses"`
+		}
+		if err := json.Unmarshal(doc.Paths[rt.path][strings.ToLower(rt.method)], &op); err != nil {
+			t.Fatalf("%s %s: %v", rt.method, rt.path, err)
+		}
+		if got, want := jsonString(t, op.Security), jsonString(t, wantSecurity[rt.who]); op.Security == nil || got != want {
+			t.Errorf("%s %s: security %s, want %s", rt.method, rt.path, got, want)
+		}
+		_, has401 := op.Responses["401"]
+		_, has403 := op.Responses["403"]
+		if has401 != (rt.who != anyone) || has403 != (rt.who == editor) {
+			t.Errorf("%s %s: 401 documented %t, 403 %t", rt.method, rt.path, has401, has403)
+		}
+	}
+	var schemes struct {
+		Components struct {
+			SecuritySchemes map[string]map[string]string `json:"securitySchemes"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(openAPI, &schemes); err != nil {
+		t.Fatal(err)
+	}
+	ss := schemes.Components.SecuritySchemes
+	if ss["bearerAuth"]["type"] != "http" || ss["bearerAuth"]["scheme"] != "bearer" ||
+		ss["cookieAuth"]["type"] != "apiKey" || ss["cookieAuth"]["in"] != "cookie" || ss["cookieAuth"]["name"] != httpx.SessionCookie {
+		t.Errorf("security schemes %v", ss)
 	}
 }

@@ -54,7 +54,7 @@ func TestListingsAtScale(t *testing.T) {
 		if err := s.Import(t.Context(), generate.Source(cfg)); err != nil {
 			t.Fatal(err)
 		}
-		e := newEnv(t, s, "")
+		e := newEnv(t, s)
 		for _, z := range sample {
 			for _, w := range []zootour.Query{{}, {From: zootour.MustDate("2000-01-01"), To: zootour.MustDate("2010-12-31")}} {
 				window := ""

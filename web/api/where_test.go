@@ -14,7 +14,7 @@ import (
 // the definitions, then checks the errors the routes give.
 func TestWhereWhenMatchesReference(t *testing.T) {
 	webtest.ForEachStore(t, func(t *testing.T, open webtest.Opener) {
-		e := newEnv(t, open(t), "")
+		e := newEnv(t, open(t))
 		rng := rand.New(rand.NewPCG(8, 9))
 		m := randomModel(t, e, rng, 5, 25, 300)
 		start := zootour.MustDate("2024-01-01")

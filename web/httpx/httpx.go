@@ -6,28 +6,36 @@
 package httpx
 
 import (
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/accounts"
 )
 
 // ReadWriter is what the API and the pages ask of a store: they read and
-// write one record a call, and never import, export or close it.
+// write one record a call, read the change log and revert, keep the
+// accounts, and never import, export or close it.
 type ReadWriter interface {
 	zootour.Reader
 	zootour.Writer
+	zootour.ChangeLog
+	zootour.Accounts
 }
 
 // Options configures the API and the pages alike. One value given to both
-// makes them share the rule of who may write and the bound on requests in
-// flight, as the parts of one server. The zero value takes writes from
-// loopback clients only, with no bound.
+// makes them share the rule of who may do what and the bound on requests
+// in flight, as the parts of one server.
 type Options struct {
-	// Guard says who may write: loopback clients, or those that show its
-	// token (loopback clients only if nil).
-	Guard *Guard
+	// Auth says who is asking (required).
+	Auth *Auth
+	// Setup, while the store has no users, is the one-time code of the
+	// page that makes the first admin (nil: no such page).
+	Setup *accounts.Setup
 	// Limiter bounds the requests served at once (no bound if nil).
 	Limiter *Limiter
 	// Logger receives the details of internal errors (slog.Default() if nil).
@@ -36,9 +44,6 @@ type Options struct {
 
 // WithDefaults returns o with what it leaves out filled in.
 func (o Options) WithDefaults() Options {
-	if o.Guard == nil {
-		o.Guard = NewGuard("")
-	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
@@ -59,9 +64,19 @@ var statusOf = map[string]int{
 type Error struct {
 	Status int
 	Detail string
+	// RetryAfter, when set, is sent as Retry-After (429, 503).
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string { return e.Detail }
+
+// SetRetryAfter sets the Retry-After header that err asks for, if any.
+func SetRetryAfter(w http.ResponseWriter, err error) {
+	var he *Error
+	if errors.As(err, &he) && he.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(retrySeconds(he.RetryAfter)))
+	}
+}
 
 // Status returns the status that answers err and what to tell the client:
 // an *Error's own, or the status of a domain error's code and its message.
@@ -76,4 +91,24 @@ func Status(err error) (status int, detail string, ok bool) {
 		return s, err.Error(), true
 	}
 	return http.StatusInternalServerError, err.Error(), false
+}
+
+// WriteProblem answers status and detail as application/problem+json (RFC
+// 9457), the API's form of every failure; a 401 also names the scheme
+// that would do (RFC 9110).
+func WriteProblem(w http.ResponseWriter, status int, detail string) {
+	// about:blank: the status says what kind of problem it is.
+	body, _ := json.Marshal(struct {
+		Type   string `json:"type"`
+		Title  string `json:"title"`
+		Status int    `json:"status"`
+		Detail string `json:"detail"`
+	}{"about:blank", http.StatusText(status), status, detail})
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="zootour"`)
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)+1))
+	w.WriteHeader(status)
+	w.Write(append(body, '\n'))
 }

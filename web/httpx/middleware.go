@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -34,21 +35,40 @@ func (rec *recorder) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the connection.
 func (rec *recorder) Unwrap() http.ResponseWriter { return rec.ResponseWriter }
 
+type patternKey struct{}
+
+// Routed wraps the mux, so that Observe, which may sit outside other
+// middleware that copies the request, learns the route pattern the mux
+// set on the request it routed.
+func Routed(mux http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mux.ServeHTTP(w, r)
+		if p, ok := r.Context().Value(patternKey{}).(*string); ok {
+			*p = r.Pattern
+		}
+	})
+}
+
 // Observe serves next, then logs one line for the request and hands it to
 // count (if not nil), by route pattern rather than raw path so that label
-// values stay few. It must wrap the mux and pass the request on as it is:
-// the mux sets r.Pattern on this very request when it routes it.
+// values stay few. The pattern is the one the mux set, on this request or,
+// through Routed, on a copy of it.
 func Observe(log *slog.Logger, count func(route, method string, status int, took time.Duration), next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		rec := &recorder{ResponseWriter: w}
+		var pattern string
+		r = r.WithContext(context.WithValue(r.Context(), patternKey{}, &pattern))
 		next.ServeHTTP(rec, r)
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
 		took := time.Since(start)
-		route := r.Pattern
+		route := pattern
+		if route == "" {
+			route = r.Pattern
+		}
 		if _, path, ok := strings.Cut(route, " "); ok {
 			route = path
 		}
@@ -65,28 +85,52 @@ func Observe(log *slog.Logger, count func(route, method string, status int, took
 
 // A Limiter bounds the requests served at once, so that a burst queues in
 // clients, not in the store. The API and the pages of one server share
-// one, so that the bound is on both together.
-type Limiter struct{ sem chan struct{} }
+// one, so that the bound is on both together. Reads and writes have
+// bounds of their own, so that writes waiting on the store (an import
+// holds SQLite's writer) never starve reads. A request takes a slot
+// only once it is known to be allowed, its body already read
+// (ReadBody), so that slow or unauthenticated clients hold none.
+type Limiter struct{ reads, writes chan struct{} }
 
-// NewLimiter returns a Limiter of n requests at once.
-func NewLimiter(n int) *Limiter { return &Limiter{sem: make(chan struct{}, n)} }
+// NewLimiter returns a Limiter of n reads at once, and a quarter as many
+// writes (at least one).
+func NewLimiter(n int) *Limiter {
+	return &Limiter{reads: make(chan struct{}, n), writes: make(chan struct{}, max(1, n/4))}
+}
 
-// Limit serves next while fewer than the limiter's bound are being
-// served; beyond it, it sets Retry-After and lets busy answer 503 in its
-// own format. A nil Limiter serves every request.
-func (l *Limiter) Limit(next http.Handler, busy http.HandlerFunc) http.Handler {
+// ErrBusy answers a request beyond the Limiter's bound.
+var ErrBusy = &Error{Status: http.StatusServiceUnavailable, Detail: "the server is busy: try again in a moment", RetryAfter: time.Second}
+
+// Acquire takes a slot for r, by its method, and returns its release; it
+// returns ErrBusy if there is none free. A nil Limiter always has one.
+func (l *Limiter) Acquire(r *http.Request) (func(), error) {
 	if l == nil {
-		return next
+		return func() {}, nil
 	}
+	sem := l.reads
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		sem = l.writes
+	}
+	select {
+	case sem <- struct{}{}:
+		return func() { <-sem }, nil
+	default:
+		return nil, ErrBusy
+	}
+}
+
+// Limit serves next while a slot is free; beyond it, it sets Retry-After
+// and lets busy answer 503 in its own format.
+func (l *Limiter) Limit(next http.Handler, busy http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case l.sem <- struct{}{}:
-			defer func() { <-l.sem }()
-			next.ServeHTTP(w, r)
-		default:
-			w.Header().Set("Retry-After", "1")
+		release, err := l.Acquire(r)
+		if err != nil {
+			SetRetryAfter(w, err)
 			busy(w, r)
+			return
 		}
+		defer release()
+		next.ServeHTTP(w, r)
 	})
 }
 

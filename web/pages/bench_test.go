@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/zootour/zootour/accounts"
 	"github.com/zootour/zootour/generate"
 	"github.com/zootour/zootour/sqlite"
 	"github.com/zootour/zootour/web/httpx"
@@ -50,7 +51,8 @@ func BenchmarkBusyPages(b *testing.B) {
 	}
 	animal, zoo := busy(animalVisits), busy(zooVisits)
 	b.Logf("busiest animal %d: %d visits; busiest zoo %d: %d visits", animal, animalVisits[animal], zoo, zooVisits[zoo])
-	h := New(s, httpx.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	// Public read: the pages as an anonymous reader sees them.
+	h := New(s, httpx.Options{Auth: httpx.NewAuth(accounts.New(s), true), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	for _, page := range []struct{ name, path string }{
 		{"Animal", "/animals/" + strconv.FormatInt(animal, 10)},
 		{"AnimalContacts", "/animals/" + strconv.FormatInt(animal, 10) + "/contacts"},

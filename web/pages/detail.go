@@ -118,6 +118,7 @@ type zooPage struct {
 	Capped       bool // the window has more visits than were counted
 	SummaryMax   int
 	AddVisitURL  string
+	History      *historyPart
 }
 
 // zoo answers /zoos/{id}: the zoo, the animals present on a date (today
@@ -133,6 +134,9 @@ func (u *ui) zoo(w http.ResponseWriter, r *http.Request) error {
 	p := &zooPage{layout: layout{Title: z.Name, Section: "zoos"}, Zoo: z, SummaryMax: summaryMax,
 		Present: readOn(r, "Who was here on a date", "Show", "from", "to"), Window: readWindow(r, "on")}
 	p.AddVisitURL = "/visits/new?zoo=" + strconv.FormatInt(id, 10) + "&back=" + url.QueryEscape(r.URL.Path)
+	if p.History, err = u.history(r, zootour.KindZoo, id); err != nil {
+		return err
+	}
 	status := http.StatusOK
 	if p.Present.OK() {
 		ps := readPageStateAs(r, "present", "present_prev", without(zooParams, "present", "present_prev")...)
@@ -268,6 +272,7 @@ type animalPage struct {
 	Visits      []zootour.AnimalZoo
 	Pager       pager
 	AddVisitURL string
+	History     *historyPart
 }
 
 // animal answers /animals/{id}: the animal; where it was on a date (today
@@ -283,6 +288,9 @@ func (u *ui) animal(w http.ResponseWriter, r *http.Request) error {
 	p := &animalPage{layout: layout{Title: a.Name, Section: "animals"}, Animal: a,
 		Where: readOn(r, "Where on a date", "Show", "from", "to"), Window: readWindow(r, "on")}
 	p.AddVisitURL = "/visits/new?animal=" + strconv.FormatInt(id, 10) + "&back=" + url.QueryEscape(r.URL.Path)
+	if p.History, err = u.history(r, zootour.KindAnimal, id); err != nil {
+		return err
+	}
 	n := newNamer(ctx, u.store)
 	status := http.StatusOK
 	var stays []zootour.Stay

@@ -1,16 +1,15 @@
 // Package pages serves the pages for people: server-rendered HTML from
 // html/template, with the templates, CSS and icon embedded, so that the
 // binary needs nothing from the network and the pages work without
-// JavaScript. Reads are open to all; writes follow the API's rule, kept in
-// package httpx (loopback clients, or a signed-in session elsewhere; see
-// auth.go). Every handler is small and returns an error, which one adapter
-// turns into an HTML error page.
+// JavaScript. Who may read, write and manage users follows the API's rule,
+// kept in package httpx (users with roles, signed in by a session or a
+// token; see auth.go). Every handler is small and returns an error, which
+// one adapter turns into an HTML error page.
 package pages
 
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"embed"
 	"errors"
 	"fmt"
@@ -20,10 +19,9 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/accounts"
 	"github.com/zootour/zootour/web/httpx"
 )
 
@@ -48,23 +46,20 @@ const (
 	htmlType       = "text/html; charset=utf-8"
 )
 
-// ui holds what the pages share: the store, the rule of who may write,
-// the mux they are registered on, and a random secret, made when the pages
-// are, that signs sessions and form tokens.
+// ui holds what the pages share: the store, the rule of who may do what,
+// the setup code of a store without users, and the mux they are
+// registered on.
 type ui struct {
 	store     httpx.ReadWriter
-	guard     *httpx.Guard
+	auth      *httpx.Auth
+	setup     *accounts.Setup
 	limit     *httpx.Limiter
 	log       *slog.Logger
 	mux       *http.ServeMux
 	zoos      *kind
 	animals   *kind
-	secret    []byte
 	templates map[string]*template.Template
 	static    map[string]asset
-
-	mu      sync.Mutex
-	revoked map[string]time.Time // signed-out session nonces, until they expire
 }
 
 // New returns the pages over s, on a mux of their own: everything outside
@@ -81,29 +76,35 @@ func New(s httpx.ReadWriter, opts httpx.Options) http.Handler {
 // 405 names the methods of any route on mux.
 func Register(mux *http.ServeMux, s httpx.ReadWriter, opts httpx.Options) {
 	opts = opts.WithDefaults()
+	if opts.Auth == nil {
+		// No rule given: users of the store only, no public read.
+		opts.Auth = httpx.NewAuth(accounts.New(s), false)
+	}
 	u := &ui{
 		store:     s,
-		guard:     opts.Guard,
+		auth:      opts.Auth,
+		setup:     opts.Setup,
 		limit:     opts.Limiter,
 		log:       opts.Logger,
 		mux:       mux,
 		zoos:      zooKind(s),
 		animals:   animalKind(s),
-		secret:    make([]byte, 32),
 		templates: parseTemplates(),
 		static:    loadStatic(),
-		revoked:   make(map[string]time.Time),
 	}
-	rand.Read(u.secret) // never fails (crypto/rand panics rather than return short)
 	u.routes()
 }
 
 // routes registers the pages on their mux.
 func (u *ui) routes() {
 	mux := u.mux
-	read := func(h pageFunc) http.Handler { return u.page(h) }
-	form := func(h pageFunc) http.Handler { return u.page(u.mayWrite(h)) }
-	write := func(h pageFunc) http.Handler { return u.page(u.posted(h, true)) }
+	read := func(h pageFunc) http.Handler { return u.page(u.need(zootour.Viewer, h)) }
+	form := func(h pageFunc) http.Handler { return u.page(u.need(zootour.Editor, h)) }
+	write := func(h pageFunc) http.Handler { return u.page(u.need(zootour.Editor, u.posted(h))) }
+	admin := func(h pageFunc) http.Handler { return u.page(u.need(zootour.Admin, h)) }
+	adminWrite := func(h pageFunc) http.Handler { return u.page(u.need(zootour.Admin, u.posted(h))) }
+	open := func(h pageFunc) http.Handler { return u.page(h) }
+	openPost := func(h pageFunc) http.Handler { return u.page(u.posted(h)) }
 
 	mux.Handle("GET /{$}", read(u.home))
 	mux.Handle("GET /search", read(u.search))
@@ -132,9 +133,26 @@ func (u *ui) routes() {
 	mux.Handle("GET /visits/{id}/delete", form(u.confirmDeleteVisit))
 	mux.Handle("POST /visits/{id}/delete", write(u.deleteVisit))
 
-	mux.Handle("GET /signin", read(u.signInForm))
-	mux.Handle("POST /signin", u.page(u.posted(u.signIn, false)))
-	mux.Handle("POST /signout", u.page(u.posted(u.signOut, false)))
+	// The change log is for signed-in users, public read or not; a revert
+	// needs an editor, or an admin for users and tokens (see revert).
+	mux.Handle("GET /changes", u.page(u.signedIn(u.changes)))
+	mux.Handle("POST /changes/{id}/revert", write(u.revert))
+
+	mux.Handle("GET /users", admin(u.users))
+	mux.Handle("POST /users", adminWrite(u.addUser))
+	mux.Handle("GET /users/{name}", admin(u.user))
+	mux.Handle("POST /users/{name}/role", adminWrite(u.setRole))
+	mux.Handle("POST /users/{name}/password", adminWrite(u.resetPassword))
+	mux.Handle("GET /users/{name}/delete", admin(u.confirmRemoveUser))
+	mux.Handle("POST /users/{name}/delete", adminWrite(u.removeUser))
+	mux.Handle("POST /users/{name}/tokens", adminWrite(u.addToken))
+	mux.Handle("POST /users/{name}/tokens/{id}/delete", adminWrite(u.revokeToken))
+
+	mux.Handle("GET /setup", open(u.setupGet))
+	mux.Handle("POST /setup", openPost(u.setupPost))
+	mux.Handle("GET /signin", open(u.signInForm))
+	mux.Handle("POST /signin", openPost(u.signIn))
+	mux.Handle("POST /signout", openPost(u.signOut))
 
 	mux.HandleFunc("GET /static/{name}", u.serveStatic)
 	mux.Handle("/", u.page(u.notFound))
@@ -145,13 +163,24 @@ func (u *ui) routes() {
 type pageFunc func(w http.ResponseWriter, r *http.Request) error
 
 // page adapts h to http.Handler: it sets the headers every page carries,
-// bounds the requests served at once like the API, and answers errors.
+// bounds the requests served at once like the API, finds who is asking
+// (a bad token is a 401 page) and answers errors.
 func (u *ui) page(h pageFunc) http.Handler {
-	serve := u.limit.Limit(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := h(w, r); err != nil {
+	serve := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Who is asking first: a slot is for a request known to be
+		// allowed to ask (httpx.Limiter).
+		r, err := u.identify(r)
+		if err == nil {
+			var release func()
+			if release, err = u.limit.Acquire(r); err == nil {
+				defer release()
+				err = h(w, r)
+			}
+		}
+		if err != nil {
 			u.fail(w, r, err)
 		}
-	}), u.busy)
+	})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
 		// Everything comes from this server; nothing may frame the pages.
@@ -164,40 +193,71 @@ func (u *ui) page(h pageFunc) http.Handler {
 	})
 }
 
-// busy answers a request beyond the Limiter's bound.
-func (u *ui) busy(w http.ResponseWriter, r *http.Request) {
-	u.fail(w, r, &httpx.Error{Status: http.StatusServiceUnavailable, Detail: "The server is busy: try again in a moment."})
-}
-
 // errorPage is the data of an error page.
 type errorPage struct {
 	layout
-	Status  int
-	Message string
-	SignIn  bool // offer a link to sign in
+	Status     int
+	Message    string
+	SignIn     bool   // offer a link to sign in
+	HistoryURL string // the history of a record that is gone
+	Back       string // the page to go back to
 }
 
 // fail answers err as an HTML page with the status of its kind. Internal
 // errors are logged with their detail and shown as "internal error".
 func (u *ui) fail(w http.ResponseWriter, r *http.Request, err error) {
+	httpx.SetRetryAfter(w, err)
 	status, msg, ok := httpx.Status(err)
 	switch {
-	case errors.Is(err, errSignIn):
-		status, msg = http.StatusForbidden, sentence(err.Error())
 	case !ok:
 		msg = "Something went wrong on the server (an internal error). It has been logged."
 		u.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
-	case zootour.ErrorCode(err) != zootour.EINTERNAL:
-		msg = sentence(msg) // the store's words, not the pages' own
+	default:
+		msg = sentence(msg) // the store's or the API's words, not always the pages' own
 	}
 	title := http.StatusText(status)
 	if status == http.StatusNotFound {
 		title = "Not found"
 	}
 	p := &errorPage{layout: layout{Title: title}, Status: status, Message: msg}
-	p.SignIn = errors.Is(err, errSignIn)
+	who := httpx.WhoOf(r.Context())
+	// Offer to sign in to whoever has no credentials that count, or (as
+	// someone else) to a user whose role falls short.
+	var short *refusal
+	p.SignIn = status == http.StatusUnauthorized || errors.As(err, &short)
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="zootour"`)
+	}
+	var gone *missing
+	if errors.As(err, &gone) && !who.Anonymous() {
+		p.HistoryURL = historyURL(gone.kind, gone.id)
+	}
+	var back *withBack
+	if errors.As(err, &back) {
+		p.Back = back.back
+	}
 	u.render(w, r, status, "error.html", p)
 }
+
+// missing is the 404 of a record that does not exist; it may have been
+// deleted, so the page links to its history, where a revert can bring it
+// back.
+type missing struct {
+	err  *httpx.Error
+	kind zootour.Kind
+	id   int64
+}
+
+func (m *missing) Error() string { return m.err.Detail }
+func (m *missing) Unwrap() error { return m.err }
+
+// withBack is an error whose page links back to where the client was.
+type withBack struct {
+	error
+	back string
+}
+
+func (b *withBack) Unwrap() error { return b.error }
 
 // notFound answers any path that no route has: 405 with Allow if some
 // method has it, else 404.
@@ -211,7 +271,7 @@ func (u *ui) notFound(w http.ResponseWriter, r *http.Request) error {
 
 // notFoundError says, for a person, that a record does not exist.
 func notFoundError(kind string, id int64) error {
-	return &httpx.Error{Status: http.StatusNotFound, Detail: fmt.Sprintf("There is no %s %d: it may have been deleted.", kind, id)}
+	return &missing{&httpx.Error{Status: http.StatusNotFound, Detail: fmt.Sprintf("There is no %s %d: it may have been deleted.", kind, id)}, zootour.Kind(kind), id}
 }
 
 // lookup reads one record for a page, turning not found into a 404 that
@@ -261,6 +321,7 @@ type layout struct {
 	Q       string // the search box
 	CSS     string // the stylesheet's URL, versioned
 	Icon    string
+	Here    string // this page, for the sign-in link to come back to
 }
 
 func (l *layout) base() *layout { return l }
@@ -272,12 +333,18 @@ type view interface{ base() *layout }
 // failure can still be answered with a status, then writes it.
 func (u *ui) render(w http.ResponseWriter, r *http.Request, status int, name string, v view) {
 	l := v.base()
-	l.Access = u.access(r)
-	l.CSRF = u.formToken(r)
+	l.Access = accessOf(httpx.WhoOf(r.Context()))
+	var err error
+	if l.CSRF, err = u.formToken(r.Context()); err != nil {
+		u.log.Error("form token", "err", err) // its forms will be refused
+	}
 	l.CSS = u.static["style.css"].url
 	l.Icon = u.static["favicon.svg"].url
+	if r.Method == http.MethodGet && r.URL.Path != "/signin" {
+		l.Here = r.URL.RequestURI()
+	}
 	if l.Flash == "" {
-		l.Flash = takeFlash(w, r)
+		l.Flash = u.flashText(r, takeFlash(w, r))
 	}
 	var buf bytes.Buffer
 	if err := u.templates[name].ExecuteTemplate(&buf, "layout", v); err != nil {
@@ -302,19 +369,43 @@ func redirect(w http.ResponseWriter, r *http.Request, to, flash string) error {
 }
 
 // Flash messages travel in a short-lived cookie holding one of a few
-// codes, so no text a client sends is ever shown as a message.
+// codes, so no text a client sends is ever shown as a message; the
+// code "reverted.ID" names a change, whose words come from the store.
 var flashes = map[string]string{
 	"zoo-created":    "The zoo was added.",
 	"zoo-saved":      "The zoo was saved.",
-	"zoo-deleted":    "The zoo was deleted.",
+	"zoo-deleted":    "The zoo was deleted. Latest changes can bring it back.",
 	"animal-created": "The animal was added.",
 	"animal-saved":   "The animal was saved.",
-	"animal-deleted": "The animal was deleted.",
+	"animal-deleted": "The animal was deleted. Latest changes can bring it back.",
 	"visit-created":  "The visit was added.",
 	"visit-saved":    "The visit was saved.",
-	"visit-deleted":  "The visit was deleted.",
-	"signed-in":      "You are signed in.",
+	"visit-deleted":  "The visit was deleted. Latest changes can bring it back.",
 	"signed-out":     "You are signed out.",
+	"first-admin":    "You are the first admin, and signed in. Add the others under Users.",
+	"user-added":     "The user was added.",
+	"role-changed":   "The role was changed; the user's sessions have ended.",
+	"password-set":   "The password was set; the user's sessions have ended.",
+	"user-removed":   "The user was removed, with their tokens and sessions.",
+	"token-revoked":  "The token was revoked: it no longer works.",
+}
+
+// flashText returns the words of a flash code for the page of r.
+func (u *ui) flashText(r *http.Request, code string) string {
+	switch {
+	case code == "signed-in":
+		if who := httpx.WhoOf(r.Context()); !who.Anonymous() {
+			return fmt.Sprintf("You are signed in as %s (%s).", who.User.Name, who.User.Role)
+		}
+		return ""
+	case strings.HasPrefix(code, "reverted."):
+		id, err := strconv.ParseInt(strings.TrimPrefix(code, "reverted."), 10, 64)
+		if err != nil || id <= 0 {
+			return ""
+		}
+		return u.revertedText(r.Context(), id)
+	}
+	return flashes[code]
 }
 
 const flashCookie = "zootour_flash"
@@ -330,7 +421,7 @@ func takeFlash(w http.ResponseWriter, r *http.Request) string {
 		return ""
 	}
 	http.SetCookie(w, &http.Cookie{Name: flashCookie, Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
-	return flashes[c.Value]
+	return c.Value
 }
 
 // parseTemplates parses each page with the layout and the shared parts.

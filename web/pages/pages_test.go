@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"slices"
@@ -16,22 +15,22 @@ import (
 	"time"
 
 	"github.com/zootour/zootour"
-	"github.com/zootour/zootour/web/httpx"
 	"github.com/zootour/zootour/web/internal/webtest"
 )
 
-// newEnv serves the pages over s.
+// newEnv serves the pages over s, to its users only (no public read).
 func newEnv(t *testing.T, s zootour.Store) *webtest.Env {
 	t.Helper()
-	return webtest.NewEnv(t, s, New(s, httpx.Options{Logger: webtest.Logger(t)}))
+	return newEnvWith(t, s, false, nil)
 }
 
 // A browserless client of the pages: it keeps cookies and does not follow
 // redirects, so that a test sees each post/redirect/get step.
 type pageClient struct {
-	t    *testing.T
-	base string
-	c    *http.Client
+	t      *testing.T
+	base   string
+	c      *http.Client
+	header http.Header // sent with every request (a bearer token)
 }
 
 func newPageClient(t *testing.T, base string) *pageClient {
@@ -57,6 +56,9 @@ func (p page) location() string { return p.header.Get("Location") }
 
 func (c *pageClient) send(req *http.Request) page {
 	c.t.Helper()
+	for k, vs := range c.header {
+		req.Header[k] = vs
+	}
 	resp, err := c.c.Do(req)
 	if err != nil {
 		c.t.Fatal(err)
@@ -164,7 +166,7 @@ func TestPages(t *testing.T) {
 	webtest.ForEachStore(t, func(t *testing.T, open webtest.Opener) {
 		e := newEnv(t, open(t))
 		webtest.Seed(t, e.Store)
-		c := newPageClient(t, e.URL)
+		c := member(t, e, zootour.Editor)
 		tests := []struct {
 			path string
 			want []string
@@ -196,7 +198,10 @@ func TestPages(t *testing.T) {
 			{"/visits/new?zoo=2&animal=1", []string{`<input id="f-date" name="date" type="date"`, "Zoo 2 is Blijdorp (Rotterdam).", "Animal 1 is Rosa (flamingo).", `<option value="Blijdorp (Rotterdam) #2">`}},
 			{"/visits/3/edit", []string{"Edit visit 3", `value="2024-02-01"`, "Zoo 2 is Blijdorp"}},
 			{"/visits/3/delete", []string{"the visit of Rosa to Blijdorp on 2024-02-01"}},
-			{"/signin", []string{"This server has no token", "which is where you are"}},
+			{"/signin", []string{"You are signed in as <strong>editor</strong> (editor)", `<label for="f-name">Name</label>`, `autocomplete="current-password"`}},
+			{"/zoos/1", []string{"<h2 id=\"history-h\">History</h2>", "added <a href=\"/zoos/1\">zoo 1</a>", "<ins>Artis</ins>"}},
+			{"/visits/2", []string{"<h2 id=\"history-h\">History</h2>", "<ins><a href=\"/zoos/1\">Artis (zoo 1)</a></ins>", "<ins>2024-01-02</ins>", ">Revert</button>"}},
+			{"/changes", []string{"<h1>Latest changes</h1>", "added <a href=\"/visits/3\">visit 3</a>", `<option value="visit">visit</option>`}},
 		}
 		for _, tt := range tests {
 			p := c.must(tt.path, http.StatusOK)
@@ -209,7 +214,7 @@ func TestPages(t *testing.T) {
 func TestPagesNotFound(t *testing.T) {
 	e := newEnv(t, webtest.MemoryStore(t))
 	webtest.Seed(t, e.Store)
-	c := newPageClient(t, e.URL)
+	c := member(t, e, zootour.Editor)
 	for path, want := range map[string]string{
 		"/zoos/99":          "There is no zoo 99",
 		"/animals/99":       "There is no animal 99",
@@ -266,7 +271,7 @@ func TestPagesEscape(t *testing.T) {
 		if _, err := e.Store.CreateVisit(ctx, zootour.Visit{Date: zootour.MustDate("2024-01-02"), ZooID: z.ID, AnimalID: b.ID}); err != nil {
 			t.Fatal(err)
 		}
-		c := newPageClient(t, e.URL)
+		c := member(t, e, zootour.Editor)
 		for _, path := range []string{"/", "/zoos", "/animals", "/visits", "/zoos/1", "/animals/1", "/visits/1",
 			"/search?q=%3Cscript", "/zoos/1/edit", "/zoos/1/delete", "/animals/1/edit", "/visits/new", "/visits/1/edit", "/visits/1/delete",
 			"/animals/1?on=2024-01-05", "/animals/2?on=2023-01-01", "/zoos/1?on=2024-01-05", "/census", "/census?on=2024-01-05"} {
@@ -302,7 +307,7 @@ func TestPagesForms(t *testing.T) {
 	webtest.ForEachStore(t, func(t *testing.T, open webtest.Opener) {
 		e := newEnv(t, open(t))
 		webtest.Seed(t, e.Store)
-		c := newPageClient(t, e.URL)
+		c := member(t, e, zootour.Editor)
 
 		// A bad zoo: the message is next to its field and the input is kept.
 		p := c.submit("/zoos/new", "/zoos", url.Values{"name": {"   "}, "location": {"Emmen"}})
@@ -390,7 +395,7 @@ func TestPagesDelete(t *testing.T) {
 	webtest.ForEachStore(t, func(t *testing.T, open webtest.Opener) {
 		e := newEnv(t, open(t))
 		webtest.Seed(t, e.Store)
-		c := newPageClient(t, e.URL)
+		c := member(t, e, zootour.Editor)
 		before := webtest.Snap(t, e.Store)
 
 		// Without the cascade the zoo, which has visits, stays.
@@ -424,7 +429,7 @@ func TestPagesDelete(t *testing.T) {
 			t.Fatalf("delete visit: %d %q", p.status, p.location())
 		}
 		p = c.must("/animals/1/delete", http.StatusOK)
-		has(t, "confirm", p, "It cannot be brought back.", "Delete it</button>")
+		has(t, "confirm", p, "Latest changes lists the delete, with a Revert button", "Delete it</button>")
 		hasNot(t, "confirm", p, `name="cascade"`)
 		p = c.submit("/animals/1/delete", "/animals/1/delete", url.Values{})
 		if p.status != http.StatusSeeOther || p.location() != "/animals" {
@@ -434,158 +439,12 @@ func TestPagesDelete(t *testing.T) {
 	})
 }
 
-// remote sends a request to the server's handler as a client on another
-// machine would (httptest's RemoteAddr is 192.0.2.1, not loopback).
-func remote(t *testing.T, srv http.Handler, method, path string, form url.Values, cookies ...*http.Cookie) *httptest.ResponseRecorder {
-	t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req := httptest.NewRequest(method, "http://zoo.example"+path, body)
-	req.RemoteAddr = "203.0.113.7:41000"
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	for _, c := range cookies {
-		req.AddCookie(c)
-	}
-	rec := httptest.NewRecorder()
-	srv.ServeHTTP(rec, req)
-	return rec
-}
-
-func recorded(rec *httptest.ResponseRecorder) page {
-	return page{rec.Code, rec.Header(), rec.Body.String()}
-}
-
-func sessionCookieOf(t *testing.T, rec *httptest.ResponseRecorder) *http.Cookie {
-	t.Helper()
-	for _, c := range rec.Result().Cookies() {
-		if c.Name == sessionCookie {
-			return c
-		}
-	}
-	t.Fatalf("no session cookie in %v", rec.Header()["Set-Cookie"])
-	return nil
-}
-
-// TestPagesSignIn checks that clients on other machines read freely but
-// write only when signed in with the server's token.
-func TestPagesSignIn(t *testing.T) {
-	const secret = "correct horse battery staple"
-	s := webtest.MemoryStore(t)
-	t.Cleanup(func() { s.Close() })
-	webtest.Seed(t, s)
-	srv := New(s, httpx.Options{Guard: httpx.NewGuard(secret), Logger: webtest.Logger(t)})
-	before := webtest.Snap(t, s)
-
-	// Reading needs nothing; writing is not offered.
-	p := recorded(remote(t, srv, "GET", "/zoos/1", nil))
-	checkPage(t, "remote read", p, http.StatusOK)
-	has(t, "remote read", p, `<a href="/signin">Sign in</a>`)
-	hasNot(t, "remote read", p, "/zoos/1/edit", "/zoos/1/delete")
-
-	// A form sends the client to sign in; a post is refused.
-	rec := remote(t, srv, "GET", "/zoos/new", nil)
-	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/signin?next=%2Fzoos%2Fnew" {
-		t.Fatalf("form without a session: %d %q", rec.Code, rec.Header().Get("Location"))
-	}
-	anon := token(t, recorded(remote(t, srv, "GET", "/signin", nil)))
-	for _, path := range []string{"/zoos", "/zoos/1/edit", "/zoos/1/delete", "/animals/1/delete", "/visits", "/visits/1/delete"} {
-		p := recorded(remote(t, srv, "POST", path, url.Values{"csrf": {anon}, "name": {"X"}, "location": {"Y"}, "cascade": {"yes"}, "visits": {"2"}}))
-		checkPage(t, "POST "+path, p, http.StatusForbidden)
-		has(t, "POST "+path, p, "Sign in to make changes.", `href="/signin"`)
-	}
-	if after := webtest.Snap(t, s); !after.Equal(before) {
-		t.Fatal("a refused write changed the store")
-	}
-
-	// Wrong tokens.
-	p = recorded(remote(t, srv, "POST", "/signin", url.Values{"csrf": {anon}, "token": {""}}))
-	checkPage(t, "empty token", p, http.StatusBadRequest)
-	has(t, "empty token", p, "Enter the server&#39;s token.")
-	p = recorded(remote(t, srv, "POST", "/signin", url.Values{"csrf": {anon}, "token": {"guess"}}))
-	checkPage(t, "wrong token", p, http.StatusForbidden)
-	has(t, "wrong token", p, "That is not this server&#39;s token.")
-	hasNot(t, "wrong token", p, "guess")
-
-	// The right one: a session cookie that is not the token.
-	rec = remote(t, srv, "POST", "/signin", url.Values{"csrf": {anon}, "token": {secret}, "next": {"/zoos/new"}})
-	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/zoos/new" {
-		t.Fatalf("sign in: %d %q\n%s", rec.Code, rec.Header().Get("Location"), rec.Body)
-	}
-	session := sessionCookieOf(t, rec)
-	if !session.HttpOnly || session.SameSite != http.SameSiteStrictMode || session.Path != "/" || session.MaxAge <= 0 {
-		t.Errorf("session cookie %+v", session)
-	}
-	if strings.Contains(session.Value, secret) || strings.Contains(session.Value, "horse") {
-		t.Errorf("the session cookie holds the token: %q", session.Value)
-	}
-
-	// Signed in: forms open, and their token is bound to the session, so
-	// the token of an anonymous page does not do.
-	p = recorded(remote(t, srv, "GET", "/zoos/new", nil, session))
-	checkPage(t, "form with a session", p, http.StatusOK)
-	has(t, "form with a session", p, ">Sign out</button>")
-	tok := token(t, p)
-	if tok == anon {
-		t.Fatal("the form token does not depend on the session")
-	}
-	p = recorded(remote(t, srv, "POST", "/zoos", url.Values{"csrf": {anon}, "name": {"Ouwehand"}, "location": {"Rhenen"}}, session))
-	checkPage(t, "anonymous token with a session", p, http.StatusForbidden)
-	has(t, "anonymous token with a session", p, "This form has expired")
-	rec = remote(t, srv, "POST", "/zoos", url.Values{"csrf": {tok}, "name": {"Ouwehand"}, "location": {"Rhenen"}}, session)
-	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/zoos/3" {
-		t.Fatalf("write with a session: %d %q\n%s", rec.Code, rec.Header().Get("Location"), rec.Body)
-	}
-
-	// A forged or altered cookie is no session.
-	for _, v := range []string{"x", session.Value + "x", strings.Replace(session.Value, ".", ".9", 1), "a.9999999999." + strings.Split(session.Value, ".")[2]} {
-		rec := remote(t, srv, "GET", "/zoos/new", nil, &http.Cookie{Name: sessionCookie, Value: v})
-		if rec.Code != http.StatusSeeOther {
-			t.Errorf("cookie %q opened a form: %d", v, rec.Code)
-		}
-	}
-
-	// Signing out ends the session, even for a copy of the cookie.
-	rec = remote(t, srv, "POST", "/signout", url.Values{"csrf": {tok}}, session)
-	if rec.Code != http.StatusSeeOther {
-		t.Fatalf("sign out: %d\n%s", rec.Code, rec.Body)
-	}
-	if c := sessionCookieOf(t, rec); c.MaxAge >= 0 {
-		t.Errorf("sign out left the cookie: %+v", c)
-	}
-	if rec := remote(t, srv, "GET", "/zoos/new", nil, session); rec.Code != http.StatusSeeOther {
-		t.Errorf("a signed-out session opened a form: %d", rec.Code)
-	}
-
-	// A server without a token takes writes from its own machine only.
-	open := New(s, httpx.Options{Logger: webtest.Logger(t)})
-	p = recorded(remote(t, open, "POST", "/zoos", url.Values{"name": {"X"}, "location": {"Y"}}))
-	checkPage(t, "no token", p, http.StatusForbidden)
-	has(t, "no token", p, "only from its own machine")
-	p = recorded(remote(t, open, "GET", "/zoos/new", nil))
-	checkPage(t, "no token form", p, http.StatusForbidden)
-
-	// A loopback client that names the server by another host (a page
-	// whose DNS name was rebound to 127.0.0.1) may not write either.
-	req := httptest.NewRequest("POST", "http://evil.example/zoos", strings.NewReader(url.Values{"name": {"X"}, "location": {"Y"}}.Encode()))
-	req.RemoteAddr = "127.0.0.1:50000"
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	rec = httptest.NewRecorder()
-	open.ServeHTTP(rec, req)
-	if rec.Code != http.StatusForbidden {
-		t.Fatalf("rebound loopback write: %d", rec.Code)
-	}
-}
-
 // TestPagesCrossOrigin checks that forms posted from another site are
 // refused, by the browser's headers and by the form token.
 func TestPagesCrossOrigin(t *testing.T) {
 	e := newEnv(t, webtest.MemoryStore(t))
 	webtest.Seed(t, e.Store)
-	c := newPageClient(t, e.URL)
+	c := member(t, e, zootour.Editor)
 	tok := token(t, c.must("/zoos/new", http.StatusOK))
 	form := url.Values{"csrf": {tok}, "name": {"X"}, "location": {"Y"}}
 	before := webtest.Snap(t, e.Store)
@@ -607,7 +466,16 @@ func TestPagesCrossOrigin(t *testing.T) {
 	if after := webtest.Snap(t, e.Store); !after.Equal(before) {
 		t.Fatal("a refused post changed the store")
 	}
-	// The same form from this site goes through.
+	// Signing out and reverting are forms too.
+	for _, path := range []string{"/signout", "/changes/1/revert"} {
+		p := c.post(path, url.Values{})
+		checkPage(t, path+" without a token", p, http.StatusForbidden)
+		has(t, path+" without a token", p, "This form has expired")
+	}
+	if after := webtest.Snap(t, e.Store); !after.Equal(before) {
+		t.Fatal("a refused revert changed the store")
+	}
+	// The same form from this site goes through, still signed in.
 	p := c.post("/zoos", form, "Sec-Fetch-Site", "same-origin", "Origin", e.URL)
 	checkPage(t, "same origin", p, http.StatusSeeOther)
 }
@@ -635,7 +503,7 @@ func TestPagesLong(t *testing.T) {
 		if err := e.Store.Import(t.Context(), zootour.Source{Zoos: webtest.SeqOf(zs...), Animals: webtest.SeqOf(as...), Visits: webtest.SeqOf(vs...)}); err != nil {
 			t.Fatal(err)
 		}
-		c := newPageClient(t, e.URL)
+		c := member(t, e, zootour.Editor)
 
 		visitLink := regexp.MustCompile(`<a href="/visits/(\d+)" title="Visit`)
 		next := regexp.MustCompile(`<a href="([^"]+)" rel="next">`)
@@ -702,7 +570,7 @@ func TestPagesLong(t *testing.T) {
 func TestPagesBadWindow(t *testing.T) {
 	e := newEnv(t, webtest.MemoryStore(t))
 	webtest.Seed(t, e.Store)
-	c := newPageClient(t, e.URL)
+	c := member(t, e, zootour.Editor)
 	for path, want := range map[string]string{
 		"/zoos/1?from=2024-13-01":                  `Date &#34;2024-13-01&#34; is not a calendar date`,
 		"/animals/1?to=tomorrow":                   `Date &#34;tomorrow&#34; is not written YYYY-MM-DD.`,
@@ -713,6 +581,7 @@ func TestPagesBadWindow(t *testing.T) {
 		has(t, path, p, want, `class="field invalid"`, "Date window")
 		hasNot(t, path, p, "Itinerary", "Visits by date")
 	}
+	has(t, "visits", c.must("/visits?from=2024-13-01", http.StatusBadRequest), `<p class="error" id="f-from-error">Date &#34;2024-13-01&#34; is not a calendar date`)
 	c.must("/zoos/1?after=garbage", http.StatusBadRequest)
 	c.must("/zoos?sort=id&after=-4", http.StatusBadRequest)
 	c.must("/zoos?after=!!", http.StatusBadRequest)
@@ -730,7 +599,7 @@ func TestPagesSort(t *testing.T) {
 	if err := e.Store.Import(t.Context(), zootour.Source{Zoos: webtest.SeqOf(zs...)}); err != nil {
 		t.Fatal(err)
 	}
-	c := newPageClient(t, e.URL)
+	c := member(t, e, zootour.Editor)
 	row := regexp.MustCompile(`<td><a href="/zoos/\d+">([^<]+)</a></td>`)
 	next := regexp.MustCompile(`<a href="([^"]+)" rel="next">`)
 	var names []string
@@ -795,7 +664,7 @@ func TestPagesSearchAndChoosers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := newPageClient(t, e.URL)
+	c := member(t, e, zootour.Editor)
 	p := c.must("/search?q=utrecht", http.StatusOK)
 	if got := strings.Count(p.body, `<li><a href="/zoos/`); got != searchMax {
 		t.Errorf("the search shows %d zoos, want %d", got, searchMax)
@@ -852,7 +721,7 @@ func TestPagesSearchAndChoosers(t *testing.T) {
 // TestPagesStatic checks the embedded assets and their caching.
 func TestPagesStatic(t *testing.T) {
 	e := newEnv(t, webtest.MemoryStore(t))
-	c := newPageClient(t, e.URL)
+	c := member(t, e, zootour.Editor)
 	home := c.must("/", http.StatusOK)
 	css := regexp.MustCompile(`<link rel="stylesheet" href="(/static/style\.css\?v=[0-9a-f]+)">`).FindStringSubmatch(home.body)
 	if css == nil {
@@ -890,7 +759,7 @@ func TestPagesZooAnimalsPaged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := newPageClient(t, e.URL)
+	c := member(t, e, zootour.Editor)
 	p := c.must("/zoos/1", http.StatusOK)
 	has(t, "first page", p, "250 animals came in 250 visits", "animals 1 to 100 of 250", `href="/animals/100">`,
 		`<a href="/zoos/1?a=100" rel="next">`, `<a href="/zoos/1?after=2020-04-10.100&amp;prev=0" rel="next">`)

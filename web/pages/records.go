@@ -214,12 +214,13 @@ func sortLinks(r *http.Request, s zootour.Sort) sortHeads {
 // formPage is the data of every form: a record's, a visit's.
 type formPage struct {
 	layout
-	Action string
-	Submit string
-	Cancel string
-	Fields []*field
-	Error  string // a problem with no one field to blame
-	Hidden []hidden
+	Description string // a paragraph above the form
+	Action      string
+	Submit      string
+	Cancel      string
+	Fields      []*field
+	Error       string // a problem with no one field to blame
+	Hidden      []hidden
 }
 
 type hidden struct{ Name, Value string }
@@ -392,12 +393,27 @@ func (u *ui) updateRecord(k *kind) pageFunc {
 // deletePage is the data of a page that asks to confirm a delete.
 type deletePage struct {
 	layout
-	What    string // "the zoo Artis (Amsterdam)"
-	Visits  int    // the visits that go with it
-	Cascade bool
-	Action  string
-	Cancel  string
-	Error   string
+	What     string // "the zoo Artis (Amsterdam)"
+	Visits   int    // the visits that go with it
+	Cascade  bool
+	TypeName string // the name to type to confirm, when many visits go
+	Typed    *field
+	Verb     string // what the page says it does: "deletes" unless set
+	Button   string // the button's words, if not the delete's own
+	Undo     string // how to undo it
+	Action   string
+	Cancel   string
+	Error    string
+}
+
+// typeNameAbove is how many visits a delete may take before the page asks
+// for the record's name to be typed: a slip of the mouse is not enough.
+const typeNameAbove = 5
+
+// undoText says how to undo a delete of a record of kind k.
+func undoText(k string) string {
+	return "You can undo this afterwards: Latest changes lists the delete, with a Revert button that brings the " + k + " back with its ID" +
+		map[bool]string{true: " and its visits.", false: "."}[k != "visit"]
 }
 
 // countVisits counts a record's visits by walking its listing a page at a
@@ -420,14 +436,21 @@ func (u *ui) confirmPage(ctx context.Context, k *kind, cur rec) (*deletePage, er
 	if err != nil {
 		return nil, err
 	}
-	return &deletePage{
+	p := &deletePage{
 		layout:  layout{Title: "Delete " + cur.Name, Section: k.Many},
 		What:    "the " + k.One + " " + cur.Name + " (" + cur.Detail + ")",
 		Visits:  n,
 		Cascade: n > 0,
+		Undo:    undoText(k.One),
 		Action:  k.url(cur.ID) + "/delete",
 		Cancel:  k.url(cur.ID),
-	}, nil
+	}
+	if n > typeNameAbove {
+		p.TypeName = cur.Name
+		p.Typed = &field{Name: "confirm_name", Label: "Type the " + k.One + "'s name to confirm", Type: "text", Required: true,
+			Autocomplete: "off", MaxLength: zootour.MaxTextLen, Hint: "Its name is " + cur.Name + "."}
+	}
+	return p, nil
 }
 
 func (u *ui) confirmDelete(k *kind) pageFunc {
@@ -460,9 +483,19 @@ func (u *ui) deleteRecord(k *kind) pageFunc {
 			if cerr != nil {
 				return cerr
 			}
-			if strconv.Itoa(n) != r.PostForm.Get("visits") {
+			switch {
+			case strconv.Itoa(n) != r.PostForm.Get("visits"):
 				err = zootour.Errorf(zootour.ECONFLICT, "the visits changed")
-			} else {
+			case n > typeNameAbove && strings.TrimSpace(r.PostForm.Get("confirm_name")) != cur.Name:
+				p, err := u.confirmPage(r.Context(), k, cur)
+				if err != nil {
+					return err
+				}
+				p.Typed.Value = r.PostForm.Get("confirm_name")
+				p.Typed.Error = "That is not the " + k.One + "'s name, so nothing was deleted. Type " + cur.Name + " exactly."
+				u.render(w, r, http.StatusBadRequest, "delete.html", p)
+				return nil
+			default:
 				err = k.remove(r.Context(), id, true)
 			}
 		} else {

@@ -197,11 +197,12 @@ func (u *ui) visits(w http.ResponseWriter, r *http.Request) error {
 // visitPage is the data of /visits/{id}.
 type visitPage struct {
 	layout
-	Visit visitRow
+	Visit   visitRow
+	History *historyPart
 }
 
 func (u *ui) visit(w http.ResponseWriter, r *http.Request) error {
-	v, _, err := lookup(r, "visit", u.store.Visit)
+	v, id, err := lookup(r, "visit", u.store.Visit)
 	if err != nil {
 		return err
 	}
@@ -210,6 +211,9 @@ func (u *ui) visit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := &visitPage{layout: layout{Title: "Visit of " + rows[0].Animal.Name + " to " + rows[0].Zoo.Name, Section: "visits"}, Visit: rows[0]}
+	if p.History, err = u.history(r, zootour.KindVisit, id); err != nil {
+		return err
+	}
 	u.render(w, r, http.StatusOK, "visit.html", p)
 	return nil
 }
@@ -516,6 +520,7 @@ func (u *ui) confirmDeleteVisit(w http.ResponseWriter, r *http.Request) error {
 	p := &deletePage{
 		layout: layout{Title: fmt.Sprintf("Delete visit %d", id), Section: "visits"},
 		What:   fmt.Sprintf("the visit of %s to %s on %s", row.Animal.Name, row.Zoo.Name, row.Date),
+		Undo:   undoText("visit"),
 		Action: url + "/delete",
 		Cancel: url,
 	}

@@ -115,7 +115,7 @@ func TestPagesWhere(t *testing.T) {
 	webtest.ForEachStore(t, func(t *testing.T, open webtest.Opener) {
 		e := newEnv(t, open(t))
 		seedWhere(t, e.Store)
-		c := newPageClient(t, e.URL)
+		c := member(t, e, zootour.Editor)
 
 		// Rosa's itinerary: two visits to Artis merged, the last stay open.
 		before := today()
@@ -250,7 +250,7 @@ func TestPagesWhere(t *testing.T) {
 func TestPagesWhereBadDates(t *testing.T) {
 	e := newEnv(t, webtest.MemoryStore(t))
 	seedWhere(t, e.Store)
-	c := newPageClient(t, e.URL)
+	c := member(t, e, zootour.Editor)
 	for path, want := range map[string]string{
 		"/animals/1?on=2024-13-01":       `Date &#34;2024-13-01&#34; is not a calendar date between 0001-01-01 and 9999-12-31.`,
 		"/animals/1?on=yesterday":        `Date &#34;yesterday&#34; is not written YYYY-MM-DD.`,
@@ -419,7 +419,7 @@ func TestPagesWherePaged(t *testing.T) {
 		if err := e.Store.Import(t.Context(), zootour.Source{Zoos: webtest.SeqOf(zs...), Animals: webtest.SeqOf(as...), Visits: webtest.SeqOf(vs...)}); err != nil {
 			t.Fatal(err)
 		}
-		c := newPageClient(t, e.URL)
+		c := member(t, e, zootour.Editor)
 		rows := regexp.MustCompile(`<tr><td>`)
 
 		// Stays, with the window and the date kept along.
@@ -485,7 +485,7 @@ func TestPagesCensusChart(t *testing.T) {
 	if err := e.Store.Import(t.Context(), zootour.Source{Zoos: webtest.SeqOf(zs...), Animals: webtest.SeqOf(as...), Visits: webtest.SeqOf(vs...)}); err != nil {
 		t.Fatal(err)
 	}
-	c := newPageClient(t, e.URL)
+	c := member(t, e, zootour.Editor)
 	p := c.must("/census?on=2024-01-01", http.StatusOK)
 	chart := section(t, p, "chart-h")
 	if got := strings.Count(chart, `<text class="zoo"`); got != chartZoos {
@@ -514,6 +514,6 @@ func TestPagesCensusChart(t *testing.T) {
 	if err := e.Store.Import(t.Context(), zootour.Source{Zoos: webtest.SeqOf(zs[:3]...), Animals: webtest.SeqOf(as...), Visits: webtest.SeqOf(vs...)}); err != nil {
 		t.Fatal(err)
 	}
-	p = newPageClient(t, e.URL).must("/census?on=2024-01-01", http.StatusOK)
+	p = member(t, e, zootour.Editor).must("/census?on=2024-01-01", http.StatusOK)
 	has(t, "capped chart", p, "At least 5,000 animals of 5,000 species at 3 zoos.", "Only the census&#39;s first 5,000 rows (zoos up to ID 3) are counted here.")
 }

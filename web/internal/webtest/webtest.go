@@ -1,7 +1,7 @@
 // Package webtest holds what the tests of the web packages share: every
-// store to run a test on, a small one to seed it with, a client of a
-// handler served on loopback, and the check that a route table and the
-// OpenAPI document agree. It is for tests only, which is why it may open
+// store to run a test on, a small one to seed it with, users and their
+// tokens, a client of a handler served on loopback, and the check that a
+// route table and the OpenAPI document agree. It is for tests only, which is why it may open
 // the concrete stores.
 package webtest
 
@@ -20,6 +20,7 @@ import (
 	"testing"
 
 	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/accounts"
 	"github.com/zootour/zootour/internal/pgtest"
 	"github.com/zootour/zootour/postgres"
 	"github.com/zootour/zootour/sqlite"
@@ -92,7 +93,43 @@ type Env struct {
 	Store   zootour.Store
 	Handler http.Handler
 	URL     string
+	// Token, if set, goes with every request as "Authorization: Bearer
+	// Token", unless the request names an Authorization of its own.
+	Token string
 }
+
+// As returns a copy of e whose requests carry the bearer token (from
+// User), or none if token is "".
+func (e *Env) As(token string) *Env {
+	c := *e
+	c.Token = token
+	return &c
+}
+
+// User makes a user of that name and role, without a password, and
+// returns a fresh bearer token of it.
+func User(t testing.TB, s zootour.Store, name string, role zootour.Role) string {
+	t.Helper()
+	svc := accounts.New(s)
+	ctx := context.Background()
+	if _, err := svc.AddUser(ctx, name, role, ""); err != nil {
+		t.Fatalf("user %s: %v", name, err)
+	}
+	return Token(t, s, name)
+}
+
+// Token returns a new bearer token of an existing user.
+func Token(t testing.TB, s zootour.Store, user string) string {
+	t.Helper()
+	secret, _, err := accounts.New(s).AddToken(context.Background(), user, "test")
+	if err != nil {
+		t.Fatalf("token of %s: %v", user, err)
+	}
+	return secret
+}
+
+// Bearer returns the header pair that sends token, for Do's headers.
+func Bearer(token string) []string { return []string{"Authorization", "Bearer " + token} }
 
 // NewEnv serves h, a handler over s, until the test ends.
 func NewEnv(t *testing.T, s zootour.Store, h http.Handler) *Env {
@@ -129,6 +166,9 @@ func (e *Env) Send(method, path, body string, headers ...string) (Reply, error) 
 	}
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if e.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+e.Token)
 	}
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
@@ -218,6 +258,16 @@ func Snap(t *testing.T, s zootour.Store) Snapshot {
 		t.Fatal(err)
 	}
 	return sn
+}
+
+// Log returns every entry of s's change log, newest first.
+func Log(t *testing.T, s zootour.Store) []zootour.Change {
+	t.Helper()
+	cs, err := s.Changes(t.Context(), zootour.ChangeFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cs
 }
 
 // Equal reports whether two snapshots hold the same records.
