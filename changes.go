@@ -131,6 +131,9 @@ type ChangeLog interface {
 	// ID, or a restored visit's animal and date, is taken, a restored
 	// visit's zoo or animal is gone, or the batch is an import.
 	Revert(ctx context.Context, id int64) ([]Change, error)
+	// Idempotent returns what the store keeps of an idempotency key made
+	// within IdempotencyLife; false if it keeps nothing.
+	Idempotent(ctx context.Context, key string) (Idempotency, bool, error)
 }
 
 // An Entry is a change as a store writes it into the log: the store adds
@@ -241,4 +244,36 @@ func canonical(k Kind, raw json.RawMessage) ([]byte, error) {
 // Changed says that a revert found a record changed after its batch.
 func Changed(k Kind, id int64) *Error {
 	return Errorf(ECONFLICT, "%s %d changed after this batch; revert the later changes first", k, id)
+}
+
+// Idempotency keys (README, "Serving safely"): a write made with a key
+// stores the key, with a fingerprint of its request, beside its batch in
+// its own transaction, so that a retry of the same request is answered
+// from the batch instead of writing again.
+
+// An Idempotency is what a store keeps of a key: the request's
+// fingerprint, the batch its write logged and when.
+type Idempotency struct {
+	Key         string
+	Fingerprint string
+	Batch       int64
+	At          time.Time
+}
+
+// IdempotencyLife is how long a key is kept.
+const IdempotencyLife = 24 * time.Hour
+
+type idempotencyKey struct{}
+
+// WithIdempotency returns a context whose write stores key and the
+// request's fingerprint with its batch, in its transaction. A second
+// write with the key fails (as the key is taken) and changes nothing.
+func WithIdempotency(ctx context.Context, key, fingerprint string) context.Context {
+	return context.WithValue(ctx, idempotencyKey{}, Idempotency{Key: key, Fingerprint: fingerprint})
+}
+
+// IdempotencyOf returns the key WithIdempotency put in ctx, if any.
+func IdempotencyOf(ctx context.Context) (Idempotency, bool) {
+	k, ok := ctx.Value(idempotencyKey{}).(Idempotency)
+	return k, ok
 }

@@ -11,14 +11,23 @@ const (
 	EINVALID  = "invalid"   // bad input
 	ENOTFOUND = "not_found" // the record named does not exist
 	ECONFLICT = "conflict"  // the write contradicts what is stored
-	EINTERNAL = "internal"  // everything else: a bug, a lost connection
+	// EUNAVAILABLE: the store cannot answer now (busy, full, read-only,
+	// unreachable) and nothing was changed; the same request may succeed
+	// later. HTTP answers it 503 with Retry-After.
+	EUNAVAILABLE = "unavailable"
+	EINTERNAL    = "internal" // everything else: a bug
 )
 
-// Error is a domain error: a code and a sentence for the user.
+// Error is a domain error: a code and a sentence for the user, and, for
+// the log, the failure behind it if there is one (Err, not shown).
 type Error struct {
 	Code    string
 	Message string
+	Err     error
 }
+
+// Unwrap returns the failure behind e, for the log.
+func (e *Error) Unwrap() error { return e.Err }
 
 // Errorf returns an Error with the given code and a formatted message.
 func Errorf(code string, format string, args ...any) *Error {
@@ -105,6 +114,15 @@ func IDTaken(kind string, id int64) *Error {
 // animal is at one zoo per date (ECONFLICT).
 func DateTaken(animalID int64, d Date) *Error {
 	return Errorf(ECONFLICT, "animal %d already has a visit on %s", animalID, d)
+}
+
+// Unavailable says that the store cannot answer now, and why in a few
+// words ("busy", "out of disk space", "read-only", "unreachable"); cause
+// is the failure, for the log.
+func Unavailable(why string, cause error) *Error {
+	e := Errorf(EUNAVAILABLE, "the store is %s for now: try again shortly", why)
+	e.Err = cause
+	return e
 }
 
 // HasVisits refuses to delete a zoo or animal that has visits (ECONFLICT).

@@ -368,6 +368,10 @@ type Store interface {
 	Transfer
 	Accounts
 	ChangeLog
+	// Ready reports whether the store can take writes now: nil, or
+	// EUNAVAILABLE saying why (read-only, out of disk space, unreachable).
+	// It is cheap: a health check asks it often.
+	Ready(ctx context.Context) error
 	// Close releases the store's resources.
 	Close() error
 }

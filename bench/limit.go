@@ -195,7 +195,7 @@ var sqlitePragmas = []string{
 	"journal_mode(WAL)",
 	"busy_timeout(5000)",
 	"synchronous(NORMAL)",
-	"cache_size(-8192)",
+	"cache_size(-8192)", "journal_size_limit(4194304)",
 }
 
 // openSQLiteLimit opens the SQLite file at path read-only with the

@@ -29,9 +29,10 @@ const (
 
 // exitOf maps a domain error code to an exit status; anything else is 1.
 var exitOf = map[string]int{
-	zootour.EINVALID:  ExitUsage,
-	zootour.ENOTFOUND: ExitNotFound,
-	zootour.ECONFLICT: ExitConflict,
+	zootour.EINVALID:     ExitUsage,
+	zootour.ENOTFOUND:    ExitNotFound,
+	zootour.ECONFLICT:    ExitConflict,
+	zootour.EUNAVAILABLE: ExitInternal,
 }
 
 // DefaultDB is the SQLite file used when neither --db nor ZOOTOUR_DB is set.

@@ -341,3 +341,9 @@ func (r records) Delete(ctx context.Context, k zootour.Kind, id int64) error {
 	}
 	return fmt.Errorf("no records of kind %q", k)
 }
+
+// Idempotent returns what the store keeps of an idempotency key.
+func (s *Store) Idempotent(ctx context.Context, key string) (zootour.Idempotency, bool, error) {
+	k, found, err := logsql.Idempotent(ctx, txDB{Q: s.pool}, logDialect, key, time.Now())
+	return k, found, internal(ctx, "read idempotency key", err)
+}

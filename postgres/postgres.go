@@ -30,7 +30,9 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"net"
 	"path"
 	"strconv"
 	"strings"
@@ -278,5 +280,52 @@ func internal(ctx context.Context, op string, err error) error {
 	if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
 		return fmt.Errorf("postgres: %s: %w: %w", op, ctxErr, err)
 	}
+	if ctx.Err() == nil {
+		if why := unavailable(err); why != "" {
+			return zootour.Unavailable(why, fmt.Errorf("postgres: %s: %w", op, err))
+		}
+	}
 	return fmt.Errorf("postgres: %s: %w", op, err)
+}
+
+// unavailable names the faults that pass (README, "Serving safely"): the
+// server unreachable or restarting, a deadlock or serialization failure
+// retries ran out on, resources exhausted (disk, memory, connections), a
+// read-only server. "" for any other error.
+func unavailable(err error) string {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch {
+		case strings.HasPrefix(pe.Code, "08"):
+			return "unreachable"
+		case pe.Code == "40001", pe.Code == "40P01", pe.Code == "55P03":
+			return "busy"
+		case strings.HasPrefix(pe.Code, "53"):
+			return "out of resources (disk, memory or connections)"
+		case strings.HasPrefix(pe.Code, "57P"):
+			return "restarting"
+		case pe.Code == "25006":
+			return "read-only"
+		}
+		return ""
+	}
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	if errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, pgconn.ErrConnClosed) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return "unreachable"
+	}
+	return ""
+}
+
+// Ready reports whether the store can take writes now: the server
+// answers and is not read-only (a replica, or read-only by setting).
+func (s *Store) Ready(ctx context.Context) error {
+	var ro string
+	if err := s.pool.QueryRow(ctx, `SELECT current_setting('transaction_read_only')`).Scan(&ro); err != nil {
+		return internal(ctx, "ready", err)
+	}
+	if ro == "on" {
+		return zootour.Unavailable("read-only", nil)
+	}
+	return nil
 }

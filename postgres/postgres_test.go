@@ -83,7 +83,7 @@ func TestMigrations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := fmt.Sprint(versions), "[1 2 3 4 5 6]"; got != want {
+	if got, want := fmt.Sprint(versions), "[1 2 3 4 5 6 7]"; got != want {
 		t.Errorf("schema_migrations holds versions %s, want %s", got, want)
 	}
 	for _, table := range []string{"zoos", "animals", "visits"} {
@@ -118,8 +118,8 @@ func TestConcurrentOpen(t *testing.T) {
 	if err := connect(t, url).QueryRow(t.Context(), "SELECT count(*) FROM schema_migrations").Scan(&rows); err != nil {
 		t.Fatal(err)
 	}
-	if rows != 6 {
-		t.Errorf("schema_migrations has %d rows after concurrent opens, want 6 (one per migration)", rows)
+	if rows != 7 {
+		t.Errorf("schema_migrations has %d rows after concurrent opens, want 7 (one per migration)", rows)
 	}
 }
 
@@ -134,8 +134,8 @@ func TestNewerSchemaRefused(t *testing.T) {
 		s.Close()
 		t.Fatal("Open succeeded on a database with schema version 9999")
 	}
-	if msg := err.Error(); !strings.Contains(msg, "9999") || !strings.Contains(msg, "version 6") {
-		t.Errorf("Open: %q, want a message naming version 9999 and this binary's version 6", msg)
+	if msg := err.Error(); !strings.Contains(msg, "9999") || !strings.Contains(msg, "version 7") {
+		t.Errorf("Open: %q, want a message naming version 9999 and this binary's version 7", msg)
 	}
 }
 

@@ -44,7 +44,7 @@ func TestStaysMigrationAndCheck(t *testing.T) {
 	// Back to schema version 3: no stays, no accounts and change log, and
 	// the words tables instead of the search columns (their words from
 	// those columns).
-	if _, err := conn.Exec(ctx, `DROP TABLE stays, changes, sessions, tokens, users, secrets;
+	if _, err := conn.Exec(ctx, `DROP TABLE stays, changes, sessions, tokens, users, secrets, idempotency;
 CREATE TABLE zoo_words AS SELECT convert_to(w, 'UTF8') AS word, id AS zoo_id FROM zoos, unnest(tsvector_to_array(search)) AS w;
 CREATE TABLE animal_words AS SELECT convert_to(w, 'UTF8') AS word, id AS animal_id FROM animals, unnest(tsvector_to_array(search)) AS w;
 ALTER TABLE zoos DROP COLUMN search;

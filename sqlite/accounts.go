@@ -281,3 +281,12 @@ func (r records) Delete(ctx context.Context, k zootour.Kind, id int64) error {
 	}
 	return fmt.Errorf("no records of kind %q", k)
 }
+
+// Idempotent returns what the store keeps of an idempotency key.
+func (s *Store) Idempotent(ctx context.Context, key string) (k zootour.Idempotency, found bool, err error) {
+	err = s.read(ctx, func(tx *txn) (err error) {
+		k, found, err = logsql.Idempotent(ctx, txDB{Q: tx}, logDialect, key, time.Now())
+		return err
+	})
+	return k, found, internal(err)
+}

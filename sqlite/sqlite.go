@@ -41,6 +41,9 @@ type Store struct {
 	pin *sql.Conn
 
 	oneByOne bool // imports visits one by one, never the fast way (tests)
+
+	// path is the database file, "" for one in memory.
+	path string
 }
 
 // pragmas are set on every connection of both pools: foreign_keys is per
@@ -62,6 +65,11 @@ var pragmas = []string{
 	"busy_timeout(5000)",
 	"synchronous(NORMAL)",
 	"cache_size(-8192)",
+	// The write-ahead log is cut back to this size whenever it starts
+	// over: without it, the log keeps the size of the largest transaction
+	// (an import's hundreds of megabytes, or, after one that failed for
+	// want of space, a full disk).
+	"journal_size_limit(4194304)",
 }
 
 // dsn returns the driver's name for the file at path with the pragmas.
@@ -138,6 +146,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	st := &Store{writer: writer, reader: reader, listings: l, pin: pin,
 		readStmts: newStmtCache(reader), writeStmts: newStmtCache(writer)}
+	if path != Memory {
+		st.path = abs
+	}
 	fixed := staysql.Statements(dialect)
 	if err := errors.Join(st.readStmts.prepare(ctx, fixed...), st.writeStmts.prepare(ctx, fixed...)); err != nil {
 		st.Close()
@@ -215,12 +226,28 @@ func (s *Store) read(ctx context.Context, fn func(tx *txn) error) error {
 }
 
 // internal marks an unexpected error as coming from this store. A domain
-// error passes through unchanged.
+// error passes through unchanged, and a fault of the file or the machine
+// that may pass is EUNAVAILABLE (README, "Serving safely").
 func internal(err error) error {
 	if err == nil || zootour.ErrorCode(err) != zootour.EINTERNAL {
 		return err
 	}
+	if why := unavailable[sqliteCode(err)&0xff]; why != "" {
+		return zootour.Unavailable(why, fmt.Errorf("sqlite: %w", err))
+	}
 	return fmt.Errorf("sqlite: %w", err)
+}
+
+// unavailable names the primary result codes of faults that pass: the
+// file locked by another process, the disk full, the file read-only or
+// failing to read or write.
+var unavailable = map[int]string{
+	5:  "busy",                              // SQLITE_BUSY
+	6:  "busy",                              // SQLITE_LOCKED
+	8:  "read-only",                         // SQLITE_READONLY
+	10: "failing to read or write its file", // SQLITE_IOERR
+	13: "out of disk space",                 // SQLITE_FULL
+	14: "unable to open its file",           // SQLITE_CANTOPEN
 }
 
 // constraintError turns a constraint violation the store did not foresee

@@ -55,7 +55,7 @@ func TestStaysMigrationAndCheck(t *testing.T) {
 	// Back to version 2: no stays, and the words tables that the text
 	// index of version 4 replaced.
 	if _, err := raw.Exec(`DROP TABLE stays; DROP TABLE zoo_text; DROP TABLE animal_text;
-		DROP TABLE changes; DROP TABLE sessions; DROP TABLE tokens; DROP TABLE users; DROP TABLE secrets;
+		DROP TABLE changes; DROP TABLE sessions; DROP TABLE tokens; DROP TABLE users; DROP TABLE secrets; DROP TABLE idempotency;
 		CREATE TABLE zoo_words (word BLOB NOT NULL, zoo_id INTEGER NOT NULL, PRIMARY KEY (word, zoo_id)) STRICT, WITHOUT ROWID;
 		CREATE TABLE animal_words (word BLOB NOT NULL, animal_id INTEGER NOT NULL, PRIMARY KEY (word, animal_id)) STRICT, WITHOUT ROWID;
 		DELETE FROM schema_migrations WHERE version >= 3`); err != nil {

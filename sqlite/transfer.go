@@ -40,6 +40,12 @@ func (s *Store) Import(ctx context.Context, src zootour.Source) error {
 			conn.Raw(func(any) error { return driver.ErrBadConn })
 		}
 	}()
+	// An import writes its every page to the write-ahead log, which
+	// SQLite's automatic checkpoints copy back but never shrink: the log
+	// would keep the size of the import, and, after one that failed for
+	// want of space, keep the disk full. It is truncated after, as far as
+	// readers let it, whether the import committed or not.
+	defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA wal_checkpoint(TRUNCATE)`)
 	sqlTx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return internal(err)

@@ -33,6 +33,7 @@ func RunChangeLog(t *testing.T, open func(t *testing.T) zootour.Store) {
 		{"Accounts", testAccounts},
 		{"RevertAccounts", testRevertAccounts},
 		{"Concurrent", testLogConcurrent},
+		{"Idempotency", testIdempotency},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })
@@ -574,5 +575,49 @@ func testLogConcurrent(t *testing.T, open func(t *testing.T) zootour.Store) {
 	}
 	if final := must(s.Zoo(t.Context(), z.ID))(t); !sameJSON(jsonOf(t, final), hist[0].After) {
 		t.Errorf("the newest entry %s is not the zoo as it is, %+v", hist[0].After, final)
+	}
+}
+
+func testIdempotency(t *testing.T, open func(t *testing.T) zootour.Store) {
+	s := open(t)
+	ctx := zootour.WithIdempotency(t.Context(), "key-1", "fp-1")
+	if _, found, err := s.Idempotent(t.Context(), "key-1"); err != nil || found {
+		t.Fatalf("Idempotent before any write = %v, %v; want nothing", found, err)
+	}
+	z := must(s.CreateZoo(ctx, zootour.Zoo{Name: "Z", Location: "L"}))(t)
+	k, found, err := s.Idempotent(t.Context(), "key-1")
+	if err != nil || !found || k.Fingerprint != "fp-1" {
+		t.Fatalf("Idempotent after the write = %+v, %v, %v", k, found, err)
+	}
+	log := changesOf(t, s, zootour.ChangeFilter{Batch: k.Batch})
+	if len(log) != 1 || log[0].RecordID != z.ID || log[0].Action != zootour.Create {
+		t.Errorf("the key's batch = %+v, want the zoo's create", log)
+	}
+	// A second write with the key changes nothing.
+	before, entries := exportOf(t, s), changesOf(t, s, zootour.ChangeFilter{})
+	_, err = s.CreateZoo(ctx, zootour.Zoo{Name: "again", Location: "L"})
+	code(t, "a second write with the same key", err, zootour.ECONFLICT)
+	_, err = s.UpdateZoo(ctx, z.ID, zootour.ZooUpdate{Name: ptr("x")})
+	code(t, "an update with a used key", err, zootour.ECONFLICT)
+	if d := diff(before, exportOf(t, s)); d != "" {
+		t.Errorf("a write with a used key changed the store (-before +after):\n%s", d)
+	}
+	if len(changesOf(t, s, zootour.ChangeFilter{})) != len(entries) {
+		t.Error("a write with a used key logged")
+	}
+	// A failed write keeps no key: the retry writes.
+	bad := zootour.WithIdempotency(t.Context(), "key-2", "fp-2")
+	_, err = s.CreateVisit(bad, zootour.Visit{Date: d("2024-01-01"), ZooID: z.ID, AnimalID: 99})
+	code(t, "a failed write", err, zootour.EINVALID)
+	if _, found, _ := s.Idempotent(t.Context(), "key-2"); found {
+		t.Error("a failed write kept its key")
+	}
+	// A cascade keeps one key for its whole batch.
+	a := addAnimal(t, s, "A", "S")
+	addVisit(t, s, "2024-01-01", z.ID, a.ID)
+	noErr(t, s.DeleteZoo(zootour.WithIdempotency(t.Context(), "key-3", "fp-3"), z.ID, true))
+	k3, found, _ := s.Idempotent(t.Context(), "key-3")
+	if !found || len(changesOf(t, s, zootour.ChangeFilter{Batch: k3.Batch})) != 2 {
+		t.Errorf("a cascade's key = %+v %v, want its batch of 2 entries", k3, found)
 	}
 }

@@ -42,12 +42,15 @@ func (b *blockingStore) FindZoos(ctx context.Context, f zootour.ZooFilter) ([]zo
 	return b.Store.FindZoos(ctx, f)
 }
 
-// failingStore fails Counts, as a store whose database is gone would.
+// failingStore fails Counts and Ready, as a store whose database is gone
+// would.
 type failingStore struct{ zootour.Store }
 
 func (failingStore) Counts(context.Context) (zootour.Counts, error) {
 	return zootour.Counts{}, io.ErrUnexpectedEOF
 }
+
+func (failingStore) Ready(context.Context) error { return io.ErrUnexpectedEOF }
 
 // lineWriter sends each write (one line from Serve) on a channel.
 type lineWriter chan string

@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/zootour/zootour"
 	"github.com/zootour/zootour/web/httpx"
 )
 
@@ -64,15 +65,18 @@ func healthz(w http.ResponseWriter, r *http.Request) {
 // readyTimeout bounds how long /readyz waits for the store.
 const readyTimeout = 2 * time.Second
 
-// readyz answers 200 if the store answers Counts in time, else 503.
+// readyz answers 200 if the store says in time that it can take writes
+// (zootour.Store's Ready: answering, writable, with disk space), else 503
+// with the reason.
 func (srv *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
 	defer cancel()
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	if _, err := srv.store.Counts(ctx); err != nil {
+	if err := srv.store.Ready(ctx); err != nil {
 		srv.log.Warn("not ready", "err", err)
+		w.Header().Set("Retry-After", "5")
 		w.WriteHeader(http.StatusServiceUnavailable)
-		w.Write([]byte("not ready\n"))
+		w.Write([]byte("not ready: " + zootour.ErrorMessage(err) + "\n"))
 		return
 	}
 	w.Write([]byte("ok\n"))

@@ -371,3 +371,31 @@ func signIn(t *testing.T, base, name, password string) int {
 	t.Helper()
 	return postForm(t, base+"/signin", "name="+neturl.QueryEscape(name)+"&password="+neturl.QueryEscape(password)).StatusCode
 }
+
+// faultyStore fails every write and Ready as a store does whose disk is
+// full.
+type faultyStore struct{ zootour.Store }
+
+func (faultyStore) CreateZoo(context.Context, zootour.Zoo) (zootour.Zoo, error) {
+	return zootour.Zoo{}, zootour.Unavailable("out of disk space", io.ErrShortWrite)
+}
+
+func (faultyStore) Ready(context.Context) error {
+	return zootour.Unavailable("out of disk space", io.ErrShortWrite)
+}
+
+// TestStoreFaults: a fault of the store that may pass is 503 with
+// Retry-After, on the API, the pages and /readyz, never a 500.
+func TestStoreFaults(t *testing.T) {
+	base := webtest.MemoryStore(t)
+	tok := webtest.User(t, base, "ann", zootour.Editor)
+	e := newEnv(t, faultyStore{base}, Config{}).As(tok)
+	for _, r := range []webtest.Reply{
+		e.Do("POST", "/api/zoos", `{"name":"n","location":"l"}`),
+		e.Do("GET", "/readyz", ""),
+	} {
+		if r.Status != 503 || r.Header.Get("Retry-After") == "" || !strings.Contains(string(r.Body), "disk") {
+			t.Errorf("a store fault: %d, Retry-After %q, %s; want 503 with Retry-After saying why", r.Status, r.Header.Get("Retry-After"), r.Body)
+		}
+	}
+}

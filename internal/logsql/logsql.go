@@ -53,12 +53,18 @@ type Batch struct {
 	at    time.Time
 	id    int64
 	wrote []zootour.Change
+	// key is the request's idempotency key, stored with the first entry.
+	key    zootour.Idempotency
+	hasKey bool
 }
 
 // NewBatch begins the batch of a transaction, as the actor ctx names, at
-// the present time. A transaction that starts again starts a new batch.
+// the present time, with the idempotency key ctx carries. A transaction
+// that starts again starts a new batch.
 func NewBatch(ctx context.Context, d Dialect) *Batch {
-	return &Batch{d: d, actor: zootour.ActorOf(ctx), at: time.Now().UTC().Truncate(time.Microsecond)}
+	b := &Batch{d: d, actor: zootour.ActorOf(ctx), at: time.Now().UTC().Truncate(time.Microsecond)}
+	b.key, b.hasKey = zootour.IdempotencyOf(ctx)
+	return b
 }
 
 // Wrote returns the entries the batch has written.
@@ -83,10 +89,44 @@ func (b *Batch) Add(ctx context.Context, db DB, e zootour.Entry) error {
 	}
 	if b.id == 0 {
 		b.id = id
+		if b.hasKey {
+			if err := b.storeKey(ctx, db); err != nil {
+				return err
+			}
+		}
 	}
 	b.wrote = append(b.wrote, zootour.Change{ID: id, At: b.at, Actor: b.actor, Batch: b.id,
 		Action: e.Action, Kind: e.Kind, RecordID: e.RecordID, Before: e.Before, After: e.After})
 	return nil
+}
+
+// storeKey keeps the batch's idempotency key with its batch. A key kept
+// already, and not expired, fails the insert, and so the write: the
+// caller answers the retry from the first write's batch.
+func (b *Batch) storeKey(ctx context.Context, db DB) error {
+	expired := Time(b.at.Add(-zootour.IdempotencyLife))
+	if err := db.Exec(ctx, b.d.q(`DELETE FROM idempotency WHERE at < ?1`), expired); err != nil {
+		return fmt.Errorf("forget expired idempotency keys: %w", err)
+	}
+	if err := db.Exec(ctx, b.d.q(`INSERT INTO idempotency (key, fingerprint, batch, at) VALUES (?1, ?2, ?3, ?4)`),
+		b.key.Key, b.key.Fingerprint, b.id, Time(b.at)); err != nil {
+		return zootour.Errorf(zootour.ECONFLICT, "the idempotency key %q is taken by another write", b.key.Key)
+	}
+	return nil
+}
+
+// Idempotent returns what is kept of key, if it is younger than
+// zootour.IdempotencyLife at now.
+func Idempotent(ctx context.Context, db DB, d Dialect, key string, now time.Time) (zootour.Idempotency, bool, error) {
+	k := zootour.Idempotency{Key: key}
+	var at string
+	found, err := one(ctx, db, d.q(`SELECT fingerprint, batch, at FROM idempotency WHERE key = ?1 AND at >= ?2`),
+		[]any{key, Time(now.Add(-zootour.IdempotencyLife))}, func(scan func(...any) error) error { return scan(&k.Fingerprint, &k.Batch, &at) })
+	if err != nil || !found {
+		return k, false, err
+	}
+	k.At, err = ParseTime(at)
+	return k, true, err
 }
 
 // text is a JSON value as the log stores it: NULL for none.

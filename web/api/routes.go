@@ -114,7 +114,11 @@ func (a *server) routes() []route {
 	routes := make([]route, len(table))
 	for i, rt := range table {
 		h := a.api(rt.h)
-		if rt.who != anyone {
+		switch rt.who {
+		case anyone:
+		case editor:
+			h = a.api(a.guard(rt.who, a.idempotent(rt.h)))
+		default:
 			h = a.api(a.guard(rt.who, rt.h))
 		}
 		routes[i] = route{rt.method, rt.path, rt.who, h}

@@ -53,9 +53,10 @@ func (o Options) WithDefaults() Options {
 // statusOf maps the domain's error codes to HTTP statuses, once for the
 // API and the pages. Any other error is internal: 500.
 var statusOf = map[string]int{
-	zootour.EINVALID:  http.StatusBadRequest,
-	zootour.ENOTFOUND: http.StatusNotFound,
-	zootour.ECONFLICT: http.StatusConflict,
+	zootour.EINVALID:     http.StatusBadRequest,
+	zootour.ENOTFOUND:    http.StatusNotFound,
+	zootour.ECONFLICT:    http.StatusConflict,
+	zootour.EUNAVAILABLE: http.StatusServiceUnavailable,
 }
 
 // An Error is a failure that only HTTP has words for: 401, 403, 405, 413,
@@ -73,8 +74,11 @@ func (e *Error) Error() string { return e.Detail }
 // SetRetryAfter sets the Retry-After header that err asks for, if any.
 func SetRetryAfter(w http.ResponseWriter, err error) {
 	var he *Error
-	if errors.As(err, &he) && he.RetryAfter > 0 {
+	switch {
+	case errors.As(err, &he) && he.RetryAfter > 0:
 		w.Header().Set("Retry-After", strconv.Itoa(retrySeconds(he.RetryAfter)))
+	case zootour.ErrorCode(err) == zootour.EUNAVAILABLE:
+		w.Header().Set("Retry-After", "5")
 	}
 }
 
