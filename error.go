@@ -125,6 +125,13 @@ func Unavailable(why string, cause error) *Error {
 	return e
 }
 
+// IDsUsedUp says that a new record of the kind cannot have an ID: the
+// largest there is (2^63-1) is taken, by an import, and IDs are never
+// handed out twice (ECONFLICT).
+func IDsUsedUp(kind string) *Error {
+	return Errorf(ECONFLICT, "no new %s ID is left: the largest there is, 9223372036854775807, is taken (IDs are never handed out twice); import the %ss again with smaller IDs", kind, kind)
+}
+
 // HasVisits refuses to delete a zoo or animal that has visits (ECONFLICT).
 func HasVisits(kind string, id int64) *Error {
 	return Errorf(ECONFLICT, "%s %d still has visits: delete them first, or cascade", kind, id)

@@ -253,6 +253,10 @@ const (
 
 // pgError returns the SQLSTATE code and the constraint named by err, if it
 // comes from the server.
+// sequenceLimit is sequence_generator_limit_exceeded: an identity column
+// whose sequence is at its largest value (an import took 2^63-1).
+const sequenceLimit = "2200H"
+
 func pgError(err error) (code, constraint string) {
 	var e *pgconn.PgError
 	if errors.As(err, &e) {

@@ -170,8 +170,11 @@ func (k kind[T]) add(ctx context.Context, tx pgx.Tx, id int64, r T) (int64, erro
 		args = append(args, id)
 	}
 	err := tx.QueryRow(ctx, k.insertSQL(id != 0), args...).Scan(&id)
-	if code, constraint := pgError(err); code == uniqueViolation && constraint == k.table.Name+"_pkey" {
+	switch code, constraint := pgError(err); {
+	case code == uniqueViolation && constraint == k.table.Name+"_pkey":
 		return 0, zootour.IDTaken(k.name, id)
+	case code == sequenceLimit:
+		return 0, zootour.IDsUsedUp(k.name)
 	}
 	return id, err
 }
@@ -463,6 +466,9 @@ func insertVisit(ctx context.Context, tx pgx.Tx, v *zootour.Visit) error {
 		sql, args = "INSERT INTO visits (id, date, zoo_id, animal_id) VALUES ($4, $1, $2, $3) RETURNING id", append(args, v.ID)
 	}
 	if err := tx.QueryRow(ctx, sql, args...).Scan(&v.ID); err != nil {
+		if code, _ := pgError(err); code == sequenceLimit {
+			return zootour.IDsUsedUp("visit")
+		}
 		return err
 	}
 	if !locked {

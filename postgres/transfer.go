@@ -32,7 +32,16 @@ import (
 func (s *Store) Import(ctx context.Context, src zootour.Source) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(pgTx pgx.Tx) error {
 		tx := txn{pgTx, logsql.NewBatch(ctx, logDialect)}
-		if _, err := tx.Exec(ctx, "LOCK TABLE zoos, animals, visits IN SHARE ROW EXCLUSIVE MODE"); err != nil {
+		// Writers wait for the import, at their first lock, and it for
+		// those under way, before it takes anything of theirs: EXCLUSIVE on
+		// zoos and animals conflicts with the row locks every write of
+		// records and visits takes first (and reads go on), so no writer
+		// can hold a zoo the import's visits refer to while it waits for
+		// the import's visits (a deadlock, 40P01).
+		if _, err := tx.Exec(ctx, "LOCK TABLE zoos, animals IN EXCLUSIVE MODE"); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "LOCK TABLE visits IN SHARE ROW EXCLUSIVE MODE"); err != nil {
 			return err
 		}
 		var added zootour.Counts

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"math"
 	"strings"
 
 	"github.com/zootour/zootour"
@@ -70,9 +71,26 @@ func (k kind[T]) add(ctx context.Context, tx *txn, id int64, r T) (int64, error)
 		idArg = id
 	}
 	if err := tx.QueryRowContext(ctx, k.insert, append([]any{idArg}, k.values(r)...)...).Scan(&id); err != nil {
+		if idArg == nil && usedUp(ctx, tx, k.table.Name, err) {
+			return 0, zootour.IDsUsedUp(k.name)
+		}
 		return 0, err
 	}
 	return id, k.index(ctx, tx, id, r)
+}
+
+// usedUp reports whether err, of an insert into table with a new ID, is
+// AUTOINCREMENT's SQLITE_FULL for want of an ID above the largest, not a
+// full disk.
+func usedUp(ctx context.Context, tx *txn, table string, err error) bool {
+	if sqliteCode(err)&0xff != 13 {
+		return false
+	}
+	var largest int64
+	if tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM `+table).Scan(&largest) != nil {
+		return false
+	}
+	return largest == math.MaxInt64
 }
 
 // index writes the folded words of record id into its text index,

@@ -95,6 +95,9 @@ func insertVisit(ctx context.Context, tx *txn, v *zootour.Visit) error {
 		`INSERT INTO visits (id, date, zoo_id, animal_id) VALUES (?, ?, ?, ?) RETURNING id`,
 		id, v.Date, v.ZooID, v.AnimalID).Scan(&v.ID)
 	if err != nil {
+		if id == nil && usedUp(ctx, tx, "visits", err) {
+			return zootour.IDsUsedUp("visit")
+		}
 		return constraintError(err)
 	}
 	return restay(ctx, tx, *v)

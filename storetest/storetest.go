@@ -46,6 +46,7 @@ func Run(t *testing.T, open func(t *testing.T) zootour.Store) {
 		{"CursorAfterWrites", testCursorAfterWrites},
 		{"DeleteZoo", testDeleteZoo},
 		{"DeleteAnimal", testDeleteAnimal},
+		{"IDSpaceEnd", testIDSpaceEnd},
 		{"IDs", testIDs},
 		{"Counts", testCounts},
 		{"Import", testImport},

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/zootour/zootour"
@@ -158,5 +159,28 @@ func testCounts(t *testing.T, open func(t *testing.T) zootour.Store) {
 	code(t, "blank zoo", err, zootour.EINVALID)
 	if got, want := must(s.Counts(ctx))(t), (zootour.Counts{Zoos: 1, Animals: 1, Visits: 1}); got != want {
 		t.Fatalf("Counts after failed writes = %+v, want %+v", got, want)
+	}
+}
+
+// testIDSpaceEnd: a record imported with the largest ID there is leaves
+// no new ID of its kind, which is a clear conflict, not a full disk.
+func testIDSpaceEnd(t *testing.T, open func(t *testing.T) zootour.Store) {
+	s, ctx := open(t), t.Context()
+	const largest = int64(1<<63 - 1)
+	noErr(t, s.Import(ctx, source(
+		[]zootour.Zoo{{ID: largest, Name: "Z", Location: "L"}},
+		[]zootour.Animal{{ID: largest, Name: "A", Species: "S"}},
+		[]zootour.Visit{{ID: largest, Date: d("2024-01-01"), ZooID: largest, AnimalID: largest}})))
+	_, err := s.CreateZoo(ctx, zootour.Zoo{Name: "next", Location: "L"})
+	if code(t, "CreateZoo after an import of the largest zoo ID", err, zootour.ECONFLICT) && !strings.Contains(err.Error(), "ID") {
+		t.Errorf("the error says %q, not that the IDs are used up", err)
+	}
+	_, err = s.CreateAnimal(ctx, zootour.Animal{Name: "next", Species: "S"})
+	code(t, "CreateAnimal after an import of the largest animal ID", err, zootour.ECONFLICT)
+	_, err = s.CreateVisit(ctx, zootour.Visit{Date: d("2024-01-02"), ZooID: largest, AnimalID: largest})
+	code(t, "CreateVisit after an import of the largest visit ID", err, zootour.ECONFLICT)
+	// Everything else still works.
+	if _, err := s.UpdateZoo(ctx, largest, zootour.ZooUpdate{Name: ptr("still")}); err != nil {
+		t.Errorf("UpdateZoo of the largest ID: %v", err)
 	}
 }
