@@ -2,7 +2,9 @@
 // animals.csv and visits.csv in one folder (the README's "Data files").
 //
 // Records stream between the files and the store one at a time, so neither
-// Import nor Export holds more than one row of a file in memory.
+// Import nor Export holds more than one row of a file in memory, and a
+// reader refuses a row longer than 64 KiB before it has read it whole.
+// Lines may end in LF, CRLF or a lone CR (old Mac files).
 package csvio
 
 import (

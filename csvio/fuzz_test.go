@@ -1,6 +1,7 @@
 package csvio
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -156,4 +157,51 @@ func BenchmarkReadVisits(b *testing.B) {
 	}
 	runtime.ReadMemStats(&after)
 	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N*n), "B/visit")
+}
+
+// FuzzGuard checks that the guard reads a file whose lines end in CR, or in
+// CRLF, as encoding/csv reads the same file with LF: the same records (a CR
+// inside quotes stays a CR) and an error where it has one.
+func FuzzGuard(f *testing.F) {
+	for _, s := range seeds {
+		f.Add([]byte(s))
+	}
+	f.Add([]byte("a,\"b\nc\"\n\"d\"\"\"\n\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if bytes.IndexByte(data, '\r') >= 0 {
+			t.Skip()
+		}
+		want, wantErr := readAll(csv.NewReader(bytes.NewReader(data)))
+		for name, ends := range map[string][]byte{"CR": []byte("\r"), "CRLF": []byte("\r\n")} {
+			in := bytes.ReplaceAll(data, []byte("\n"), ends)
+			for rname, wrap := range readers {
+				got, err := readAll(csv.NewReader(newGuard(bufio.NewReader(wrap(bytes.NewReader(in))))))
+				if name == "CR" {
+					for _, rec := range got {
+						for i := range rec {
+							rec[i] = strings.ReplaceAll(rec[i], "\r", "\n")
+						}
+					}
+				}
+				if !slices.EqualFunc(got, want, slices.Equal) || (err == nil) != (wantErr == nil) {
+					t.Fatalf("%s line ends, %s: read %q, %v; with LF %q, %v", name, rname, got, err, want, wantErr)
+				}
+			}
+		}
+	})
+}
+
+func readAll(cr *csv.Reader) ([][]string, error) {
+	cr.FieldsPerRecord = -1
+	var out [][]string
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return out, err
+		}
+		out = append(out, rec)
+	}
 }

@@ -66,7 +66,7 @@ var visitFormat = format[zootour.Visit]{
 		if v.ID, err = parseID("id", row[0]); err != nil {
 			return v, err
 		}
-		if v.Date, err = zootour.ParseDate(row[1]); err != nil {
+		if v.Date, err = parseDate(row[1]); err != nil {
 			return v, err
 		}
 		if v.ZooID, err = parseID("zoo_id", row[2]); err != nil {
@@ -99,11 +99,14 @@ func parseID(field, s string) (int64, error) {
 	}
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
-			return 0, zootour.Errorf(zootour.EINVALID, "%s %q is not a positive integer", field, s)
+			return 0, zootour.Errorf(zootour.EINVALID, "%s %s is not a positive integer", field, quote(s))
 		}
 	}
 	id, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
+		if len(s) > quoteMax {
+			s = quote(s)
+		}
 		return 0, zootour.Errorf(zootour.EINVALID, "%s %s is too large: IDs go up to %d", field, s, int64(1<<63-1))
 	}
 	if id == 0 {
@@ -112,14 +115,23 @@ func parseID(field, s string) (int64, error) {
 	return id, nil
 }
 
+// parseDate is zootour.ParseDate, whose error quotes the text whole,
+// for text that may be long.
+func parseDate(s string) (zootour.Date, error) {
+	if len(s) > quoteMax {
+		return zootour.Date{}, zootour.Errorf(zootour.EINVALID, "date %s is not written YYYY-MM-DD", quote(s))
+	}
+	return zootour.ParseDate(s)
+}
+
 // newReader returns a CSV reader for r that skips a leading byte order
-// mark, as spreadsheets often write one.
+// mark, as spreadsheets often write one, and reads r through a guard.
 func newReader(r io.Reader) *csv.Reader {
 	br := bufio.NewReader(r)
 	if b, err := br.Peek(3); err == nil && string(b) == "\uFEFF" {
 		br.Discard(3)
 	}
-	cr := csv.NewReader(br)
+	cr := csv.NewReader(newGuard(br))
 	cr.ReuseRecord = true // the fields are fresh strings anyway; the slice need not be
 	return cr
 }
@@ -136,14 +148,20 @@ func read[T any](r io.Reader, f format[T]) iter.Seq2[T, error] {
 			return
 		}
 		var pe *csv.ParseError
-		if err != nil && !(errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount)) {
+		var tl *tooLong
+		switch {
+		case errors.As(err, &tl):
+			yield(zero, invalid(f.file, tl.line, "the header is longer than %d bytes but must be %q",
+				maxRecord, strings.Join(f.header, ",")))
+			return
+		case err != nil && !(errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount)):
 			yield(zero, readError(f.file, err))
 			return
 		}
 		if !slices.Equal(head, f.header) {
 			line, _ := cr.FieldPos(0)
-			yield(zero, invalid(f.file, line, "the header is %q but must be %q",
-				strings.Join(head, ","), strings.Join(f.header, ",")))
+			yield(zero, invalid(f.file, line, "the header is %s but must be %q",
+				quote(strings.Join(head, ",")), strings.Join(f.header, ",")))
 			return
 		}
 		for {
@@ -152,10 +170,13 @@ func read[T any](r io.Reader, f format[T]) iter.Seq2[T, error] {
 				return
 			}
 			if err != nil {
-				if errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount) {
+				switch {
+				case errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount):
 					yield(zero, invalid(f.file, pe.StartLine, "%d fields but %d are expected (%s)",
 						len(row), len(f.header), strings.Join(f.header, ",")))
-				} else {
+				case errors.As(err, &tl):
+					yield(zero, tooLongError(f, tl))
+				default:
 					yield(zero, readError(f.file, err))
 				}
 				return
@@ -181,6 +202,24 @@ func read[T any](r io.Reader, f format[T]) iter.Seq2[T, error] {
 
 func invalid(file string, line int, format string, args ...any) *Error {
 	return &Error{File: file, Line: line, Err: zootour.Errorf(zootour.EINVALID, format, args...)}
+}
+
+// tooLongError explains a record that grew past maxRecord: by then
+// something is wrong with the field it grew in, most likely a quote that is
+// never closed.
+func tooLongError[T any](f format[T], tl *tooLong) *Error {
+	const long = "the record passes %d bytes, far more than a valid one needs"
+	if tl.field >= len(f.header) {
+		return invalid(f.file, tl.line, long+", and has at least %d fields but %d are expected (%s)",
+			maxRecord, tl.field+1, len(f.header), strings.Join(f.header, ","))
+	}
+	field := f.header[tl.field]
+	if tl.quoted {
+		return invalid(f.file, tl.line, long+", in its field %s, which opens a quote on line %d "+
+			"that does not close: is the closing quote missing? (the field starts %s)",
+			maxRecord, field, tl.fieldLine, quotePrefix(tl.prefix))
+	}
+	return invalid(f.file, tl.line, long+", in its field %s, which starts %s", maxRecord, field, quotePrefix(tl.prefix))
 }
 
 // readError explains an error of the CSV reader other than a wrong number

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/zootour/zootour"
 )
@@ -17,8 +19,10 @@ import (
 // zootour.Sink it is given (quoted as RFC 4180 asks, dates YYYY-MM-DD, IDs
 // in decimal). The files are written under temporary names and renamed into
 // place only if write and every write to disk succeeded, so a failure
-// leaves dir as it was. Export uses it; so can anything that makes data
-// files without a store.
+// leaves dir as it was. It first removes the temporary files of writes
+// that were killed; where the system can lock dir, it refuses (a conflict)
+// while another WriteDir writes there. Export uses it; so can anything that
+// makes data files without a store.
 func WriteDir(dir string, write func(zootour.Sink) error) (err error) {
 	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
 		return zootour.Errorf(zootour.EINVALID, "%s is a file, not a folder", dir)
@@ -28,6 +32,12 @@ func WriteDir(dir string, write func(zootour.Sink) error) (err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
+	unlock, locked, err := lockDir(dir)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	removeStale(dir, locked)
 
 	var files [3]*tempFile
 	defer func() {
@@ -72,6 +82,62 @@ func WriteDir(dir string, write func(zootour.Sink) error) (err error) {
 	return nil
 }
 
+// staleAge is how long a temporary file must have been left untouched to
+// be taken for stale where dir cannot be locked. An export may write its
+// visits for long after its zoos, so it is generous.
+const staleAge = 24 * time.Hour
+
+// removeStale removes the temporary files that writes into dir which were
+// killed left behind: all of them when dir is locked, else those older than
+// staleAge. It is best effort; writing reports any real trouble with dir.
+func removeStale(dir string, locked bool) {
+	d, err := os.Open(dir)
+	if err != nil {
+		return
+	}
+	defer d.Close()
+	for {
+		entries, err := d.ReadDir(256) // a folder of any size in bounded memory
+		for _, e := range entries {
+			if !isTemp(e.Name()) || !e.Type().IsRegular() {
+				continue
+			}
+			if !locked {
+				fi, err := e.Info()
+				if err != nil || time.Since(fi.ModTime()) < staleAge {
+					continue
+				}
+			}
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// isTemp says whether name is that of a temporary file of createTemp, such
+// as ".zoos.csv.123456.tmp": os.CreateTemp puts digits for the "*".
+func isTemp(name string) bool {
+	for _, file := range []string{ZoosFile, AnimalsFile, VisitsFile} {
+		rest, ok := strings.CutPrefix(name, "."+file+".")
+		if !ok {
+			continue
+		}
+		digits, ok := strings.CutSuffix(rest, ".tmp")
+		if !ok || digits == "" {
+			return false
+		}
+		for i := 0; i < len(digits); i++ {
+			if digits[i] < '0' || digits[i] > '9' {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
 // A tempFile is a data file being written under a temporary name.
 type tempFile struct {
 	path, tmp string
@@ -81,7 +147,7 @@ type tempFile struct {
 }
 
 func createTemp(dir, name string) (*tempFile, error) {
-	f, err := os.CreateTemp(dir, "."+name+".*.tmp")
+	f, err := os.CreateTemp(dir, "."+name+".*.tmp") // the pattern of isTemp
 	if err != nil {
 		return nil, err
 	}
