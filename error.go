@@ -125,6 +125,12 @@ func Unavailable(why string, cause error) *Error {
 	return e
 }
 
+// Damaged says that the store's storage is damaged (EUNAVAILABLE): what
+// it would answer could be wrong, so it answers nothing until repaired.
+func Damaged(what string) *Error {
+	return Errorf(EUNAVAILABLE, "the store's file is damaged (%s): restore it from a backup", what)
+}
+
 // IDsUsedUp says that a new record of the kind cannot have an ID: the
 // largest there is (2^63-1) is taken, by an import, and IDs are never
 // handed out twice (ECONFLICT).

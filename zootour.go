@@ -410,6 +410,15 @@ func All[T any](fetch func(after Cursor, limit int) ([]T, error), key func(T) Cu
 	}
 }
 
+// A Verifier is a store that can check its storage for damage (SQLite's
+// pages), which would otherwise be served as wrong answers.
+type Verifier interface {
+	// Verify checks the storage and returns nil, or EUNAVAILABLE saying
+	// what is damaged; once damage is found, the store answers every call
+	// so until it is opened again.
+	Verify(ctx context.Context) error
+}
+
 // A Checker is a store that derives data from the records (the stays of
 // the visits, the search keys of the names) and can rebuild it and compare.
 type Checker interface {

@@ -313,7 +313,7 @@ func newLocation(ctx context.Context, cfg *Config, kind string, n, rep int) (loc
 			return nil
 		}}, nil
 	case Postgres:
-		url, drop, err := newSchema(ctx, cfg.Postgres)
+		url, drop, err := NewSchema(ctx, cfg.Postgres)
 		return location{where: url, remove: drop}, err
 	}
 	return location{}, fmt.Errorf("bench: no store %q", kind)

@@ -167,7 +167,7 @@ func (w *shared) location(ctx context.Context, kind, name string) (string, error
 		}
 		return filepath.Join(w.dir, name+".db"), nil
 	case Postgres:
-		url, drop, err := newSchema(ctx, os.Getenv("ZOOTOUR_TEST_POSTGRES"))
+		url, drop, err := NewSchema(ctx, os.Getenv("ZOOTOUR_TEST_POSTGRES"))
 		if err != nil {
 			return "", err
 		}

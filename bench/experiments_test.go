@@ -47,7 +47,7 @@ func TestExperimentPostgres(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	url, drop, err := newSchema(ctx, os.Getenv("ZOOTOUR_TEST_POSTGRES"))
+	url, drop, err := NewSchema(ctx, os.Getenv("ZOOTOUR_TEST_POSTGRES"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -370,7 +370,7 @@ func TestExperimentSQLiteImportStoreSchema(t *testing.T) {
 func TestExperimentPostgresImportProfile(t *testing.T) {
 	ctx := context.Background()
 	gen := Dataset(experimentVisits(), 0)
-	url, drop, err := newSchema(ctx, os.Getenv("ZOOTOUR_TEST_POSTGRES"))
+	url, drop, err := NewSchema(ctx, os.Getenv("ZOOTOUR_TEST_POSTGRES"))
 	if err != nil {
 		t.Fatal(err)
 	}

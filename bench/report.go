@@ -996,7 +996,7 @@ func (r *Report) writeWrites(p printer, sr *SizeResult) {
 	}
 	p("## Writes at %s visits\n\n", count(sr.Visits))
 	p("One visit created and deleted again through the store (`CreateVisit`, `DeleteVisit`), each keeping the stays exact in its transaction, timed as a pair and halved: the time per write. Beside it, its samples alternating, **the plain insert and delete, no stays**: the same visit inserted and deleted by one prepared statement each through the store's driver, with no stays and none of the store's checks. ×plain is the store's time over the plain one's, which the targets hold to %.1fx as the same-run stand-in for the write before the stays.\n\n", writeTarget)
-	p("**The change log's share**: beside them, the plain insert and delete again, each in a transaction of its own, without and with the change log's entry the store writes for it, by the store's own statement (package logsql); the difference is what its entry adds to a write, and ×alone the store's write over itself less that share, which the targets hold to %.1fx.\n\n", logWriteTarget)
+	p("**The change log's share**: beside them, the plain insert and delete again, %d times in one transaction rolled back, without and with the change log's entry the store writes for each, by the store's own statement (package logsql); the difference per write is what its entry adds to a write (free of the commits' noise), and ×alone the store's write over itself less that share, which the targets hold to %.1fx.\n\n", replayRounds, logWriteTarget)
 	p("| animal | visit written |")
 	for _, s := range stores {
 		p(" %s | plain, no stays | ×plain | log entry | ×alone |", s)

@@ -9,16 +9,22 @@ import (
 	"github.com/zootour/zootour"
 )
 
-// checkCommand rebuilds what the store derives from the records (the
-// stays of the visits) and reports every difference: exit 0 when there is
-// none, 1 when there is any.
+// checkCommand checks the store's storage for damage (SQLite's pages),
+// then rebuilds what the store derives from the records (the stays of the
+// visits) and reports every difference: exit 0 when there is none, 1 when
+// there is any.
 func (a *app) checkCommand() *cobra.Command {
 	var most int
 	var repair bool
-	c := a.command("check [--max N] [--repair]", "rebuild the stays from the visits and report any difference (exit 1 if there is one)", nil,
+	c := a.command("check [--max N] [--repair]", "check the file for damage, rebuild the stays from the visits and report any difference (exit 1 if there is one)", nil,
 		func(ctx context.Context, s zootour.Store, _ []string) error {
 			if most < 0 {
 				return zootour.Errorf(zootour.EINVALID, "--max must be 0 (all) or more, not %d", most)
+			}
+			if v, ok := s.(zootour.Verifier); ok {
+				if err := v.Verify(ctx); err != nil {
+					return err
+				}
 			}
 			c, ok := s.(zootour.Checker)
 			if !ok {

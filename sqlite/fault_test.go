@@ -172,3 +172,48 @@ func TestImportLeavesSmallLog(t *testing.T) {
 		t.Errorf("after an import of a %d-byte database the log holds %d bytes, want at most 4 MiB", db.Size(), wal.Size())
 	}
 }
+
+// TestDamagedFile damages a store's file in the middle: Verify finds it,
+// and from then on the store answers every call with that, not with what
+// the damaged pages hold.
+func TestDamagedFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "z.db")
+	s := open(t, path)
+	ctx := context.Background()
+	var vs []zootour.Visit
+	day := zootour.MustDate("1000-01-01")
+	for i := range 20000 {
+		vs = append(vs, zootour.Visit{ID: int64(i + 1), Date: day.AddDays(i), ZooID: 1, AnimalID: 1})
+	}
+	if err := s.Import(ctx, zootour.Source{Zoos: seq(zootour.Zoo{ID: 1, Name: "Z", Location: "L"}),
+		Animals: seq(zootour.Animal{ID: 1, Name: "A", Species: "S"}), Visits: seq(vs...)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Verify(ctx); err != nil {
+		t.Fatalf("Verify of a sound file: %v", err)
+	}
+	s.Close()
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fi, _ := f.Stat()
+	junk := make([]byte, 3*4096)
+	for i := range junk {
+		junk[i] = byte(i*7 + 3)
+	}
+	f.WriteAt(junk, fi.Size()/2/4096*4096)
+	f.Close()
+
+	s = open(t, path)
+	err = s.Verify(ctx)
+	if zootour.ErrorCode(err) != zootour.EUNAVAILABLE || !strings.Contains(err.Error(), "damaged") {
+		t.Fatalf("Verify of a damaged file: %v, want unavailable, damaged", err)
+	}
+	if _, err := s.AnimalVisits(ctx, 1, zootour.Query{}); zootour.ErrorCode(err) != zootour.EUNAVAILABLE {
+		t.Errorf("a read after damage was found: %v, want the damage", err)
+	}
+	if _, err := s.CreateZoo(ctx, zootour.Zoo{Name: "n", Location: "l"}); zootour.ErrorCode(err) != zootour.EUNAVAILABLE {
+		t.Errorf("a write after damage was found: %v, want the damage", err)
+	}
+}

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"path/filepath"
+	"strings"
 
 	"github.com/zootour/zootour"
 	"golang.org/x/sys/unix"
@@ -35,4 +36,38 @@ func (s *Store) Ready(ctx context.Context) error {
 		return zootour.Unavailable("out of disk space", nil)
 	}
 	return nil
+}
+
+// Verify runs SQLite's quick_check of every page and index (it reads the
+// whole file: seconds for millions of visits). A damaged file is marked
+// so that the store answers nothing more from it.
+func (s *Store) Verify(ctx context.Context) error {
+	var problems []string
+	err := s.read(ctx, func(tx *txn) error {
+		rows, err := tx.QueryContext(ctx, `PRAGMA quick_check(10)`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var p string
+			if err := rows.Scan(&p); err != nil {
+				return err
+			}
+			problems = append(problems, p)
+		}
+		return rows.Err()
+	})
+	if sqliteCode(err)&0xff == 11 { // SQLITE_CORRUPT: too damaged to check
+		problems, err = []string{err.Error()}, nil
+	}
+	if err != nil {
+		return internal(err)
+	}
+	if len(problems) == 1 && problems[0] == "ok" {
+		return nil
+	}
+	d := zootour.Damaged(strings.Join(problems, "; "))
+	s.damaged.Store(d)
+	return d
 }

@@ -245,12 +245,18 @@ func scanAnimalZoo(rows *sql.Rows, e *zootour.AnimalZoo) error {
 
 // ZooVisits lists a zoo's visits by date, then ID.
 func (s *Store) ZooVisits(ctx context.Context, zooID int64, q zootour.Query) ([]zootour.Visit, error) {
+	if d := s.damaged.Load(); d != nil {
+		return nil, d
+	}
 	l := s.listings
 	return list(ctx, "zoo", zooID, q, l.zooVisits, nil, nil, l.zooExists, scanVisit)
 }
 
 // AnimalVisits lists an animal's visits by date, then ID.
 func (s *Store) AnimalVisits(ctx context.Context, animalID int64, q zootour.Query) ([]zootour.Visit, error) {
+	if d := s.damaged.Load(); d != nil {
+		return nil, d
+	}
 	l := s.listings
 	return list(ctx, "animal", animalID, q, l.animalVisits, nil, nil, l.animalExists, scanVisit)
 }
@@ -258,12 +264,18 @@ func (s *Store) AnimalVisits(ctx context.Context, animalID int64, q zootour.Quer
 // ZooAnimals lists the animals of a zoo's visits, one per visit, or with
 // q.Distinct one per animal at its first visit in the window.
 func (s *Store) ZooAnimals(ctx context.Context, zooID int64, q zootour.Query) ([]zootour.ZooAnimal, error) {
+	if d := s.damaged.Load(); d != nil {
+		return nil, d
+	}
 	l := s.listings
 	return list(ctx, "zoo", zooID, q, l.zooAnimals, l.zooAnimalsDistinct, l.zooAnimalsGrouped, l.zooExists, scanZooAnimal)
 }
 
 // AnimalZoos lists the zoos of an animal's visits, like ZooAnimals.
 func (s *Store) AnimalZoos(ctx context.Context, animalID int64, q zootour.Query) ([]zootour.AnimalZoo, error) {
+	if d := s.damaged.Load(); d != nil {
+		return nil, d
+	}
 	l := s.listings
 	return list(ctx, "animal", animalID, q, l.animalZoos, l.animalZoosDistinct, l.animalZoosGrouped, l.animalExists, scanAnimalZoo)
 }

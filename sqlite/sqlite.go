@@ -44,6 +44,11 @@ type Store struct {
 
 	// path is the database file, "" for one in memory.
 	path string
+
+	// damaged, once Verify has found damage, says what: every call then
+	// fails with it rather than answer from damaged pages (read, write,
+	// and the listings of relations.go).
+	damaged atomic.Pointer[zootour.Error]
 }
 
 // pragmas are set on every connection of both pools: foreign_keys is per
@@ -201,6 +206,9 @@ var logDialect = logsql.Dialect{Mark: "?"}
 // write runs fn in a transaction on the writer connection; what it
 // changes is logged as the actor of ctx, as one batch.
 func (s *Store) write(ctx context.Context, fn func(tx *txn) error) error {
+	if d := s.damaged.Load(); d != nil {
+		return d
+	}
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return internal(err)
@@ -214,6 +222,9 @@ func (s *Store) write(ctx context.Context, fn func(tx *txn) error) error {
 
 // read runs fn in a read transaction, which sees one snapshot throughout.
 func (s *Store) read(ctx context.Context, fn func(tx *txn) error) error {
+	if d := s.damaged.Load(); d != nil {
+		return d
+	}
 	tx, err := s.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return internal(err)

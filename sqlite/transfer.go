@@ -22,6 +22,9 @@ import (
 // statement; the loops look at the context every 1024 records instead, and
 // database/sql rolls the transaction back as soon as it is cancelled.
 func (s *Store) Import(ctx context.Context, src zootour.Source) error {
+	if d := s.damaged.Load(); d != nil {
+		return d
+	}
 	conn, err := s.writer.Conn(ctx)
 	if err != nil {
 		return internal(err)

@@ -262,6 +262,15 @@ func (srv *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if srv.onShutdown != nil {
 		hs.RegisterOnShutdown(srv.onShutdown)
 	}
+	// A store whose storage can be damaged is checked while it serves:
+	// once damage is found it answers 503, never from damaged pages.
+	if v, ok := srv.store.(zootour.Verifier); ok {
+		go func() {
+			if err := v.Verify(ctx); err != nil && ctx.Err() == nil {
+				srv.log.Error("the store failed its check", "err", err)
+			}
+		}()
+	}
 	// The setup link first: whoever waits for the line on Stdout then
 	// has both.
 	srv.printSetup(ctx, ln.Addr())
