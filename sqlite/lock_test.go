@@ -2,7 +2,10 @@ package sqlite_test
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -49,3 +52,56 @@ func TestOpenWhileAnotherWrites(t *testing.T) {
 		t.Fatalf("FindZoos while another connection writes: %v", err)
 	}
 }
+
+// TestLogShrinksAfterLongReader: while another process holds a read
+// transaction open, SQLite cannot checkpoint past it and the write-ahead
+// log grows with every write; once the reader is gone, the log is cut
+// back (journal_size_limit) instead of keeping its largest size.
+func TestLogShrinksAfterLongReader(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "z.db")
+	s := open(t, path)
+	ctx := t.Context()
+	z, err := s.CreateZoo(ctx, zootour.Zoo{Name: "Z", Location: "L"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := rawDB(t, path)
+	conn, err := raw.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(ctx, "BEGIN"); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM zoos").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	name := strings.Repeat("long name ", 15)
+	for i := range 3000 {
+		if _, err := s.UpdateZoo(ctx, z.ID, zootour.ZooUpdate{Name: ptrTo(fmt.Sprintf("%s%d", name, i))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	grown := walSize(t, path)
+	conn.ExecContext(ctx, "ROLLBACK")
+	conn.Close()
+	for i := range 2000 {
+		if _, err := s.UpdateZoo(ctx, z.ID, zootour.ZooUpdate{Name: ptrTo(fmt.Sprintf("after %d", i))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if after := walSize(t, path); grown <= 4<<20 || after > 5<<20 {
+		t.Errorf("the log grew to %d bytes beside the reader and is %d bytes after it: want it over 4 MiB beside, cut back to about 4 MiB after", grown, after)
+	}
+}
+
+func walSize(t *testing.T, path string) int64 {
+	fi, err := os.Stat(path + "-wal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi.Size()
+}
+
+func ptrTo[T any](v T) *T { return &v }
