@@ -35,8 +35,14 @@ func (a *app) importCommand() *cobra.Command {
 }
 
 func (a *app) exportCommand() *cobra.Command {
-	return a.command("export DIR", "write every record to DIR/zoos.csv, animals.csv and visits.csv", []string{"DIR"},
+	var force bool
+	c := a.command("export DIR [--force]", "write every record to DIR/zoos.csv, animals.csv and visits.csv", []string{"DIR"},
 		func(ctx context.Context, s zootour.Store, args []string) error {
+			if !force {
+				if err := csvio.Occupied(args[0]); err != nil {
+					return err
+				}
+			}
 			// Count what the export wrote, rather than asking the store
 			// again: writers may have come and gone since its snapshot.
 			var n zootour.Counts
@@ -48,6 +54,8 @@ func (a *app) exportCommand() *cobra.Command {
 			}
 			return a.printCounts("exported", n)
 		})
+	c.Flags().BoolVar(&force, "force", false, "replace the data files DIR already holds")
+	return c
 }
 
 // printCounts says how many records an import or export moved.
@@ -77,11 +85,20 @@ func (a *app) serveCommand() *cobra.Command {
 
 func (a *app) generateCommand() *cobra.Command {
 	var c generate.Config
+	var force bool
 	cmd := &cobra.Command{
-		Use:   "generate DIR [--zoos N] [--animals N] [--visits N] [--seed N]",
+		Use:   "generate DIR [--zoos N] [--animals N] [--visits N] [--seed N] [--force]",
 		Short: "write synthetic data files to DIR, the same files for the same flags",
 		Args:  exactArgs("DIR"),
 		RunE: func(_ *cobra.Command, args []string) error {
+			if err := c.Validate(); err != nil {
+				return cmdError{err}
+			}
+			if !force {
+				if err := csvio.Occupied(args[0]); err != nil {
+					return cmdError{err}
+				}
+			}
 			if err := generate.Write(args[0], c); err != nil {
 				return cmdError{err}
 			}
@@ -92,6 +109,7 @@ func (a *app) generateCommand() *cobra.Command {
 	cmd.Flags().IntVar(&c.Animals, "animals", 1000, "how many animals")
 	cmd.Flags().IntVar(&c.Visits, "visits", 10000, "how many visits")
 	cmd.Flags().Uint64Var(&c.Seed, "seed", 1, "the seed of the random choices")
+	cmd.Flags().BoolVar(&force, "force", false, "replace the data files DIR already holds")
 	return cmd
 }
 

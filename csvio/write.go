@@ -206,3 +206,15 @@ func (s *sink) Visit(v zootour.Visit) error {
 	s.row[2], s.row[3] = strconv.FormatInt(v.ZooID, 10), strconv.FormatInt(v.AnimalID, 10)
 	return s.visits.Write(s.row[:4])
 }
+
+// Occupied returns a conflict if dir already holds any of the three data
+// files: an export or generate writes over them only when asked to
+// (--force), so that a real export is never replaced by surprise.
+func Occupied(dir string) error {
+	for _, name := range []string{ZoosFile, AnimalsFile, VisitsFile} {
+		if _, err := os.Lstat(filepath.Join(dir, name)); err == nil {
+			return zootour.Errorf(zootour.ECONFLICT, "the folder %s already holds %s: write into another folder, or add --force to replace its files", dir, name)
+		}
+	}
+	return nil
+}
