@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/zootour/zootour"
@@ -98,7 +99,7 @@ var logDialect = logsql.Dialect{Mark: "$"}
 // attempt has a batch of its own: a rolled back attempt's entries are gone.
 func (s *Store) writeTx(ctx context.Context, fn func(txn) error) error {
 	for range maxAttempts {
-		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		err := s.inTx(ctx, func(tx pgx.Tx) error {
 			return fn(txn{tx, logsql.NewBatch(ctx, logDialect)})
 		})
 		if !errors.Is(err, errRetry) {
@@ -106,6 +107,35 @@ func (s *Store) writeTx(ctx context.Context, fn func(txn) error) error {
 		}
 	}
 	return fmt.Errorf("postgres: gave up after %d attempts: other writers kept changing the same records", maxAttempts)
+}
+
+// commitWithin bounds a commit that its caller's context no longer bounds.
+const commitWithin = 30 * time.Second
+
+// inTx runs fn in a transaction and commits it. Once fn is done, the
+// commit is not cancelled with ctx: cancelled in flight, it could have
+// committed and still report ctx's error, and a write reported as failed
+// must be one that did not commit (README, "Serving safely"). A ctx that
+// ended before the commit rolls back.
+func (s *Store) inTx(ctx context.Context, fn func(pgx.Tx) error) (err error) {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	detached, cancel := context.WithTimeout(context.WithoutCancel(ctx), commitWithin)
+	defer cancel()
+	defer func() {
+		if err != nil {
+			tx.Rollback(detached)
+		}
+	}()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return tx.Commit(detached)
 }
 
 // readTx runs fn in a read-only transaction on one snapshot.

@@ -30,7 +30,7 @@ import (
 // The change log gets one entry for the import, with the counts of the
 // records it added.
 func (s *Store) Import(ctx context.Context, src zootour.Source) error {
-	err := pgx.BeginFunc(ctx, s.pool, func(pgTx pgx.Tx) error {
+	err := s.inTx(ctx, func(pgTx pgx.Tx) error {
 		tx := txn{pgTx, logsql.NewBatch(ctx, logDialect)}
 		// Writers wait for the import, at their first lock, and it for
 		// those under way, before it takes anything of theirs: EXCLUSIVE on
