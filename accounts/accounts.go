@@ -188,13 +188,16 @@ func (s *Service) SetPassword(ctx context.Context, name, password string) (zooto
 // session's secret, for the cookie. ErrSignIn if either is wrong.
 func (s *Service) SignIn(ctx context.Context, name, password string) (string, zootour.User, error) {
 	u, hash, err := s.store.PasswordHash(ctx, name)
+	code := zootour.ErrorCode(err)
 	switch {
-	case zootour.ErrorCode(err) == zootour.ENOTFOUND || zootour.ErrorCode(err) == zootour.EINVALID:
+	case err != nil && code != zootour.ENOTFOUND && code != zootour.EINVALID:
+		return "", u, err
+	case err != nil || hash == "":
+		// No such user, or one without a password: as slow as a wrong
+		// password, so that the time tells nothing.
 		PasswordMatches(dummyHash(), password)
 		return "", u, ErrSignIn
-	case err != nil:
-		return "", u, err
-	case hash == "" || !PasswordMatches(hash, password):
+	case !PasswordMatches(hash, password):
 		return "", u, ErrSignIn
 	}
 	secret := newSecret(sessionPrefix)

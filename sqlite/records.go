@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/zootour/zootour"
@@ -184,33 +185,30 @@ func (k kind[T]) remove(ctx context.Context, s *Store, id int64, cascade bool) e
 		if err != nil {
 			return err
 		}
-		has, err := k.hasVisits(ctx, tx, id)
-		if err != nil {
+		var gone []zootour.Visit
+		if !cascade {
+			has, err := k.hasVisits(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			if has {
+				return zootour.HasVisits(k.name, id)
+			}
+		} else if gone, err = scanAll(ctx, tx, findsql.Query{SQL: `SELECT ` + visitCols + ` FROM visits v WHERE v.` + k.table.Owner + ` = ? ORDER BY v.id`, Args: []any{id}}, visitFields); err != nil {
 			return err
 		}
-		if has && !cascade {
-			return zootour.HasVisits(k.name, id)
-		}
-		// The animals whose stays the cascade changes: the animal itself, or
-		// every animal that came to the zoo.
+		// Each visit the cascade deletes is logged; the animals whose stays
+		// it changes are those of its visits (the animal itself, or every
+		// animal that came to the zoo).
 		var touched []int64
-		if has {
-			rows, err := scanAll(ctx, tx, findsql.Query{SQL: `SELECT DISTINCT animal_id FROM visits WHERE ` + k.table.Owner + ` = ?`, Args: []any{id}},
-				func(a *int64) []any { return []any{a} })
-			if err != nil {
+		for _, v := range gone {
+			if err := tx.logged(ctx, zootour.Deleted(zootour.KindVisit, v.ID, v)); err != nil {
 				return err
 			}
-			touched = rows
-			gone, err := scanAll(ctx, tx, findsql.Query{SQL: `SELECT ` + visitCols + ` FROM visits v WHERE v.` + k.table.Owner + ` = ? ORDER BY v.id`, Args: []any{id}}, visitFields)
-			if err != nil {
-				return err
-			}
-			for _, v := range gone {
-				if err := tx.logged(ctx, zootour.Deleted(zootour.KindVisit, v.ID, v)); err != nil {
-					return err
-				}
-			}
+			touched = append(touched, v.AnimalID)
 		}
+		slices.Sort(touched)
+		touched = slices.Compact(touched)
 		if _, err := tx.ExecContext(ctx, `DELETE FROM visits WHERE `+k.table.Owner+` = ?`, id); err != nil {
 			return internal(err)
 		}

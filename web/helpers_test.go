@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"strings"
-	"sync"
 	"testing"
 
 	"github.com/zootour/zootour"
@@ -58,22 +56,4 @@ type lineWriter chan string
 func (w lineWriter) Write(b []byte) (int, error) {
 	w <- string(bytes.TrimSpace(b))
 	return len(b), nil
-}
-
-// lockedBuffer collects what a server writes from its goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(b []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(b)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

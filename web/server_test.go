@@ -111,7 +111,7 @@ func TestRunAddresses(t *testing.T) {
 // setup link on standard error, with the port the server listens on and
 // the server's own code, and that a store with users gets none.
 func TestSetupLink(t *testing.T) {
-	var stderr lockedBuffer
+	var stderr webtest.LockedBuffer
 	s := webtest.MemoryStore(t)
 	url, srv, cancel, done := startRun(t, s, Config{Stderr: &stderr})
 	cancel()
@@ -130,7 +130,7 @@ func TestSetupLink(t *testing.T) {
 	}
 
 	// A store with users: no link, and no code to use.
-	var quiet lockedBuffer
+	var quiet webtest.LockedBuffer
 	s = webtest.MemoryStore(t)
 	webtest.User(t, s, "ada", zootour.Admin)
 	_, srv, cancel, done = startRun(t, s, Config{Stderr: &quiet})
@@ -144,7 +144,7 @@ func TestSetupLink(t *testing.T) {
 
 	// A user made after New but before Serve (by the command line): no
 	// link either, as it would not work.
-	var late lockedBuffer
+	var late webtest.LockedBuffer
 	s = webtest.MemoryStore(t)
 	lines := make(lineWriter, 1)
 	srv = New(s, Config{Addr: "127.0.0.1:0", Stdout: lines, Stderr: &late, Logger: webtest.Logger(t)})

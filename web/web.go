@@ -155,10 +155,8 @@ func New(s zootour.Store, cfg Config) *Server {
 	api.Register(srv.mux, s, shared)
 	pages.Register(srv.mux, s, shared)
 	listenHost, _, _ := net.SplitHostPort(cfg.Addr)
-	hosts := httpx.NewHosts(listenHost, srv.base)
-	if name, err := os.Hostname(); err == nil {
-		hosts = httpx.NewHosts(listenHost, srv.base, name)
-	}
+	machine, _ := os.Hostname() // "" if unknown: then only the others
+	hosts := httpx.NewHosts(listenHost, srv.base, machine)
 	var h http.Handler = httpx.Routed(srv.mux)
 	h = httpx.AbsoluteLocation(srv.base, h)
 	h = httpx.Detach(WriteWithin, h)

@@ -8,7 +8,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -51,21 +50,7 @@ type result struct {
 // zt runs zootour with args against the store db, in a scratch directory.
 func zt(t *testing.T, db string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(binary, append([]string{"--db", db}, args...)...)
-	cmd.Env = append(os.Environ(), "ZOOTOUR_DB=")
-	cmd.Dir = t.TempDir()
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	r := result{stdout: stdout.String(), stderr: stderr.String()}
-	var exit *exec.ExitError
-	switch {
-	case errors.As(err, &exit):
-		r.code = exit.ExitCode()
-	case err != nil:
-		t.Fatalf("running zootour %v: %v", args, err)
-	}
-	return r
+	return ztIn(t, "", db, args...)
 }
 
 // ok runs zootour and fails the test unless it succeeds.

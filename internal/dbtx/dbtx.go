@@ -28,6 +28,15 @@ func (t SQL) Query(ctx context.Context, query string, args []any, row func(scan 
 		return err
 	}
 	defer rows.Close()
+	return each(rows, row)
+}
+
+// each calls row for every row of rows, of either driver.
+func each(rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}, row func(scan func(dest ...any) error) error) error {
 	for rows.Next() {
 		if err := row(rows.Scan); err != nil {
 			return err
@@ -60,12 +69,7 @@ func (t PGX) Query(ctx context.Context, query string, args []any, row func(scan 
 		return err
 	}
 	defer rows.Close()
-	for rows.Next() {
-		if err := row(rows.Scan); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return each(rows, row)
 }
 
 // Exec runs query.

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
-	"strings"
-	"sync"
 	"testing"
 
 	"github.com/zootour/zootour"
@@ -54,22 +52,4 @@ type brokenStore struct{ zootour.Store }
 
 func (brokenStore) FindVisits(context.Context, zootour.VisitFilter) ([]zootour.Visit, error) {
 	return nil, errors.New("disk on fire")
-}
-
-// lockedBuffer collects a server's log for a test to read.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(b []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(b)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

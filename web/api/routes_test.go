@@ -17,7 +17,7 @@ import (
 // TestInternalErrorHidden checks that a store failure is answered 500
 // "internal error" and its detail goes only to the log.
 func TestInternalErrorHidden(t *testing.T) {
-	var log lockedBuffer
+	var log webtest.LockedBuffer
 	s := brokenStore{webtest.MemoryStore(t)}
 	e := webtest.NewEnv(t, s, New(s, httpx.Options{Logger: slog.New(slog.NewTextHandler(&log, nil))})).As(webtest.User(t, s, "vic", zootour.Viewer))
 	r := webtest.Must(t, e.Do("GET", "/api/visits", ""), 500)

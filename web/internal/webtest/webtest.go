@@ -17,6 +17,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/zootour/zootour"
@@ -353,4 +354,23 @@ func MatchOpenAPI(t *testing.T, doc []byte, mux *http.ServeMux, patterns []strin
 	if !slices.Equal(inDoc, inTable) {
 		t.Errorf("routes and openapi.json differ:\ntable %q\ndoc   %q", inTable, inDoc)
 	}
+}
+
+// LockedBuffer collects what a server writes from its goroutines (its
+// log, its printed links) for a test to read.
+type LockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *LockedBuffer) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(b)
+}
+
+func (l *LockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
