@@ -65,14 +65,18 @@ type Change struct {
 
 // MarshalJSON writes the kind and record of an import as null.
 func (c Change) MarshalJSON() ([]byte, error) {
-	type plain Change
-	var out struct {
-		plain
-		Kind     *Kind  `json:"kind"`
-		RecordID *int64 `json:"record_id"`
-	}
-	out.plain = plain(c)
-	out.At = c.At.UTC()
+	// The fields in the order of Change, which a download's columns follow.
+	out := struct {
+		ID       int64           `json:"id"`
+		At       time.Time       `json:"at"`
+		Actor    string          `json:"actor"`
+		Batch    int64           `json:"batch"`
+		Action   Action          `json:"action"`
+		Kind     *Kind           `json:"kind"`
+		RecordID *int64          `json:"record_id"`
+		Before   json.RawMessage `json:"before"`
+		After    json.RawMessage `json:"after"`
+	}{ID: c.ID, At: c.At.UTC(), Actor: c.Actor, Batch: c.Batch, Action: c.Action, Before: c.Before, After: c.After}
 	if c.Kind != "" {
 		out.Kind = &c.Kind
 		out.RecordID = &c.RecordID

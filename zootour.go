@@ -237,6 +237,10 @@ type Source struct {
 	Zoos    iter.Seq2[Zoo, error]
 	Animals iter.Seq2[Animal, error]
 	Visits  iter.Seq2[Visit, error]
+	// DryRun, when set, makes Import check everything as for the import,
+	// then undo it: it returns the error the import would have, and nil
+	// where the import would succeed, and changes nothing.
+	DryRun bool
 }
 
 // Sink receives the records of an export, each kind in ID order: every zoo,

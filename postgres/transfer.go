@@ -58,6 +58,10 @@ func (s *Store) Import(ctx context.Context, src zootour.Source) error {
 		if err := tx.logged(ctx, zootour.Imported(added)); err != nil {
 			return err
 		}
+		if src.DryRun {
+			// Before setval, which no rollback undoes.
+			return errDryRun
+		}
 		// New records get IDs above the imported ones. A sequence only
 		// moves forward, so IDs handed out before are never given again.
 		_, err = tx.Exec(ctx, `SELECT setval(seq, m)
@@ -68,12 +72,18 @@ FROM (VALUES ('zoos_id_seq', (SELECT max(id) FROM zoos)),
 WHERE p.schemaname = current_schema() AND p.sequencename = t.seq AND m > coalesce(p.last_value, 0)`)
 		return err
 	})
+	if errors.Is(err, errDryRun) {
+		return nil
+	}
 	var se sourceError
 	if errors.As(err, &se) {
 		return se.err
 	}
 	return internal(ctx, "import", err)
 }
+
+// errDryRun rolls back the transaction of a dry run that succeeded.
+var errDryRun = errors.New("dry run")
 
 // sourceError marks an error of the Source, which Import returns as it is.
 type sourceError struct{ err error }

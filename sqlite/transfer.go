@@ -68,6 +68,9 @@ func (s *Store) Import(ctx context.Context, src zootour.Source) error {
 	if err := tx.logged(ctx, zootour.Imported(added)); err != nil {
 		return err
 	}
+	if src.DryRun {
+		return nil // the deferred Rollback undoes it all
+	}
 	return internal(tx.Commit())
 }
 

@@ -30,6 +30,29 @@ type listing[T any] struct {
 	Next  *string `json:"next"`
 }
 
+// answer answers a listing that fetch pages through: a page of JSON after
+// ?cursor= of ?limit= entries, or with ?format=csv or xlsx the whole
+// listing as a download (docs/spreadsheets.md). Every listing route
+// answers through it, so that each offers both.
+func answer[T any](w http.ResponseWriter, r *http.Request, fetch httpx.Fetch[T], cursor func(T) zootour.Cursor) error {
+	format, err := httpx.FormatParam(r)
+	if err != nil {
+		return err
+	}
+	if format != "" {
+		return httpx.Download(w, r, format, httpx.DownloadName(r.URL.Path), fetch, cursor)
+	}
+	after, limit, err := httpx.PageParams(r)
+	if err != nil {
+		return err
+	}
+	items, err := fetch(r.Context(), after, limit+1)
+	if err != nil {
+		return err
+	}
+	return writePage(w, items, limit, cursor)
+}
+
 // writePage answers the first limit of items (fetched as limit+1) and a
 // cursor after the last of them if there were more.
 func writePage[T any](w http.ResponseWriter, items []T, limit int, cursor func(T) zootour.Cursor) error {
@@ -58,102 +81,83 @@ func animalZooPos(e zootour.AnimalZoo) zootour.Position { return e.Position() }
 // findZoos answers GET /api/zoos?q=&sort=.
 func findZoos(s zootour.ZooReader) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		f, limit, err := zooFilter(r)
+		f, err := zooFilter(r)
 		if err != nil {
 			return err
 		}
-		items, err := s.FindZoos(r.Context(), f)
-		if err != nil {
-			return err
-		}
-		return writePage(w, items, limit, func(z zootour.Zoo) zootour.Cursor { return zootour.ZooCursor(z, f.Order()) })
+		return answer(w, r, func(ctx context.Context, after zootour.Cursor, limit int) ([]zootour.Zoo, error) {
+			f.After, f.Limit = after, limit
+			return s.FindZoos(ctx, f)
+		}, func(z zootour.Zoo) zootour.Cursor { return zootour.ZooCursor(z, f.Order()) })
 	}
 }
 
-func zooFilter(r *http.Request) (f zootour.ZooFilter, limit int, err error) {
+func zooFilter(r *http.Request) (f zootour.ZooFilter, err error) {
 	if f.Search, err = httpx.SearchParam(r); err != nil {
-		return f, 0, err
+		return f, err
 	}
-	if f.Sort, err = httpx.SortParam(r, "zoo"); err != nil {
-		return f, 0, err
-	}
-	if f.After, limit, err = httpx.PageParams(r); err != nil {
-		return f, 0, err
-	}
-	f.Limit = limit + 1
-	return f, limit, nil
+	f.Sort, err = httpx.SortParam(r, "zoo")
+	return f, err
 }
 
 // findAnimals answers GET /api/animals?q=&species=&sort=.
 func findAnimals(s zootour.AnimalReader) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		f, limit, err := animalFilter(r)
+		f, err := animalFilter(r)
 		if err != nil {
 			return err
 		}
-		items, err := s.FindAnimals(r.Context(), f)
-		if err != nil {
-			return err
-		}
-		return writePage(w, items, limit, func(a zootour.Animal) zootour.Cursor { return zootour.AnimalCursor(a, f.Order()) })
+		return answer(w, r, func(ctx context.Context, after zootour.Cursor, limit int) ([]zootour.Animal, error) {
+			f.After, f.Limit = after, limit
+			return s.FindAnimals(ctx, f)
+		}, func(a zootour.Animal) zootour.Cursor { return zootour.AnimalCursor(a, f.Order()) })
 	}
 }
 
-func animalFilter(r *http.Request) (f zootour.AnimalFilter, limit int, err error) {
+func animalFilter(r *http.Request) (f zootour.AnimalFilter, err error) {
 	if f.Search, err = httpx.SearchParam(r); err != nil {
-		return f, 0, err
+		return f, err
 	}
 	if r.URL.Query().Has("species") {
 		if f.Species, err = zootour.CleanText("species", r.URL.Query().Get("species")); err != nil {
-			return f, 0, err
+			return f, err
 		}
 	}
-	if f.Sort, err = httpx.SortParam(r, "animal"); err != nil {
-		return f, 0, err
-	}
-	if f.After, limit, err = httpx.PageParams(r); err != nil {
-		return f, 0, err
-	}
-	f.Limit = limit + 1
-	return f, limit, nil
+	f.Sort, err = httpx.SortParam(r, "animal")
+	return f, err
 }
 
 // findVisits answers GET /api/visits?zoo_id=&animal_id=&from=&to=&sort=.
 func findVisits(s zootour.VisitReader) apiFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		f, limit, err := visitFilter(r)
+		f, err := visitFilter(r)
 		if err != nil {
 			return err
 		}
-		items, err := s.FindVisits(r.Context(), f)
-		if err != nil {
-			return err
-		}
-		return writePage(w, items, limit, func(v zootour.Visit) zootour.Cursor { return zootour.VisitCursor(v, f.Order()) })
+		return answer(w, r, func(ctx context.Context, after zootour.Cursor, limit int) ([]zootour.Visit, error) {
+			f.After, f.Limit = after, limit
+			return s.FindVisits(ctx, f)
+		}, func(v zootour.Visit) zootour.Cursor { return zootour.VisitCursor(v, f.Order()) })
 	}
 }
 
-func visitFilter(r *http.Request) (f zootour.VisitFilter, limit int, err error) {
+func visitFilter(r *http.Request) (f zootour.VisitFilter, err error) {
 	if f.ZooID, err = httpx.IDParam(r, "zoo_id"); err != nil {
-		return f, 0, err
+		return f, err
 	}
 	if f.AnimalID, err = httpx.IDParam(r, "animal_id"); err != nil {
-		return f, 0, err
+		return f, err
 	}
 	if f.From, err = httpx.DateParam(r, "from"); err != nil {
-		return f, 0, err
+		return f, err
 	}
 	if f.To, err = httpx.DateParam(r, "to"); err != nil {
-		return f, 0, err
+		return f, err
 	}
 	if f.Sort, err = httpx.SortParam(r, "visit"); err != nil {
-		return f, 0, err
+		return f, err
 	}
-	if f.After, limit, err = httpx.PageParams(r); err != nil {
-		return f, 0, err
-	}
-	f.Limit = limit + 1
-	return f, limit, f.Validate()
+	return f, f.Validate()
 }
 
 // get answers one record: GET /api/zoos/{id}.
@@ -247,14 +251,13 @@ func related[T any](fetch func(context.Context, int64, zootour.Query) ([]T, erro
 		if err != nil {
 			return err
 		}
-		q, limit, err := queryParams(r, distinct)
+		q, err := queryParams(r, distinct)
 		if err != nil {
 			return err
 		}
-		items, err := fetch(r.Context(), id, q)
-		if err != nil {
-			return err
-		}
-		return writePage(w, items, limit, pos)
+		return answer(w, r, func(ctx context.Context, after zootour.Cursor, limit int) ([]T, error) {
+			q.After, q.Limit = after, limit
+			return fetch(ctx, id, q)
+		}, pos)
 	}
 }

@@ -39,30 +39,26 @@ func changes(s zootour.ChangeLog) apiFunc {
 		if f.To, err = httpx.DateParam(r, "to"); err != nil {
 			return err
 		}
-		limit := 0
-		if f.After, limit, err = changePage(r); err != nil {
-			return err
-		}
-		f.Limit = limit + 1
 		if err := f.Validate(); err != nil {
 			return err
 		}
-		items, err := s.Changes(r.Context(), f)
-		if err != nil {
-			return err
-		}
-		return writePage(w, items, limit, zootour.Change.Cursor)
+		return answer(w, r, func(ctx context.Context, after zootour.Cursor, limit int) ([]zootour.Change, error) {
+			if err := changeCursor(after); err != nil {
+				return nil, err
+			}
+			f.After, f.Limit = after, limit
+			return s.Changes(ctx, f)
+		}, zootour.Change.Cursor)
 	}
 }
 
-// changePage reads ?limit= and ?cursor= of a listing of changes, whose
-// cursors hold an entry's ID only.
-func changePage(r *http.Request) (zootour.Cursor, int, error) {
-	after, limit, err := httpx.PageParams(r)
-	if err == nil && (!after.Date.IsZero() || after.Text != "") {
-		err = invalid("cursor is not one this API gave out for changes; start again without it")
+// changeCursor checks the ?cursor= of a listing of changes, whose cursors
+// hold an entry's ID only.
+func changeCursor(after zootour.Cursor) error {
+	if !after.Date.IsZero() || after.Text != "" {
+		return invalid("cursor is not one this API gave out for changes; start again without it")
 	}
-	return after, limit, err
+	return nil
 }
 
 // history answers one record's entries, newest first, also once the
@@ -75,20 +71,16 @@ func history(s httpx.ReadWriter, k zootour.Kind) apiFunc {
 		if err != nil {
 			return err
 		}
-		after, limit, err := changePage(r)
-		if err != nil {
-			return err
-		}
-		items, err := s.Changes(r.Context(), zootour.ChangeFilter{Kind: k, RecordID: id, After: after, Limit: limit + 1})
-		if err != nil {
-			return err
-		}
-		if len(items) == 0 && after.IsZero() {
-			if err := exists(r.Context(), s, k, id); err != nil {
-				return err
+		return answer(w, r, func(ctx context.Context, after zootour.Cursor, limit int) ([]zootour.Change, error) {
+			if err := changeCursor(after); err != nil {
+				return nil, err
 			}
-		}
-		return writePage(w, items, limit, zootour.Change.Cursor)
+			items, err := s.Changes(ctx, zootour.ChangeFilter{Kind: k, RecordID: id, After: after, Limit: limit})
+			if err == nil && len(items) == 0 && after.IsZero() {
+				err = exists(ctx, s, k, id)
+			}
+			return items, err
+		}, zootour.Change.Cursor)
 	}
 }
 

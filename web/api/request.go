@@ -22,28 +22,23 @@ func invalid(format string, args ...any) error {
 	return zootour.Errorf(zootour.EINVALID, format, args...)
 }
 
-// queryParams reads ?from=, ?to=, ?limit=, ?cursor= and, where the
-// listing has it, ?distinct= of a relationship listing.
-func queryParams(r *http.Request, distinct bool) (zootour.Query, int, error) {
+// queryParams reads ?from=, ?to= and, where the listing has it,
+// ?distinct= of a relationship listing.
+func queryParams(r *http.Request, distinct bool) (zootour.Query, error) {
 	var q zootour.Query
 	var err error
 	if q.From, err = httpx.DateParam(r, "from"); err != nil {
-		return q, 0, err
+		return q, err
 	}
 	if q.To, err = httpx.DateParam(r, "to"); err != nil {
-		return q, 0, err
+		return q, err
 	}
 	if distinct {
 		if q.Distinct, err = httpx.BoolParam(r, "distinct"); err != nil {
-			return q, 0, err
+			return q, err
 		}
 	}
-	after, limit, err := httpx.PageParams(r)
-	if err != nil {
-		return q, 0, err
-	}
-	q.After, q.Limit = after, limit+1
-	return q, limit, q.Validate()
+	return q, q.Validate()
 }
 
 // readJSON decodes the request body, one JSON object of at most

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -27,15 +28,9 @@ func itinerary(s zootour.WhereWhen) apiFunc {
 		if err != nil {
 			return err
 		}
-		after, limit, err := httpx.PageParams(r)
-		if err != nil {
-			return err
-		}
-		stays, err := s.AnimalStays(r.Context(), id, zootour.StayQuery{After: after, Limit: limit + 1})
-		if err != nil {
-			return err
-		}
-		return writePage(w, stays, limit, zootour.Stay.Cursor)
+		return answer(w, r, func(ctx context.Context, after zootour.Cursor, limit int) ([]zootour.Stay, error) {
+			return s.AnimalStays(ctx, id, zootour.StayQuery{After: after, Limit: limit})
+		}, zootour.Stay.Cursor)
 	}
 }
 
@@ -71,16 +66,10 @@ func present(s zootour.WhereWhen) apiFunc {
 		if err != nil {
 			return err
 		}
-		after, limit, err := httpx.PageParams(r)
-		if err != nil {
-			return err
-		}
-		q.After, q.Limit = after, limit+1
-		items, err := s.ZooPresent(r.Context(), id, q)
-		if err != nil {
-			return err
-		}
-		return writePage(w, items, limit, zootour.Presence.Position)
+		return answer(w, r, func(ctx context.Context, after zootour.Cursor, limit int) ([]zootour.Presence, error) {
+			q.After, q.Limit = after, limit
+			return s.ZooPresent(ctx, id, q)
+		}, zootour.Presence.Position)
 	}
 }
 
@@ -119,17 +108,13 @@ func contacts(s zootour.WhereWhen) apiFunc {
 		if q.To, err = httpx.DateParam(r, "to"); err != nil {
 			return err
 		}
-		after, limit, err := httpx.PageParams(r)
-		if err != nil {
+		if err := q.Validate(); err != nil {
 			return err
 		}
-		q.After = after
-		q.Limit = limit + 1
-		items, err := s.AnimalContacts(r.Context(), id, q)
-		if err != nil {
-			return err
-		}
-		return writePage(w, items, limit, zootour.Contact.Cursor)
+		return answer(w, r, func(ctx context.Context, after zootour.Cursor, limit int) ([]zootour.Contact, error) {
+			q.After, q.Limit = after, limit
+			return s.AnimalContacts(ctx, id, q)
+		}, zootour.Contact.Cursor)
 	}
 }
 
@@ -141,14 +126,8 @@ func census(s zootour.WhereWhen) apiFunc {
 		if err != nil {
 			return err
 		}
-		after, limit, err := httpx.PageParams(r)
-		if err != nil {
-			return err
-		}
-		rows, err := s.Census(r.Context(), zootour.CensusQuery{On: on, After: after, Limit: limit + 1})
-		if err != nil {
-			return err
-		}
-		return writePage(w, rows, limit, zootour.CensusRow.Cursor)
+		return answer(w, r, func(ctx context.Context, after zootour.Cursor, limit int) ([]zootour.CensusRow, error) {
+			return s.Census(ctx, zootour.CensusQuery{On: on, After: after, Limit: limit})
+		}, zootour.CensusRow.Cursor)
 	}
 }
