@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zootour/zootour/internal/pgtest"
+	"github.com/zootour/zootour/postgres/pgtest"
 )
 
 // TestSoak runs the soak small: a few clients for a few seconds, with the

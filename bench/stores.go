@@ -41,7 +41,7 @@ func openStore(ctx context.Context, kind, where string) (zootour.Store, error) {
 // NewSchema creates an empty schema with a unique name in the database at
 // base and returns base with that schema selected (search_path, which
 // pgx sends on connect and the postgres store passes on), as
-// internal/pgtest does for tests, and a function that drops it.
+// postgres/pgtest does for tests, and a function that drops it.
 func NewSchema(ctx context.Context, base string) (string, func() error, error) {
 	u, err := url.Parse(base)
 	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {

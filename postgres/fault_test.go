@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/zootour/zootour"
-	"github.com/zootour/zootour/internal/pgtest"
+	"github.com/zootour/zootour/postgres/pgtest"
 )
 
 // cutter forwards connections to PostgreSQL until cut, which drops them

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/zootour/zootour"
-	"github.com/zootour/zootour/internal/pgtest"
+	"github.com/zootour/zootour/postgres/pgtest"
 )
 
 // TestImportBesideDelete runs an import while another transaction holds

@@ -11,7 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/zootour/zootour"
 	"github.com/zootour/zootour/generate"
-	"github.com/zootour/zootour/internal/pgtest"
+	"github.com/zootour/zootour/postgres/pgtest"
 	"github.com/zootour/zootour/textkey"
 )
 
@@ -161,5 +161,22 @@ func TestBackfill(t *testing.T) {
 	}
 	if _, err := s.CreateZoo(ctx, zootour.Zoo{Name: "New", Location: "Here"}); err != nil {
 		t.Errorf("a zoo after the backfill: %v", err)
+	}
+}
+
+func TestFirstSchema(t *testing.T) {
+	tests := []struct{ path, want string }{
+		{`"$user", public`, "$user"},
+		{`Zoo, public`, "zoo"},
+		{`  zoo ,public`, "zoo"},
+		{`"Zoo ""Tour""", public`, `Zoo "Tour"`},
+		{`"a,b"`, "a,b"},
+		{`ÄB`, "Äb"},
+		{``, ""},
+	}
+	for _, tt := range tests {
+		if got := firstSchema(tt.path); got != tt.want {
+			t.Errorf("firstSchema(%q) = %q, want %q", tt.path, got, tt.want)
+		}
 	}
 }

@@ -11,8 +11,8 @@ import (
 	"github.com/zootour/zootour"
 	"github.com/zootour/zootour/generate"
 	"github.com/zootour/zootour/internal/findsql"
-	"github.com/zootour/zootour/internal/pgtest"
 	"github.com/zootour/zootour/internal/staysql"
+	"github.com/zootour/zootour/postgres/pgtest"
 )
 
 // TestQueryPlans checks that every relationship listing reads visits

@@ -7,7 +7,7 @@
 //	statement_timeout=5s     how long one statement may run before the server stops it;
 //	                         such a statement fails with an internal error, never a partial answer.
 //	                         It bounds each statement of an import too (a COPY, an index build)
-//	search_path=myschema     the schema that holds the store's tables
+//	search_path=myschema     the schema that holds the store's tables (created if missing)
 //	plan_cache_mode=auto     the server's choice of generic plans (default here: force_custom_plan)
 //	random_page_cost=4       the planner's cost of a page read out of order (default here: 1.1)
 //
@@ -16,10 +16,20 @@
 // Other pgxpool settings (pool_min_conns, pool_max_conn_lifetime, ...) work
 // as pgxpool documents them.
 //
-// Open creates or upgrades the schema from the migrations embedded in the
-// binary, in one transaction under an advisory lock, so several processes
-// may open the same database at once. It refuses a database whose schema is
-// newer than the binary.
+// Open and New create or upgrade the schema from the migrations embedded in
+// the binary, in one transaction under an advisory lock, so several
+// processes may open the same database at once. They refuse a database whose
+// schema is newer than the binary. The migrations applied are recorded in
+// the table zootour_schema_migrations, a name of zootour's own, so that the
+// store may share a schema with an application and its migration tool
+// (golang-migrate and others keep theirs in schema_migrations). A database
+// that an older zootour made, whose record is in a schema_migrations of
+// zootour's shape, is carried over to the new table on first open; any other
+// schema_migrations is left alone.
+//
+// The schema named first in search_path is created if it does not exist;
+// if the role may not create schemas in the database, Open and New fail
+// saying so.
 //
 // Canceling a method's context stops its statement on the server too: pgx
 // closes the connection and sends the server a cancel request.
@@ -34,6 +44,7 @@ import (
 	"io/fs"
 	"net"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -47,12 +58,14 @@ import (
 // Store is a zootour.Store in a PostgreSQL database.
 type Store struct {
 	pool *pgxpool.Pool
+	// ownsPool is whether Close closes the pool: Open made it, New was given it.
+	ownsPool bool
 }
 
 var _ zootour.Store = (*Store)(nil)
 
 // Open connects to the database at url, brings its schema up to date and
-// returns the store.
+// returns the store. Close closes its connections.
 func Open(ctx context.Context, url string) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
@@ -76,24 +89,47 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	if _, set := cfg.ConnConfig.RuntimeParams["random_page_cost"]; !set {
 		cfg.ConnConfig.RuntimeParams["random_page_cost"] = "1.1"
 	}
-	ms, err := loadMigrations()
-	if err != nil {
-		return nil, err
-	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	if err := migrate(ctx, pool, ms); err != nil {
+	s, err := New(ctx, pool)
+	if err != nil {
 		pool.Close()
+		return nil, err
+	}
+	s.ownsPool = true
+	return s, nil
+}
+
+// New returns a store in the database of pool, an application's own, after
+// bringing its schema up to date as Open does; the store's tables go in
+// the schema that the pool's search_path names first. The caller keeps
+// the pool: Close leaves it open, and the caller closes it once the store
+// is no longer used.
+//
+// Open sets plan_cache_mode=force_custom_plan and random_page_cost=1.1 on
+// its connections unless the URL sets them, because the store's queries
+// are much faster planned so (BENCHMARKS.md); a pool made elsewhere keeps
+// its own settings, so set those in its ConnConfig.RuntimeParams for the
+// same plans.
+func New(ctx context.Context, pool *pgxpool.Pool) (*Store, error) {
+	ms, err := loadMigrations()
+	if err != nil {
+		return nil, err
+	}
+	if err := migrate(ctx, pool, ms); err != nil {
 		return nil, err
 	}
 	return &Store{pool: pool}, nil
 }
 
-// Close closes every connection of the store.
+// Close closes every connection of a store that Open made. A store that
+// New made leaves the pool open: it is the caller's.
 func (s *Store) Close() error {
-	s.pool.Close()
+	if s.ownsPool {
+		s.pool.Close()
+	}
 	return nil
 }
 
@@ -139,18 +175,18 @@ const migrateLock = 0x7a6f6f // "zoo"
 func migrate(ctx context.Context, pool *pgxpool.Pool, ms []migration) error {
 	latest := len(ms)
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		// Processes that start together take turns here; the lock goes with
-		// the transaction.
-		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))", int32(migrateLock)); err != nil {
+		schema, err := lockSchema(ctx, tx)
+		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-			version    integer PRIMARY KEY,
-			applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
+		if err := carryOver(ctx, tx, schema); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, createMigrationsTable); err != nil {
 			return err
 		}
 		var current int
-		if err := tx.QueryRow(ctx, "SELECT coalesce(max(version), 0) FROM schema_migrations").Scan(&current); err != nil {
+		if err := tx.QueryRow(ctx, "SELECT coalesce(max(version), 0) FROM zootour_schema_migrations").Scan(&current); err != nil {
 			return err
 		}
 		if current > latest {
@@ -165,7 +201,7 @@ func migrate(ctx context.Context, pool *pgxpool.Pool, ms []migration) error {
 					return fmt.Errorf("migration %s: %w", m.name, err)
 				}
 			}
-			if _, err := tx.Exec(ctx, "INSERT INTO schema_migrations (version) VALUES ($1)", m.version); err != nil {
+			if _, err := tx.Exec(ctx, "INSERT INTO zootour_schema_migrations (version) VALUES ($1)", m.version); err != nil {
 				return err
 			}
 		}
@@ -175,6 +211,149 @@ func migrate(ctx context.Context, pool *pgxpool.Pool, ms []migration) error {
 		return fmt.Errorf("postgres: migrate: %w", err)
 	}
 	return nil
+}
+
+// createMigrationsTable makes the record of the migrations applied. Its
+// name is zootour's own, so that it never meets an application's
+// schema_migrations in a schema they share.
+const createMigrationsTable = `CREATE TABLE IF NOT EXISTS zootour_schema_migrations (
+	version    integer PRIMARY KEY,
+	applied_at timestamptz NOT NULL DEFAULT now())`
+
+// lockSchema takes the migration lock of the schema the store's tables go
+// in, creating that schema if search_path names it first and it does not
+// exist, and returns its name. Processes that start together take turns
+// here; the lock goes with the transaction.
+func lockSchema(ctx context.Context, tx pgx.Tx) (string, error) {
+	var path string
+	if err := tx.QueryRow(ctx, "SELECT current_setting('search_path')").Scan(&path); err != nil {
+		return "", err
+	}
+	// "$user" first, as by default, stands for a schema that need not
+	// exist; names that start with pg_ are the server's to make.
+	want := firstSchema(path)
+	if want == "$user" || strings.HasPrefix(want, "pg_") {
+		want = ""
+	}
+	// The key is that of the schema to create, if any, so that two
+	// processes do not both try; once it exists that is current_schema().
+	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1, hashtext(coalesce(nullif($2, ''), current_schema()::text)))",
+		int32(migrateLock), want); err != nil {
+		return "", err
+	}
+	if want != "" {
+		if err := createSchema(ctx, tx, want); err != nil {
+			return "", err
+		}
+	}
+	var schema *string
+	if err := tx.QueryRow(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
+		return "", err
+	}
+	if schema == nil {
+		return "", fmt.Errorf("search_path %q names no schema that exists: create one, or name it first in search_path", path)
+	}
+	return *schema, nil
+}
+
+// insufficientPrivilege is the SQLSTATE of a statement the role may not run.
+const insufficientPrivilege = "42501"
+
+// createSchema creates the schema name unless it exists. It looks first,
+// because CREATE SCHEMA IF NOT EXISTS needs the CREATE privilege on the
+// database even when the schema is there.
+func createSchema(ctx context.Context, tx pgx.Tx, name string) error {
+	var exists bool
+	if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)", name).Scan(&exists); err != nil {
+		return err
+	}
+	if exists {
+		return nil
+	}
+	_, err := tx.Exec(ctx, "CREATE SCHEMA IF NOT EXISTS "+pgx.Identifier{name}.Sanitize())
+	if code, _ := pgError(err); code == insufficientPrivilege {
+		return fmt.Errorf("the schema %q named by search_path does not exist and could not be created: create it or grant CREATE on the database: %w", name, err)
+	}
+	return err
+}
+
+// firstSchema returns the first schema that path, a search_path setting,
+// names, as the server reads it: a list separated by commas, each name
+// either in double quotes (a quote doubled inside) or with its ASCII
+// letters folded to lower case. "" if path names none.
+func firstSchema(path string) string {
+	const space = " \t\n\r\f\v"
+	path = strings.TrimLeft(path, space)
+	if rest, quoted := strings.CutPrefix(path, `"`); quoted {
+		var name strings.Builder
+		for {
+			before, after, found := strings.Cut(rest, `"`)
+			name.WriteString(before)
+			if !found || !strings.HasPrefix(after, `"`) {
+				return name.String()
+			}
+			name.WriteByte('"')
+			rest = after[1:]
+		}
+	}
+	name, _, _ := strings.Cut(path, ",")
+	return strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, strings.TrimRight(name, space))
+}
+
+// carryOver moves the record of the migrations applied from the table
+// schema_migrations in schema, where a zootour older than the name
+// zootour_schema_migrations kept it, to that table, and drops the old one.
+// Only a table of zootour's making moves; the schema_migrations of
+// golang-migrate or any other tool stays as it is.
+func carryOver(ctx context.Context, tx pgx.Tx, schema string) error {
+	ours, err := oldMigrationsTable(ctx, tx, schema)
+	if err != nil || !ours {
+		return err
+	}
+	old := pgx.Identifier{schema, "schema_migrations"}.Sanitize()
+	for _, sql := range []string{
+		createMigrationsTable,
+		"INSERT INTO zootour_schema_migrations (version, applied_at) SELECT version, applied_at FROM " + old,
+		"DROP TABLE " + old,
+	} {
+		if _, err := tx.Exec(ctx, sql); err != nil {
+			return fmt.Errorf("carry over %s: %w", old, err)
+		}
+	}
+	return nil
+}
+
+// oldMigrationsTable reports whether schema holds the schema_migrations
+// of an older zootour, and no zootour_schema_migrations yet. The table is
+// zootour's when it has zootour's shape (version integer, applied_at
+// timestamptz, nothing else), its versions run from 1 with none missing,
+// as zootour applies them, and the tables of the first migration (zoos,
+// animals, visits) stand beside it. Another tool's table of that name
+// differs in one of these: golang-migrate's has version bigint and dirty,
+// and timestamps for versions.
+func oldMigrationsTable(ctx context.Context, tx pgx.Tx, schema string) (bool, error) {
+	var columns []string
+	err := tx.QueryRow(ctx, `SELECT coalesce(array_agg(column_name || ' ' || data_type ORDER BY ordinal_position), '{}')
+FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'schema_migrations'`, schema).Scan(&columns)
+	if err != nil {
+		return false, err
+	}
+	if !slices.Equal(columns, []string{"version integer", "applied_at timestamp with time zone"}) {
+		return false, nil
+	}
+	table := func(name string) string { return pgx.Identifier{schema, name}.Sanitize() }
+	var ours bool
+	err = tx.QueryRow(ctx, `SELECT coalesce(min(version) = 1 AND max(version) = count(*), false)
+	AND to_regclass($1) IS NOT NULL AND to_regclass($2) IS NOT NULL AND to_regclass($3) IS NOT NULL
+	AND to_regclass($4) IS NULL
+FROM `+table("schema_migrations"),
+		table("zoos"), table("animals"), table("visits"), table("zootour_schema_migrations")).Scan(&ours)
+	return ours, err
 }
 
 // backfills are the steps of a migration that SQL cannot take: after the

@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/zootour/zootour"
-	"github.com/zootour/zootour/internal/pgtest"
+	"github.com/zootour/zootour/postgres/pgtest"
 	"github.com/zootour/zootour/teaching"
 )
 
@@ -49,7 +49,7 @@ CREATE TABLE zoo_words AS SELECT convert_to(w, 'UTF8') AS word, id AS zoo_id FRO
 CREATE TABLE animal_words AS SELECT convert_to(w, 'UTF8') AS word, id AS animal_id FROM animals, unnest(tsvector_to_array(search)) AS w;
 ALTER TABLE zoos DROP COLUMN search;
 ALTER TABLE animals DROP COLUMN search;
-DELETE FROM schema_migrations WHERE version >= 4`); err != nil {
+DELETE FROM zootour_schema_migrations WHERE version >= 4`); err != nil {
 		t.Fatal(err)
 	}
 

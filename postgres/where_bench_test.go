@@ -7,7 +7,7 @@ import (
 
 	"github.com/zootour/zootour"
 	"github.com/zootour/zootour/generate"
-	"github.com/zootour/zootour/internal/pgtest"
+	"github.com/zootour/zootour/postgres/pgtest"
 )
 
 // BenchmarkWhereWhen times each where-and-when question on generated data:

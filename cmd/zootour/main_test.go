@@ -19,7 +19,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/zootour/zootour"
-	"github.com/zootour/zootour/internal/pgtest"
+	"github.com/zootour/zootour/postgres/pgtest"
 	"github.com/zootour/zootour/teaching"
 )
 

@@ -1,9 +1,24 @@
-// Package pgtest gives each test its own empty PostgreSQL schema.
+// Package pgtest gives each test its own empty PostgreSQL schema: for
+// zootour's tests, and for those of a program that embeds its PostgreSQL
+// store.
 //
-// Tests that need PostgreSQL call URL; it skips the test unless the
-// environment variable ZOOTOUR_TEST_POSTGRES names a database, for example:
+// A test that needs PostgreSQL calls URL, which returns the URL of a fresh
+// schema, dropped when the test ends:
 //
-//	ZOOTOUR_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/test?sslmode=disable go test ./...
+//	func TestZoo(t *testing.T) {
+//		s, err := postgres.Open(t.Context(), pgtest.URL(t))
+//		if err != nil {
+//			t.Fatal(err)
+//		}
+//		defer s.Close()
+//		...
+//	}
+//
+// URL skips the test unless the environment variable ZOOTOUR_TEST_POSTGRES
+// names a database in which the tests may create schemas; the skip message
+// says how to run them:
+//
+//	PostgreSQL tests need a database: ZOOTOUR_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/test?sslmode=disable go test ./...
 package pgtest
 
 import (

@@ -22,8 +22,8 @@ import (
 
 	"github.com/zootour/zootour"
 	"github.com/zootour/zootour/accounts"
-	"github.com/zootour/zootour/internal/pgtest"
 	"github.com/zootour/zootour/postgres"
+	"github.com/zootour/zootour/postgres/pgtest"
 	"github.com/zootour/zootour/sqlite"
 )
 
