@@ -69,6 +69,7 @@ func (u *ui) census(w http.ResponseWriter, r *http.Request) error {
 	}
 	rows, next := cut(rows, censusPerPage, func(r zootour.CensusRow) string { return r.Cursor().String() })
 	p.Pager = ps.links("Pages of the census", next)
+	p.Pager.Download = downloadOf("/api/census", "on", p.On.Date.String())
 	p.Later = ps.after != ""
 	n := newNamer(ctx, u.store)
 	for _, row := range rows {

@@ -413,6 +413,9 @@ func (u *ui) changes(w http.ResponseWriter, r *http.Request) error {
 	}
 	cs, next := cut(cs, changesPerPage, func(c zootour.Change) string { return strconv.FormatInt(c.ID, 10) })
 	p.Pager = ps.links("Pages of changes", next)
+	if f.Batch == 0 { // the API's listing has no batch filter
+		p.Pager.Download = downloadOf("/api/changes", "kind", string(f.Kind), "record_id", idText(f.RecordID), "actor", f.Actor, "from", dateParam(f.From), "to", dateParam(f.To))
+	}
 	p.History = &historyPart{Back: r.URL.RequestURI()}
 	if p.History.Entries, err = u.views(ctx, cs); err != nil {
 		return err

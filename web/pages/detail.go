@@ -151,6 +151,7 @@ func (u *ui) zoo(w http.ResponseWriter, r *http.Request) error {
 		var next string
 		p.Presences, next = cut(here, presentPerPage, func(e zootour.Presence) string { return positionKey(e.Position()) })
 		p.PresentPager = ps.links("Pages of the animals present", next)
+		p.PresentPager.Download = downloadOf(zooAPI(id, "present"), "on", p.Present.Date.String())
 		p.PresentCount = len(p.Presences)
 		if next != "" || !after.IsZero() {
 			// More than a page: count them all (one animal, one stay, on a
@@ -189,6 +190,7 @@ func (u *ui) zoo(w http.ResponseWriter, r *http.Request) error {
 		var next string
 		p.During, next = cut(during, presentPerPage, func(e zootour.Presence) string { return e.Position().String() })
 		p.DuringPager = ps.links("Pages of the animals here during the window", next)
+		p.DuringPager.Download = downloadOf(zooAPI(id, "present"), "from", q.From.String(), "to", q.To.String())
 	}
 	ps := readPageState(r, without(zooParams, "after", "prev")...)
 	q := p.Window.query
@@ -203,6 +205,7 @@ func (u *ui) zoo(w http.ResponseWriter, r *http.Request) error {
 	var next string
 	p.Visits, next = cut(entries, visitsPerPage, func(e zootour.ZooAnimal) string { return positionKey(e.Position()) })
 	p.Pager = ps.links("Pages of visits", next)
+	p.Pager.Download = downloadOf(zooAPI(id, "animals"), p.Window.params()...)
 
 	q = p.Window.query
 	q.Limit = summaryMax + 1
@@ -226,6 +229,7 @@ func (u *ui) zoo(w http.ResponseWriter, r *http.Request) error {
 	end := min(start+summaryPerPage, p.AnimalCount)
 	p.Animals, p.AnimalsFrom = p.Animals[start:end], start+1
 	p.AnimalPager = offsetLinks(r, "a", "Pages of animals", start, end, p.AnimalCount, summaryPerPage)
+	p.AnimalPager.Download = downloadOf(zooAPI(id, "animals"), append(p.Window.params(), "distinct", "true")...)
 	u.render(w, r, status, "zoo.html", p)
 	return nil
 }
@@ -339,6 +343,7 @@ func (u *ui) animalWindow(ctx context.Context, r *http.Request, n *namer, id int
 	var next string
 	p.Visits, next = cut(visits, visitsPerPage, func(e zootour.AnimalZoo) string { return positionKey(e.Position()) })
 	p.Pager = ps.links("Pages of the visits", next)
+	p.Pager.Download = downloadOf(animalAPI(id, "zoos"), p.Window.params()...)
 
 	// The timeline draws the whole tour in the window: every stay, read
 	// from the stays index (a stay per bar, however many visits).
@@ -373,6 +378,10 @@ func (u *ui) animalWindow(ctx context.Context, r *http.Request, n *namer, id int
 		p.Stays = append(p.Stays, newStayRow(st, z, now))
 	}
 	p.StaysPager = ps.links("Pages of the itinerary", next)
+	if !p.Window.Set() {
+		// The API's itinerary has no window: offered only for the whole.
+		p.StaysPager.Download = downloadOf(animalAPI(id, "itinerary"))
+	}
 	p.ContactsURL = p.Window.link("/animals/" + strconv.FormatInt(id, 10) + "/contacts")
 	return nil
 }
@@ -405,6 +414,16 @@ func (u *ui) contacts(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.Pager = ps.links("Pages of the animals met", next)
+	p.Pager.Download = downloadOf(animalAPI(id, "contacts"), p.Window.params()...)
 	u.render(w, r, http.StatusOK, "contacts.html", p)
 	return nil
+}
+
+// zooAPI and animalAPI are the paths of a record's API listings.
+func zooAPI(id int64, listing string) string {
+	return "/api/zoos/" + strconv.FormatInt(id, 10) + "/" + listing
+}
+
+func animalAPI(id int64, listing string) string {
+	return "/api/animals/" + strconv.FormatInt(id, 10) + "/" + listing
 }

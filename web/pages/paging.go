@@ -23,6 +23,34 @@ const trailMax = 20
 type pager struct {
 	Label             string // names the navigation for screen readers
 	First, Prev, Next string
+	Download          *download // the whole listing as a file, where it has one
+}
+
+// A download is the pair of links beside a table that give what it shows,
+// its window and filters and order but every page of it, as a CSV file or
+// an Excel workbook: the API's listing of the same entries, which reads
+// the session's cookie like a page (docs/spreadsheets.md).
+type download struct{ CSV, XLSX string }
+
+// downloadOf returns the download of the API listing at apiPath, given
+// its parameters as name, value pairs; an empty value is left out.
+func downloadOf(apiPath string, params ...string) *download {
+	q := url.Values{}
+	for i := 0; i+1 < len(params); i += 2 {
+		if params[i+1] != "" {
+			q.Set(params[i], params[i+1])
+		}
+	}
+	link := func(format string) string {
+		q.Set("format", format)
+		return apiPath + "?" + q.Encode()
+	}
+	return &download{CSV: link("csv"), XLSX: link("xlsx")}
+}
+
+// window returns the window's dates as download parameters.
+func (w *window) params() []string {
+	return []string{"from", w.From.Value, "to", w.To.Value}
 }
 
 // pageState is where a listing stands, read from the request.
@@ -201,4 +229,20 @@ func cut[T any](items []T, n int, key func(T) string) ([]T, string) {
 		return items[:n], key(items[n-1])
 	}
 	return items, ""
+}
+
+// idText and dateParam write an optional ID or date as a parameter: "" for
+// none.
+func idText(id int64) string {
+	if id == 0 {
+		return ""
+	}
+	return strconv.FormatInt(id, 10)
+}
+
+func dateParam(d zootour.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.String()
 }

@@ -179,6 +179,9 @@ func (u *ui) list(k *kind) pageFunc {
 			})
 		}
 		p.Pager = ps.links("Pages of "+k.Many, next)
+		if p.Error == "" {
+			p.Pager.Download = downloadOf("/api"+k.Path, "q", q.Get("q"), "species", f.Species, "sort", string(f.Sort))
+		}
 		u.render(w, r, status, "list.html", p)
 		return nil
 	}

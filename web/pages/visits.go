@@ -187,6 +187,7 @@ func (u *ui) visits(w http.ResponseWriter, r *http.Request) error {
 	}
 	vs, next := cut(vs, recordsPerPage, func(v zootour.Visit) string { return zootour.VisitCursor(v, f.Order()).String() })
 	p.Pager = ps.links("Pages of visits", next)
+	p.Pager.Download = downloadOf("/api/visits", "zoo_id", idText(f.ZooID), "animal_id", idText(f.AnimalID), "from", dateParam(f.From), "to", dateParam(f.To), "sort", string(f.Sort))
 	if p.Rows, err = newNamer(ctx, u.store).rows(vs); err != nil {
 		return err
 	}
