@@ -11,6 +11,7 @@ import (
 	"time"
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/zootour/zootour"
@@ -37,8 +38,8 @@ func TestBrowserDownload(t *testing.T) {
 	// More visits than a page of the table shows, some outside the window.
 	first := zootour.MustDate("2015-01-01")
 	var want []string
-	for i := range 130 {
-		v, err := s.CreateVisit(ctx, zootour.Visit{Date: first.AddDays(i * 5), ZooID: z.ID, AnimalID: a.ID})
+	for i := range 250 {
+		v, err := s.CreateVisit(ctx, zootour.Visit{Date: first.AddDays(i * 2), ZooID: z.ID, AnimalID: a.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -83,6 +84,24 @@ func TestBrowserDownload(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("the file holds %d visits, the window %d: %q", len(got), len(want), got)
 	}
+
+	// Printed, the page is its tables: no navigation, forms, pagers or
+	// download links, and black text on white.
+	if _, err := chromedp.Call(b.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, sel := range []string{"header.site", "form.window", ".pager", ".downloads", "footer.site"} {
+		if b.eval(`getComputedStyle(document.querySelector(`+strconv.Quote(sel)+`)).display === "none" ? 1 : 0`) != 1 {
+			t.Errorf("%s is printed", sel)
+		}
+	}
+	if b.eval(`getComputedStyle(document.querySelector("section[aria-labelledby='visits-h'] table")).display === "table" ? 1 : 0`) != 1 {
+		t.Error("the table of visits is not printed as a table")
+	}
+	if b.eval(`getComputedStyle(document.body).color === "rgb(0, 0, 0)" && getComputedStyle(document.body).backgroundColor === "rgb(255, 255, 255)" ? 1 : 0`) != 1 {
+		t.Error("the printed page is not black on white")
+	}
+	b.shoot("zoo-print")
 }
 
 // waitForFile waits for a finished download ending in ext in dir.
