@@ -100,9 +100,10 @@ func NotFound(kind string, id int64) *Error {
 }
 
 // Missing says that a visit names a zoo or animal that does not exist:
-// bad input (EINVALID), not a missing record of the request itself.
+// bad input (EINVALID), not a missing record of the request itself, and
+// worded apart from NotFound so that the two never read alike.
 func Missing(kind string, id int64) *Error {
-	return Errorf(EINVALID, "%s %d does not exist", kind, id)
+	return Errorf(EINVALID, "%s %d does not exist: a visit needs an existing %s", kind, id, kind)
 }
 
 // IDTaken says that an imported record's ID is already in use (ECONFLICT).

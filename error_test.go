@@ -109,3 +109,18 @@ func TestRecordError(t *testing.T) {
 		t.Error("RecordError does not unwrap to its error")
 	}
 }
+
+// TestMissingIsNotNotFound checks that a visit naming a zoo that does not
+// exist (bad input) is never worded as the zoo itself not being found.
+func TestMissingIsNotNotFound(t *testing.T) {
+	missing, notFound := zootour.Missing("zoo", 999), zootour.NotFound("zoo", 999)
+	if got, want := missing.Error(), "zoo 999 does not exist: a visit needs an existing zoo"; got != want {
+		t.Errorf("Missing = %q, want %q", got, want)
+	}
+	if missing.Error() == notFound.Error() {
+		t.Errorf("Missing and NotFound both say %q", missing)
+	}
+	if missing.Code != zootour.EINVALID || notFound.Code != zootour.ENOTFOUND {
+		t.Errorf("codes %q and %q, want %q and %q", missing.Code, notFound.Code, zootour.EINVALID, zootour.ENOTFOUND)
+	}
+}

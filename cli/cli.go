@@ -64,14 +64,14 @@ func Main(ctx context.Context, args []string, env Env) int {
 	root.SetIn(env.Stdin)
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return ExitOK
 	}
 	var ce cmdError
 	if !errors.As(err, &ce) {
 		// cobra's own errors: unknown commands, flags or arguments.
-		fmt.Fprintf(env.Stderr, "zootour: %s; see 'zootour --help'.\n", sentence(err.Error()))
+		io.WriteString(env.Stderr, usageMessage(root, cmd, args, err))
 		return ExitUsage
 	}
 	code := zootour.ErrorCode(ce.err)
@@ -104,7 +104,11 @@ func (a *app) rootCommand() *cobra.Command {
 that join them (a date, one zoo, one animal).
 
 The store is chosen by --db or ZOOTOUR_DB: a file path is a SQLite database
-(default zootour.db), a postgres:// URL is PostgreSQL, memory: is in memory.`,
+(default zootour.db), a postgres:// URL is PostgreSQL, memory: is in memory.
+
+Exit status: 0 success, 2 a usage error or invalid input, 3 not found,
+4 a conflict with what is stored, 1 anything else. Errors are one sentence
+on standard error.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		Args:          noArgs,
@@ -117,8 +121,9 @@ The store is chosen by --db or ZOOTOUR_DB: a file path is a SQLite database
 	root.SetVersionTemplate("zootour {{.Version}}\n")
 	root.PersistentFlags().StringVar(&a.dbFlag, "db", "", "the store: a SQLite file, a postgres:// URL, or memory: (default $ZOOTOUR_DB, then zootour.db)")
 	root.PersistentFlags().BoolVar(&a.asJSON, "json", false, "print records as JSON")
+	root.SetHelpCommand(helpCommand())
 	root.AddCommand(
-		actsForOthers(a.serveCommand()),
+		actsForOthers(checksAddr(a.serveCommand())),
 		a.importCommand(),
 		a.exportCommand(),
 		a.generateCommand(),
@@ -132,14 +137,41 @@ The store is chosen by --db or ZOOTOUR_DB: a file path is a SQLite database
 		a.historyCommand(),
 		a.revertCommand(),
 	)
+	root.InitDefaultHelpCmd() // cobra adds it on Execute: now, for its examples
+	addExamples(root)
 	return root
+}
+
+// helpCommand is cobra's help command, but a topic that is no command is
+// a usage error (cobra prints the root's help and succeeds).
+func helpCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [command]",
+		Short: "print the help of any command",
+		RunE: func(c *cobra.Command, args []string) error {
+			root := c.Root()
+			cmd, rest, err := root.Find(args)
+			if err != nil {
+				return err
+			}
+			if word := firstWord(cmd, rest); word != "" {
+				if cmd.HasSubCommands() {
+					return unknownCommand(cmd, word)
+				}
+				return fmt.Errorf("%q has no subcommand %q", cmd.CommandPath(), word)
+			}
+			cmd.InitDefaultHelpFlag()
+			cmd.InitDefaultVersionFlag()
+			return cmd.Help()
+		},
+	}
 }
 
 // noArgs rejects arguments, naming them, for commands that take none.
 func noArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {
 		if cmd.HasSubCommands() {
-			return fmt.Errorf("unknown command %q for %q", args[0], cmd.CommandPath())
+			return unknownCommand(cmd, args[0])
 		}
 		return fmt.Errorf("%q takes no arguments, got %q", cmd.CommandPath(), args[0])
 	}

@@ -2,8 +2,13 @@ package cli
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
 	"strings"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/zootour/zootour"
 	"github.com/zootour/zootour/postgres"
 	"github.com/zootour/zootour/sqlite"
@@ -11,20 +16,86 @@ import (
 
 // isFile reports whether dsn names a SQLite file.
 func isFile(dsn string) bool {
-	return dsn != "memory:" && dsn != "" && !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://")
+	return dsn != "memory:" && dsn != "" && scheme(dsn) == "" && !strings.HasPrefix(dsn, "file:")
+}
+
+// scheme returns the URL scheme that dsn starts with ("mysql" for
+// mysql://x), or "" if it is no URL. A path never has one: "://" after a
+// name of letters is no path anyone means.
+func scheme(dsn string) string {
+	s, _, ok := strings.Cut(dsn, "://")
+	if !ok || s == "" {
+		return ""
+	}
+	for i, r := range s {
+		letter := 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z'
+		if !letter && (i == 0 || !('0' <= r && r <= '9' || r == '+' || r == '-' || r == '.')) {
+			return ""
+		}
+	}
+	return s
 }
 
 // Open returns the store that dsn names: "memory:" for an in-memory SQLite database,
 // a postgres:// or postgresql:// URL for PostgreSQL, and anything else is
-// the path of a SQLite database file, created if it does not exist.
+// the path of a SQLite database file, created if it does not exist. A URL
+// of any other scheme, and a SQLite file: URI, are refused (EINVALID).
 func Open(ctx context.Context, dsn string) (zootour.Store, error) {
-	switch {
+	switch s := scheme(dsn); {
 	case dsn == "memory:":
 		return sqlite.Open(ctx, sqlite.Memory)
-	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
-		return postgres.Open(ctx, dsn)
+	case s == "postgres" || s == "postgresql":
+		st, err := postgres.Open(ctx, dsn)
+		if err != nil {
+			return nil, connectError(err)
+		}
+		return st, nil
+	case s != "":
+		return nil, zootour.Errorf(zootour.EINVALID, "--db (or ZOOTOUR_DB) has the unknown scheme %q: give a postgres:// or postgresql:// URL, a SQLite file's path, or memory:", s+"://")
+	case strings.HasPrefix(dsn, "file:"):
+		return nil, zootour.Errorf(zootour.EINVALID, "--db (or ZOOTOUR_DB) takes a SQLite file's path, not a file: URI")
 	case dsn == "":
 		return nil, zootour.Errorf(zootour.EINVALID, "--db must not be empty")
 	}
 	return sqlite.Open(ctx, dsn)
+}
+
+// connectError says in one sentence why PostgreSQL could not be reached,
+// or that the URL is malformed (EINVALID). pgx reports every attempt (with
+// TLS, then without, for each address), most often the same failure twice.
+func connectError(err error) error {
+	var pe *pgconn.ParseConfigError
+	if errors.As(err, &pe) {
+		return zootour.Errorf(zootour.EINVALID, "--db (or ZOOTOUR_DB) is not a PostgreSQL URL that can be read: %v", pe)
+	}
+	var ce *pgconn.ConnectError
+	if !errors.As(err, &ce) {
+		return err
+	}
+	where := net.JoinHostPort(ce.Config.Host, strconv.Itoa(int(ce.Config.Port)))
+	return fmt.Errorf("cannot connect to PostgreSQL at %s (from --db or ZOOTOUR_DB): %v", where, lastCause(ce.Unwrap()))
+}
+
+// lastCause follows err's chain to its end, taking the last of joined
+// errors (the last attempt): the failure itself, without the layers that
+// only say where it happened.
+func lastCause(err error) error {
+	for {
+		switch u := err.(type) {
+		case interface{ Unwrap() []error }:
+			errs := u.Unwrap()
+			if len(errs) == 0 {
+				return err
+			}
+			err = errs[len(errs)-1]
+		case interface{ Unwrap() error }:
+			next := u.Unwrap()
+			if next == nil {
+				return err
+			}
+			err = next
+		default:
+			return err
+		}
+	}
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/zootour/zootour"
@@ -184,10 +185,18 @@ func (a *app) showCommand(what string, body func(ctx context.Context, s zootour.
 
 func (a *app) rmCommand(what string, body func(ctx context.Context, s zootour.Store, id int64, cascade bool) error) *cobra.Command {
 	var cascade bool
-	c := a.idCommand("rm ID [--cascade]", "delete a "+what+"; refused while it has visits, unless --cascade deletes them too", what,
+	c := a.idCommand("rm ID [--cascade]", "delete "+article(what)+"; refused while it has visits, unless --cascade deletes them too", what,
 		func(ctx context.Context, s zootour.Store, id int64) error { return body(ctx, s, id, cascade) })
 	c.Flags().BoolVar(&cascade, "cascade", false, "delete the "+what+"'s visits too")
 	return c
+}
+
+// article puts "a" or "an" before noun, as its first letter says.
+func article(noun string) string {
+	if noun != "" && strings.ContainsRune("aeiou", rune(noun[0])) {
+		return "an " + noun
+	}
+	return "a " + noun
 }
 
 // listingCommand builds a relationship listing: one record ID, a date

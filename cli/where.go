@@ -13,38 +13,69 @@ import (
 
 // Where and when: the questions derived from visits (docs/stays.md).
 
-var (
-	stayColumns = columns[zootour.Stay]{
-		[]string{"ZOO", "FROM", "TO", "VISITS", "DAYS"},
+var presenceColumns = columns[zootour.Presence]{
+	[]string{"ID", "NAME", "SPECIES", "SINCE", "UNTIL"},
+	func(p zootour.Presence) []string {
+		return []string{id(p.ID), p.Name, p.Species, p.From.String(), optDate(p.To)}
+	},
+}
+
+// stayColumns, contactColumns and censusColumns show each zoo's name,
+// which names has looked up, beside its ID.
+func stayColumns(names *zooNames) columns[zootour.Stay] {
+	return columns[zootour.Stay]{
+		[]string{"ZOO", "NAME", "FROM", "TO", "VISITS", "DAYS"},
 		func(s zootour.Stay) []string {
 			to, days := "(still there)", ""
 			if s.To != nil {
 				to, days = s.To.String(), fmt.Sprint(s.From.DaysUntil(*s.To))
 			}
-			return []string{id(s.ZooID), s.From.String(), to, fmt.Sprint(s.Visits), days}
+			return []string{id(s.ZooID), names.name(s.ZooID), s.From.String(), to, fmt.Sprint(s.Visits), days}
 		},
 	}
-	presenceColumns = columns[zootour.Presence]{
-		[]string{"ID", "NAME", "SPECIES", "SINCE", "UNTIL"},
-		func(p zootour.Presence) []string {
-			return []string{id(p.ID), p.Name, p.Species, p.From.String(), optDate(p.To)}
-		},
-	}
-	contactColumns = columns[zootour.Contact]{
-		[]string{"ID", "NAME", "SPECIES", "TOGETHER (ZOO: FROM..UNTIL)"},
+}
+
+func contactColumns(names *zooNames) columns[zootour.Contact] {
+	return columns[zootour.Contact]{
+		[]string{"ID", "NAME", "SPECIES", "TOGETHER (ZOO NAME: FROM..UNTIL)"},
 		func(c zootour.Contact) []string {
 			var parts []string
 			for _, o := range c.Overlaps {
-				parts = append(parts, fmt.Sprintf("%d: %s..%s", o.ZooID, o.From, optDate(o.To)))
+				parts = append(parts, fmt.Sprintf("%d %s: %s..%s", o.ZooID, names.name(o.ZooID), o.From, optDate(o.To)))
 			}
 			return []string{id(c.ID), c.Name, c.Species, strings.Join(parts, "; ")}
 		},
 	}
-	censusColumns = columns[zootour.CensusRow]{
-		[]string{"ZOO", "SPECIES", "COUNT"},
-		func(r zootour.CensusRow) []string { return []string{id(r.ZooID), r.Species, fmt.Sprint(r.Count)} },
+}
+
+func censusColumns(names *zooNames) columns[zootour.CensusRow] {
+	return columns[zootour.CensusRow]{
+		[]string{"ZOO", "NAME", "SPECIES", "COUNT"},
+		func(r zootour.CensusRow) []string {
+			return []string{id(r.ZooID), names.name(r.ZooID), r.Species, fmt.Sprint(r.Count)}
+		},
 	}
-)
+}
+
+// tableNames is names for a table, nil (no lookups) for JSON.
+func (a *app) tableNames(names func() *zooNames) *zooNames {
+	if a.asJSON {
+		return nil
+	}
+	return names()
+}
+
+func stayZoos(s zootour.Stay) []int64 { return []int64{s.ZooID} }
+
+func contactZoos(c zootour.Contact) []int64 {
+	ids := make([]int64, len(c.Overlaps))
+	for i, o := range c.Overlaps {
+		ids[i] = o.ZooID
+	}
+	return ids
+}
+
+func censusZoos(r zootour.CensusRow) []int64 { return []int64{r.ZooID} }
 
 // optDate prints an open end as "now".
 func optDate(d *zootour.Date) string {
@@ -69,11 +100,12 @@ func parseOn(s string) (zootour.Date, error) {
 func (a *app) itineraryCommand() *cobra.Command {
 	return a.idCommand("itinerary ID", "list an animal's stays: its visits with consecutive visits to one zoo merged", "animal",
 		func(ctx context.Context, s zootour.Store, animal int64) error {
-			return printList(a.env.Stdout, a.asJSON, stayColumns, zootour.All(
+			names := a.tableNames(func() *zooNames { return animalZooNames(ctx, s, animal) })
+			return printList(a.env.Stdout, a.asJSON, stayColumns(names), withZooNames(zootour.All(
 				func(after zootour.Cursor, limit int) ([]zootour.Stay, error) {
 					return s.AnimalStays(ctx, animal, zootour.StayQuery{After: after, Limit: limit})
 				},
-				zootour.Stay.Cursor))
+				zootour.Stay.Cursor), names, stayZoos))
 		})
 }
 
@@ -149,12 +181,13 @@ func (a *app) contactsCommand() *cobra.Command {
 			if err := q.Validate(); err != nil {
 				return err
 			}
-			return printList(a.env.Stdout, a.asJSON, contactColumns, zootour.All(
+			names := a.tableNames(func() *zooNames { return animalZooNames(ctx, s, animal) })
+			return printList(a.env.Stdout, a.asJSON, contactColumns(names), withZooNames(zootour.All(
 				func(after zootour.Cursor, limit int) ([]zootour.Contact, error) {
 					q.After, q.Limit = after, limit
 					return s.AnimalContacts(ctx, animal, q)
 				},
-				zootour.Contact.Cursor))
+				zootour.Contact.Cursor), names, contactZoos))
 		})
 	c.Flags().StringVar(&from, "from", "", "only overlaps with a day on or after this date")
 	c.Flags().StringVar(&to, "to", "", "only overlaps with a day on or before this date")
@@ -169,11 +202,12 @@ func (a *app) censusCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return printList(a.env.Stdout, a.asJSON, censusColumns, zootour.All(
+			names := a.tableNames(func() *zooNames { return zooNamesInOrder(ctx, s) })
+			return printList(a.env.Stdout, a.asJSON, censusColumns(names), withZooNames(zootour.All(
 				func(after zootour.Cursor, limit int) ([]zootour.CensusRow, error) {
 					return s.Census(ctx, zootour.CensusQuery{On: d, After: after, Limit: limit})
 				},
-				zootour.CensusRow.Cursor))
+				zootour.CensusRow.Cursor), names, censusZoos))
 		})
 	onFlag(c, &on)
 	return c

@@ -127,7 +127,7 @@ func list[T any](ctx context.Context, s *Store, owner string, ownerID int64, q z
 			return nil, internal(ctx, "list "+owner, err)
 		}
 		if !ok {
-			return nil, zootour.Errorf(zootour.ENOTFOUND, "%s %d does not exist", owner, ownerID)
+			return nil, zootour.NotFound(owner, ownerID)
 		}
 	}
 	if err := br.Close(); err != nil {

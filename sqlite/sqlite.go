@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync/atomic"
 
 	"github.com/zootour/zootour"
@@ -88,8 +89,13 @@ func dsn(path string, extra ...string) string {
 }
 
 // Memory is the path that Open takes for a database kept in memory, gone
-// when the store closes.
+// when the store closes. SQLite's URI for it, "file::memory:", means the
+// same.
 const Memory = ":memory:"
+
+// memoryURI is SQLite's own name for Memory; taken as a path it would be
+// a file of that name.
+const memoryURI = "file::memory:"
 
 // memories numbers the in-memory databases of this process: each store
 // gets its own, shared by its connections through SQLite's memdb VFS.
@@ -98,10 +104,17 @@ var memories atomic.Int64
 // Open opens the zootour database at path, creating the file if there is
 // none, and brings its schema up to date. It refuses a file that is not a
 // SQLite database, a SQLite database that is not zootour's, and one whose
-// schema is newer than this program knows.
+// schema is newer than this program knows. Memory (or "file::memory:")
+// is a database in memory; any other "file:" URI is refused (EINVALID),
+// since Open takes paths and would make a file named after the URI.
 func Open(ctx context.Context, path string) (*Store, error) {
-	if path == "" {
+	switch {
+	case path == "":
 		return nil, errors.New("sqlite: no database path given")
+	case path == memoryURI:
+		path = Memory
+	case strings.HasPrefix(path, "file:"):
+		return nil, zootour.Errorf(zootour.EINVALID, "sqlite: %q is a URI, not a file path: give the database's path, or %q for one in memory", path, Memory)
 	}
 	// An absolute path makes the file: URI unambiguous ("//x" is no host).
 	abs, err := filepath.Abs(path)

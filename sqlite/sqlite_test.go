@@ -175,12 +175,12 @@ func TestErrors(t *testing.T) {
 
 	_, err = s.CreateVisit(ctx, zootour.Visit{Date: d, ZooID: 42, AnimalID: a.ID})
 	wantCode(t, err, zootour.EINVALID)
-	if got, want := err.Error(), "zoo 42 does not exist"; got != want {
+	if got, want := err.Error(), "zoo 42 does not exist: a visit needs an existing zoo"; got != want {
 		t.Errorf("error %q, want %q", got, want)
 	}
 	_, err = s.CreateVisit(ctx, zootour.Visit{Date: d, ZooID: z.ID, AnimalID: 43})
 	wantCode(t, err, zootour.EINVALID)
-	if got, want := err.Error(), "animal 43 does not exist"; got != want {
+	if got, want := err.Error(), "animal 43 does not exist: a visit needs an existing animal"; got != want {
 		t.Errorf("error %q, want %q", got, want)
 	}
 	_, err = s.CreateVisit(ctx, zootour.Visit{Date: d, ZooID: z.ID, AnimalID: a.ID})
