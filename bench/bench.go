@@ -146,6 +146,11 @@ type StoreResult struct {
 	StaysFill  time.Duration `json:",omitempty"`
 	ExportRate float64
 	ExportPeak int64
+	// DownloadRate is the visits a second of the CSV download of every
+	// visit through the API, CSVExportRate those of the export to the data
+	// files, and the peaks their processes' (download.go).
+	DownloadRate, CSVExportRate float64 `json:",omitempty"`
+	DownloadPeak, CSVExportPeak int64   `json:",omitempty"`
 	OpenPeak   int64 // bytes: the peak RSS of a process that only opens the store
 	// DiskPerVisit is the visits table and its indexes per visit, and
 	// FilePerVisit the whole database (file or schema) per visit.
@@ -435,6 +440,11 @@ func measureStore(ctx context.Context, cfg *Config, f *Fixture, sr *SizeResult, 
 
 	cfg.logf("%d visits: %s: export", n, kind)
 	if err := measureExport(ctx, kind, loc.where, n, reps, res); err != nil {
+		return nil, err
+	}
+
+	cfg.logf("%d visits: %s: CSV download and export", n, kind)
+	if err := measureDownload(ctx, kind, loc.where, n, min(reps, 3), res); err != nil {
 		return nil, err
 	}
 

@@ -34,7 +34,7 @@ const childEnv = "ZOOTOUR_BENCH_CHILD"
 
 // A childJob is what a child process does.
 type childJob struct {
-	Op    string // "import", "export", or "open" (open and close: the baseline)
+	Op    string // "import", "export", "download", "export-csv", or "open" (open and close: the baseline)
 	Store string
 	Where string // the SQLite file or the PostgreSQL URL
 	Gen   generate.Config
@@ -84,6 +84,10 @@ func (job childJob) run(ctx context.Context) (childResult, error) {
 		var c counter
 		err = s.Export(ctx, &c)
 		res.Visits = c.visits
+	case "download":
+		res.Visits, err = download(ctx, s)
+	case "export-csv":
+		res.Visits, err = exportCSV(ctx, s)
 	case "open":
 	default:
 		err = fmt.Errorf("bench: no child job %q", job.Op)

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/zootour/zootour"
 )
 
 // Command is the command that reproduces the report, as BENCHMARKS.md
@@ -602,6 +604,7 @@ func (r *Report) writeTransfer(p printer) {
 	}
 	p("\nGenerating the visits alone runs at about 15 million a second, a small part of every import.\n\n")
 	r.writeImportShare(p)
+	r.writeDownloads(p)
 }
 
 func (r *Report) writeHTTP(p printer) {
@@ -1053,4 +1056,24 @@ func (r *Report) writeImportShare(p printer) {
 	p("The stays' share of the import: the import's median time, that of its last step, which writes every stay from the visits, replayed on the imported store, and the import's time without it, an estimate of the import before the stays. The targets hold the import to %.1fx the import without the stays.\n\n", importTarget)
 	p("| store | visits | import | of which the stays | import without the stays ≈ | import ÷ without |\n| --- | ---: | ---: | ---: | ---: | ---: |\n")
 	p("%s\n\n", strings.Join(lines, "\n"))
+}
+
+// writeDownloads reports the CSV download of every visit beside the export
+// to the data files (download.go).
+func (r *Report) writeDownloads(p func(string, ...any)) {
+	p("## CSV download of every visit\n\n")
+	p("`GET /api/visits?format=csv` through the real server on loopback, read whole by a client in the same process, against `zootour export DIR` (`csvio.Export`: all three data files), each in a child process of its own, alternating; median of up to 3 runs. The download streams a page of %d visits at a time, so its peak memory stays flat as the store grows.\n\n", zootour.AllPageSize)
+	p("| store | visits | download visits/s | export visits/s | download / export | download peak RSS | export peak RSS |\n")
+	p("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+	for _, name := range r.stores() {
+		for _, sr := range r.Sizes {
+			res := sr.Stores[name]
+			if res == nil || res.DownloadRate == 0 {
+				continue
+			}
+			p("| %s | %s | %s | %s | %.2fx | %s | %s |\n", name, count(sr.Visits), count(res.DownloadRate), count(res.CSVExportRate),
+				res.DownloadRate/res.CSVExportRate, mib(res.DownloadPeak), mib(res.CSVExportPeak))
+		}
+	}
+	p("\n")
 }

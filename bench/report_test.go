@@ -110,6 +110,12 @@ func TestReport(t *testing.T) {
 			if res.ImportRate <= 0 || res.ExportRate <= 0 || res.HTTP.PerSecond <= 0 {
 				t.Errorf("%d visits, %s: import %v, export %v, HTTP %v per second", sr.Visits, s, res.ImportRate, res.ExportRate, res.HTTP.PerSecond)
 			}
+			if res.DownloadRate <= 0 || res.CSVExportRate <= 0 || res.DownloadPeak <= 0 || res.CSVExportPeak <= 0 {
+				t.Errorf("%d visits, %s: download %v/s (peak %d), CSV export %v/s (peak %d)", sr.Visits, s, res.DownloadRate, res.DownloadPeak, res.CSVExportRate, res.CSVExportPeak)
+			}
+			if line := fmt.Sprintf("| %s | %s | %s | %s |", s, count(sr.Visits), count(res.DownloadRate), count(res.CSVExportRate)); !strings.Contains(text, line) {
+				t.Errorf("the report has no row starting %q", line)
+			}
 			if len(res.Plans) != 2*len(Questions()) {
 				t.Errorf("%d visits, %s: %d plans, want %d", sr.Visits, s, len(res.Plans), 2*len(Questions()))
 			}
