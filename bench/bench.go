@@ -151,6 +151,10 @@ type StoreResult struct {
 	// files, and the peaks their processes' (download.go).
 	DownloadRate, CSVExportRate float64 `json:",omitempty"`
 	DownloadPeak, CSVExportPeak int64   `json:",omitempty"`
+	// CSVImport is the seconds of the command line's import of the data
+	// files (SQLite), ShellImport the sqlite3 shell's of the same files,
+	// medians (shell.go).
+	CSVImport, ShellImport float64 `json:",omitempty"`
 	OpenPeak   int64 // bytes: the peak RSS of a process that only opens the store
 	// DiskPerVisit is the visits table and its indexes per visit, and
 	// FilePerVisit the whole database (file or schema) per visit.
@@ -367,6 +371,12 @@ func measureStore(ctx context.Context, cfg *Config, f *Fixture, sr *SizeResult, 
 	}
 	res.ImportRate = medianFloat(res.Imports)
 	res.ImportPeak = slices.Max(peaks)
+	if kind == SQLite {
+		cfg.logf("%d visits: %s: import of the data files, and the sqlite3 shell's", n, kind)
+		if err := measureCSVImport(ctx, cfg, f.Gen, reps, res); err != nil {
+			return nil, err
+		}
+	}
 
 	if kind == Postgres {
 		// The state autovacuum leaves the tables in within a minute of a

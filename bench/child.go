@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/csvio"
 	"github.com/zootour/zootour/generate"
 )
 
@@ -34,10 +35,11 @@ const childEnv = "ZOOTOUR_BENCH_CHILD"
 
 // A childJob is what a child process does.
 type childJob struct {
-	Op    string // "import", "export", "download", "export-csv", or "open" (open and close: the baseline)
+	Op    string // "import", "import-csv", "export", "download", "export-csv", or "open" (open and close: the baseline)
 	Store string
 	Where string // the SQLite file or the PostgreSQL URL
 	Gen   generate.Config
+	Dir   string // the data files of "import-csv"
 }
 
 type childResult struct {
@@ -84,6 +86,10 @@ func (job childJob) run(ctx context.Context) (childResult, error) {
 		var c counter
 		err = s.Export(ctx, &c)
 		res.Visits = c.visits
+	case "import-csv":
+		var n zootour.Counts
+		n, err = csvio.Import(ctx, s, job.Dir, nil)
+		res.Visits = n.Visits
 	case "download":
 		res.Visits, err = download(ctx, s)
 	case "export-csv":

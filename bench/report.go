@@ -604,6 +604,7 @@ func (r *Report) writeTransfer(p printer) {
 	}
 	p("\nGenerating the visits alone runs at about 15 million a second, a small part of every import.\n\n")
 	r.writeImportShare(p)
+	r.writeShellImport(p)
 	r.writeDownloads(p)
 }
 
@@ -1074,6 +1075,28 @@ func (r *Report) writeDownloads(p func(string, ...any)) {
 			p("| %s | %s | %s | %s | %.2fx | %s | %s |\n", name, count(sr.Visits), count(res.DownloadRate), count(res.CSVExportRate),
 				res.DownloadRate/res.CSVExportRate, mib(res.DownloadPeak), mib(res.CSVExportPeak))
 		}
+	}
+	p("\n")
+}
+
+// writeShellImport reports the command line's import of the data files
+// beside the sqlite3 shell's (shell.go).
+func (r *Report) writeShellImport(p func(string, ...any)) {
+	p("## Importing the data files: zootour and the sqlite3 shell\n\n")
+	p("`csvio.Import` of the three data files into a fresh SQLite file (what `zootour import DIR` runs: reading and checking the CSV, the records, their search keys, the stays and the change log's entry), in a child process, against the `sqlite3` shell's `.import` of the same files into tables with zootour's columns, constraints and indexes on visits but no stays, search keys or log; alternating, median of the same runs as the import above.\n\n")
+	p("| visits | zootour import | visits/s | sqlite3 shell | visits/s | zootour / shell |\n")
+	p("| ---: | ---: | ---: | ---: | ---: | ---: |\n")
+	for _, sr := range r.Sizes {
+		res := sr.Stores[SQLite]
+		if res == nil || res.CSVImport == 0 {
+			continue
+		}
+		if res.ShellImport == 0 {
+			p("| %s | %.2f s | %s | not measured (no sqlite3) | | |\n", count(sr.Visits), res.CSVImport, count(float64(sr.Visits)/res.CSVImport))
+			continue
+		}
+		p("| %s | %.2f s | %s | %.2f s | %s | %.2fx |\n", count(sr.Visits), res.CSVImport, count(float64(sr.Visits)/res.CSVImport),
+			res.ShellImport, count(float64(sr.Visits)/res.ShellImport), res.CSVImport/res.ShellImport)
 	}
 	p("\n")
 }

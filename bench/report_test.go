@@ -110,6 +110,9 @@ func TestReport(t *testing.T) {
 			if res.ImportRate <= 0 || res.ExportRate <= 0 || res.HTTP.PerSecond <= 0 {
 				t.Errorf("%d visits, %s: import %v, export %v, HTTP %v per second", sr.Visits, s, res.ImportRate, res.ExportRate, res.HTTP.PerSecond)
 			}
+			if s == SQLite && (res.CSVImport <= 0 || res.ShellImport <= 0) {
+				t.Errorf("%d visits: CSV import %v s, shell %v s", sr.Visits, res.CSVImport, res.ShellImport)
+			}
 			if res.DownloadRate <= 0 || res.CSVExportRate <= 0 || res.DownloadPeak <= 0 || res.CSVExportPeak <= 0 {
 				t.Errorf("%d visits, %s: download %v/s (peak %d), CSV export %v/s (peak %d)", sr.Visits, s, res.DownloadRate, res.DownloadPeak, res.CSVExportRate, res.CSVExportPeak)
 			}
