@@ -204,7 +204,7 @@ func TestErrorsQuoteAShortPrefix(t *testing.T) {
 func TestLocateLoneCR(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{ZoosFile: "id,name,location\r1,a,b\r2,c,d\r"})
-	err := locate(dir, &zootour.RecordError{Kind: "zoos", Record: 2, Err: zootour.Errorf(zootour.ECONFLICT, "boom")})
+	err := locate(&Files{name: dir, dir: dir}, &zootour.RecordError{Kind: "zoos", Record: 2, Err: zootour.Errorf(zootour.ECONFLICT, "boom")})
 	var fe *Error
 	if !errors.As(err, &fe) || fe.Line != 3 {
 		t.Errorf("locate: %v, want zoos.csv line 3", err)

@@ -13,7 +13,7 @@ import (
 // (all or nothing, with the RecordErrors a real store returns), Export and
 // Counts. It reports a visit's missing zoo or animal only after reading
 // every visit, as a database checking foreign keys at commit would, so that
-// csvio has to find the line of an earlier record.
+// csvio has to find the line of an earlier record. It honours DryRun.
 type fakeStore struct {
 	zootour.Store // nil: any other method panics
 
@@ -92,7 +92,9 @@ func (s *fakeStore) Import(ctx context.Context, src zootour.Source) error {
 			return recordErr("visits", i+1, zootour.EINVALID, "animal %d does not exist", v.AnimalID)
 		}
 	}
-	s.zoos, s.animals, s.visits = zoos, animals, visits
+	if !src.DryRun {
+		s.zoos, s.animals, s.visits = zoos, animals, visits
+	}
 	return nil
 }
 

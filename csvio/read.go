@@ -7,10 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"iter"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,7 +19,8 @@ import (
 // A format describes one data file: its name, its header and how a row
 // becomes a record.
 type format[T any] struct {
-	kind   string // the Kind of a zootour.RecordError about this file
+	kind   string // the Kind of a zootour.RecordError about this file, and the sheet's name
+	noun   string // one record, in messages
 	file   string
 	header []string
 	parse  func(row []string) (T, error)
@@ -30,6 +28,7 @@ type format[T any] struct {
 
 var zooFormat = format[zootour.Zoo]{
 	kind:   "zoos",
+	noun:   "zoo",
 	file:   ZoosFile,
 	header: []string{"id", "name", "location"},
 	parse: func(row []string) (zootour.Zoo, error) {
@@ -44,6 +43,7 @@ var zooFormat = format[zootour.Zoo]{
 
 var animalFormat = format[zootour.Animal]{
 	kind:   "animals",
+	noun:   "animal",
 	file:   AnimalsFile,
 	header: []string{"id", "name", "species"},
 	parse: func(row []string) (zootour.Animal, error) {
@@ -58,6 +58,7 @@ var animalFormat = format[zootour.Animal]{
 
 var visitFormat = format[zootour.Visit]{
 	kind:   "visits",
+	noun:   "visit",
 	file:   VisitsFile,
 	header: []string{"id", "date", "zoo_id", "animal_id"},
 	parse: func(row []string) (zootour.Visit, error) {
@@ -136,68 +137,109 @@ func newReader(r io.Reader) *csv.Reader {
 	return cr
 }
 
-// read streams the records of one file. A file with no header at all (an
-// empty file) holds no records.
+// read streams the records of one file, stopping at the first error.
 func read[T any](r io.Reader, f format[T]) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
-		var zero T
-		cr := newReader(r)
-		cr.FieldsPerRecord = len(f.header)
-		head, err := cr.Read()
+		scanCSV(r, f, f.file, func(rec T, _ int, err error) bool {
+			return yield(rec, err) && err == nil
+		})
+	}
+}
+
+// An emit func receives each record of a file with the line it starts on,
+// or a fault (an *Error) instead; it returns whether to read on.
+type emit[T any] func(rec T, line int, err error) bool
+
+// scanCSV reads the records of one CSV file of format f, named name in its
+// errors. A file with no header at all (an empty file) holds no records.
+// After a fault it reads on if emit asks and the reader keeps its place:
+// past a bad field, a wrong number of fields or a quoting mistake, not past
+// a wrong header, a record too long or a failed read.
+func scanCSV[T any](r io.Reader, f format[T], name string, emit emit[T]) {
+	var zero T
+	cr := newReader(r)
+	cr.FieldsPerRecord = len(f.header)
+	if empty, fault := readHeader(cr, f, name); empty || fault != nil {
+		if fault != nil {
+			emit(zero, 0, fault)
+		}
+		return
+	}
+	for {
+		row, err := cr.Read()
 		if err == io.EOF {
 			return
 		}
-		var pe *csv.ParseError
-		var tl *tooLong
-		switch {
-		case errors.As(err, &tl):
-			yield(zero, invalid(f.file, tl.line, "the header is longer than %d bytes but must be %q",
-				maxRecord, strings.Join(f.header, ",")))
-			return
-		case err != nil && !(errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount)):
-			yield(zero, readError(f.file, err))
-			return
+		if err != nil {
+			fault, more := rowFault(f, name, row, err)
+			if !emit(zero, 0, fault) || !more {
+				return
+			}
+			continue
 		}
-		if !slices.Equal(head, f.header) {
-			line, _ := cr.FieldPos(0)
-			yield(zero, invalid(f.file, line, "the header is %s but must be %q",
-				quote(strings.Join(head, ",")), strings.Join(f.header, ",")))
-			return
+		line, _ := cr.FieldPos(0) // where the record starts
+		rec, err := parseRow(f, row)
+		if err != nil {
+			if !emit(zero, 0, &Error{File: name, Line: line, Err: err}) {
+				return
+			}
+			continue
 		}
-		for {
-			row, err := cr.Read()
-			if err == io.EOF {
-				return
-			}
-			if err != nil {
-				switch {
-				case errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount):
-					yield(zero, invalid(f.file, pe.StartLine, "%d fields but %d are expected (%s)",
-						len(row), len(f.header), strings.Join(f.header, ",")))
-				case errors.As(err, &tl):
-					yield(zero, tooLongError(f, tl))
-				default:
-					yield(zero, readError(f.file, err))
-				}
-				return
-			}
-			line, _ := cr.FieldPos(0) // where the record starts
-			for i, s := range row {
-				if !utf8.ValidString(s) {
-					yield(zero, invalid(f.file, line, "%s is not valid UTF-8", f.header[i]))
-					return
-				}
-			}
-			rec, err := f.parse(row)
-			if err != nil {
-				yield(zero, &Error{File: f.file, Line: line, Err: err})
-				return
-			}
-			if !yield(rec, nil) {
-				return
-			}
+		if !emit(rec, line, nil) {
+			return
 		}
 	}
+}
+
+// readHeader reads the header of a file of format f and checks it.
+func readHeader[T any](cr *csv.Reader, f format[T], name string) (empty bool, fault *Error) {
+	head, err := cr.Read()
+	if err == io.EOF {
+		return true, nil
+	}
+	var pe *csv.ParseError
+	var tl *tooLong
+	switch {
+	case errors.As(err, &tl):
+		return false, invalid(name, tl.line, "the header is longer than %d bytes but must be %q",
+			maxRecord, strings.Join(f.header, ","))
+	case err != nil && !(errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount)):
+		return false, readError(name, err)
+	}
+	if !slices.Equal(head, f.header) {
+		line, _ := cr.FieldPos(0)
+		return false, invalid(name, line, "the header is %s but must be %q",
+			quote(strings.Join(head, ",")), strings.Join(f.header, ","))
+	}
+	return false, nil
+}
+
+// rowFault explains the error the CSV reader gave for row, and says
+// whether the reader can go on after it.
+func rowFault[T any](f format[T], name string, row []string, err error) (fault *Error, more bool) {
+	var pe *csv.ParseError
+	var tl *tooLong
+	switch {
+	case errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount):
+		return invalid(name, pe.StartLine, "%d fields but %d are expected (%s)",
+			len(row), len(f.header), strings.Join(f.header, ",")), true
+	case errors.As(err, &tl):
+		return tooLongError(f, name, tl), false
+	case errors.As(err, &pe):
+		return readError(name, err), true // a quoting mistake: the next record starts afresh
+	}
+	return readError(name, err), false
+}
+
+// parseRow makes a record of the fields of one row, as many as f's header.
+func parseRow[T any](f format[T], row []string) (T, error) {
+	for i, s := range row {
+		if !utf8.ValidString(s) {
+			var zero T
+			return zero, zootour.Errorf(zootour.EINVALID, "%s is not valid UTF-8", f.header[i])
+		}
+	}
+	return f.parse(row)
 }
 
 func invalid(file string, line int, format string, args ...any) *Error {
@@ -207,19 +249,19 @@ func invalid(file string, line int, format string, args ...any) *Error {
 // tooLongError explains a record that grew past maxRecord: by then
 // something is wrong with the field it grew in, most likely a quote that is
 // never closed.
-func tooLongError[T any](f format[T], tl *tooLong) *Error {
+func tooLongError[T any](f format[T], name string, tl *tooLong) *Error {
 	const long = "the record passes %d bytes, far more than a valid one needs"
 	if tl.field >= len(f.header) {
-		return invalid(f.file, tl.line, long+", and has at least %d fields but %d are expected (%s)",
+		return invalid(name, tl.line, long+", and has at least %d fields but %d are expected (%s)",
 			maxRecord, tl.field+1, len(f.header), strings.Join(f.header, ","))
 	}
 	field := f.header[tl.field]
 	if tl.quoted {
-		return invalid(f.file, tl.line, long+", in its field %s, which opens a quote on line %d "+
+		return invalid(name, tl.line, long+", in its field %s, which opens a quote on line %d "+
 			"that does not close: is the closing quote missing? (the field starts %s)",
 			maxRecord, field, tl.fieldLine, quotePrefix(tl.prefix))
 	}
-	return invalid(f.file, tl.line, long+", in its field %s, which starts %s", maxRecord, field, quotePrefix(tl.prefix))
+	return invalid(name, tl.line, long+", in its field %s, which starts %s", maxRecord, field, quotePrefix(tl.prefix))
 }
 
 // readError explains an error of the CSV reader other than a wrong number
@@ -250,7 +292,7 @@ func readError(file string, err error) *Error {
 // how many records it handed the store, and the errors.
 type importer struct {
 	ctx      context.Context
-	dir      string
+	files    *Files
 	progress func(int64)
 	read     zootour.Counts
 
@@ -258,96 +300,75 @@ type importer struct {
 	zooErr, animalErr, visitErr error
 }
 
-// stream yields the records of one file of the folder, or none if the file
+// stream yields the records of one kind of im.files, or none if its file
 // is missing, and remembers in *failed the error it yields.
 func stream[T any](im *importer, f format[T], failed *error, count *int64) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
-		var zero T
-		fail := func(err error) {
-			*failed = err
-			yield(zero, err)
-		}
-		file, err := os.Open(filepath.Join(im.dir, f.file))
-		if errors.Is(err, fs.ErrNotExist) {
-			return
-		}
-		if err != nil {
-			fail(&Error{File: f.file, Err: err})
-			return
-		}
-		defer file.Close()
 		var n int64
-		for rec, err := range read(file, f) {
+		scan(im.files, f, func(rec T, _ int, err error) bool {
+			if err == nil && n%1024 == 1023 {
+				err = im.ctx.Err()
+			}
 			if err != nil {
-				fail(err)
-				return
+				var zero T
+				*failed = err
+				yield(zero, err)
+				return false
 			}
 			n++
-			if n%1024 == 0 {
-				if err := im.ctx.Err(); err != nil {
-					fail(err)
-					return
-				}
-			}
 			*count = n
 			if f.kind == visitFormat.kind && n%ProgressEvery == 0 && im.progress != nil {
 				im.progress(n)
 			}
-			if !yield(rec, nil) {
-				return
-			}
-		}
+			return yield(rec, nil)
+		})
 	}
 }
 
 // locate turns the store's complaint about record n of a kind into the file
-// and the line that record starts on. Records can span lines, so it reads
-// the file again up to that record: this is the failure path, and it keeps
-// the happy path from remembering a line for every record.
-func locate(dir string, re *zootour.RecordError) error {
+// and the line that record starts on. Records can span lines, and a sheet
+// may have empty rows, so it reads the file again up to that record: this
+// is the failure path, and it keeps the happy path from remembering a line
+// for every record.
+func locate(f *Files, re *zootour.RecordError) error {
 	reason := re.Err
 	if reason == nil {
 		reason = re
 	}
-	var file string
+	var line int
+	var file, sheet string
 	switch re.Kind {
 	case zooFormat.kind:
-		file = ZoosFile
+		file, sheet = f.where(zooFormat.file, zooFormat.kind)
+		line = recordLine(f, zooFormat, re.Record)
 	case animalFormat.kind:
-		file = AnimalsFile
+		file, sheet = f.where(animalFormat.file, animalFormat.kind)
+		line = recordLine(f, animalFormat, re.Record)
 	case visitFormat.kind:
-		file = VisitsFile
+		file, sheet = f.where(visitFormat.file, visitFormat.kind)
+		line = recordLine(f, visitFormat, re.Record)
 	default:
 		return re
 	}
-	line, err := recordLine(filepath.Join(dir, file), re.Record)
-	if err != nil || line == 0 {
-		return &Error{File: file, Err: fmt.Errorf("record %d: %w", re.Record, reason)}
+	if line == 0 {
+		return &Error{File: file, Sheet: sheet, Err: fmt.Errorf("record %d: %w", re.Record, reason)}
 	}
-	return &Error{File: file, Line: line, Err: reason}
+	return &Error{File: file, Sheet: sheet, Line: line, Err: reason}
 }
 
-// recordLine returns the line on which the n-th record after the header
-// starts, or 0 if the file holds fewer records.
-func recordLine(path string, n int) (int, error) {
-	if n < 1 {
-		return 0, nil
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	cr := newReader(f)
-	cr.FieldsPerRecord = -1
-	for i := 0; i <= n; i++ { // record 0 is the header
-		if _, err := cr.Read(); err != nil {
-			if err == io.EOF {
-				return 0, nil
-			}
-			return 0, err
+// recordLine returns the line on which the n-th record of kind f starts,
+// or 0 if there are fewer records (or a fault before it).
+func recordLine[T any](files *Files, f format[T], n int) int {
+	line, i := 0, 0
+	scan(files, f, func(_ T, l int, err error) bool {
+		if err != nil {
+			return false
 		}
-	}
-	line, _ := cr.FieldPos(0)
-	return line, nil
+		if i++; i == n {
+			line = l
+			return false
+		}
+		return true
+	})
+	return line
 }

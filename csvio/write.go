@@ -218,3 +218,12 @@ func Occupied(dir string) error {
 	}
 	return nil
 }
+
+// OccupiedFile returns a conflict if path already exists: an export
+// writes over a workbook only when asked to (--force).
+func OccupiedFile(path string) error {
+	if _, err := os.Lstat(path); err == nil {
+		return zootour.Errorf(zootour.ECONFLICT, "%s already exists: write to another file, or add --force to replace it", path)
+	}
+	return nil
+}

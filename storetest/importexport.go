@@ -327,6 +327,78 @@ func testImportCancelled(t *testing.T, open func(t *testing.T) zootour.Store) {
 	checkNoTrace(t, s, before)
 }
 
+// testImportDryRun imports with DryRun: a source the import would take
+// comes back nil, one it would refuse with the error the import gives, and
+// either way the store is as before, its change log and the IDs it gives
+// next included; the same source then imports for real.
+func testImportDryRun(t *testing.T, open func(t *testing.T) zootour.Store) {
+	s, ctx := open(t), t.Context()
+	z, a := addZoo(t, s, "Base", "L"), addAnimal(t, s, "Base", "S")
+	addVisit(t, s, "2024-01-01", z.ID, a.ID)
+	before := exportOf(t, s)
+	logged := len(changesOf(t, s, zootour.ChangeFilter{}))
+	unchanged := func(t *testing.T) {
+		t.Helper()
+		if d := diff(before, exportOf(t, s)); d != "" {
+			t.Fatalf("a dry run changed the store (-before +after):\n%s", d)
+		}
+		if got := len(changesOf(t, s, zootour.ChangeFilter{})); got != logged {
+			t.Errorf("a dry run left %d entries in the change log, want %d", got, logged)
+		}
+	}
+	good := dump{
+		Zoos:    []zootour.Zoo{{ID: big + 1, Name: "Z", Location: "L"}},
+		Animals: []zootour.Animal{{ID: big + 2, Name: "A", Species: "S"}},
+		Visits: []zootour.Visit{
+			{ID: big + 3, Date: d("2024-01-01"), ZooID: big + 1, AnimalID: big + 2},
+			{ID: big + 4, Date: d("2024-01-02"), ZooID: z.ID, AnimalID: a.ID},
+		},
+	}
+	dry := func(src zootour.Source) zootour.Source { src.DryRun = true; return src }
+	noErr(t, s.Import(ctx, dry(good.source())))
+	unchanged(t)
+
+	for _, tc := range []struct {
+		name   string
+		src    zootour.Source
+		kind   string
+		record int
+		code   string
+	}{
+		{"zoo ID stored", source([]zootour.Zoo{good.Zoos[0], {ID: z.ID, Name: "N", Location: "L"}}, nil, nil), "zoos", 2, zootour.ECONFLICT},
+		{"visit to a missing zoo", source(good.Zoos, good.Animals, []zootour.Visit{good.Visits[0],
+			{ID: big + 5, Date: d("2024-01-03"), ZooID: big + 9, AnimalID: big + 2}}), "visits", 2, zootour.EINVALID},
+		{"animal on the date of a stored visit", source(good.Zoos, good.Animals, []zootour.Visit{good.Visits[0],
+			{ID: big + 5, Date: d("2024-01-01"), ZooID: big + 1, AnimalID: a.ID}}), "visits", 2, zootour.ECONFLICT},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := s.Import(ctx, dry(tc.src))
+			var re *zootour.RecordError
+			if !errors.As(err, &re) || re.Kind != tc.kind || re.Record != tc.record {
+				t.Fatalf("dry run = %v, want a *zootour.RecordError for %s record %d", err, tc.kind, tc.record)
+			}
+			code(t, "Import", err, tc.code)
+			unchanged(t)
+		})
+	}
+	if err := s.Import(ctx, dry(zootour.Source{Zoos: failing(good.Zoos)})); err != errSource {
+		t.Errorf("dry run of a failing source = %v, want the source's error as it is", err)
+	}
+	unchanged(t)
+	checkNoTrace(t, s, before) // the IDs it gives next too: a dry run of IDs from 1<<62 moves no sequence
+
+	before = exportOf(t, s)
+	noErr(t, s.Import(ctx, good.source()))
+	want := dump{
+		Zoos:    append(before.Zoos, good.Zoos...),
+		Animals: append(before.Animals, good.Animals...),
+		Visits:  append(before.Visits, good.Visits...),
+	}
+	if d := diff(want, exportOf(t, s)); d != "" {
+		t.Fatalf("the import after the dry runs (-want +got):\n%s", d)
+	}
+}
+
 // checkNoTrace checks that a failed import left s as before, down to the
 // IDs it gives next.
 func checkNoTrace(t *testing.T, s zootour.Store, before dump) {

@@ -54,6 +54,7 @@ func Run(t *testing.T, open func(t *testing.T) zootour.Store) {
 		{"ImportEmpty", testImportEmpty},
 		{"ImportFailures", testImportFailures},
 		{"ImportCancelled", testImportCancelled},
+		{"ImportDryRun", testImportDryRun},
 		{"Export", testExport},
 		{"ExportRoundTrip", testExportRoundTrip},
 		{"Random", testRandom},
