@@ -19,9 +19,12 @@ ZOOTOUR_DB=memory: zootour generate data`,
 zootour serve --addr 0.0.0.0:8080 --base-url https://zoo.example.org
 zootour serve --public-read --tls-cert cert.pem --tls-key key.pem`,
 	"zootour import": `zootour import data
+zootour import data.zip
+zootour import --check registry.xlsx
 zootour --db postgres://zoo@db.example.org/zootour import data`,
 	"zootour export": `zootour export backup
-zootour export backup --force`,
+zootour export backup --force
+zootour export registry.xlsx`,
 	"zootour generate": `zootour generate data
 zootour generate data --zoos 10 --animals 50 --visits 500 --seed 7 --force`,
 
