@@ -324,7 +324,7 @@ func readRecord(r *http.Request, p *formPage) (rec, bool) {
 
 func (u *ui) newRecord(k *kind) pageFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		p := u.recordForm(k, "Add a "+k.One, k.Path, rec{})
+		p := u.recordForm(k, "Add "+article(k.One), k.Path, rec{})
 		p.Submit, p.Cancel = "Add the "+k.One, k.Path
 		u.render(w, r, http.StatusOK, "form.html", p)
 		return nil
@@ -333,7 +333,7 @@ func (u *ui) newRecord(k *kind) pageFunc {
 
 func (u *ui) createRecord(k *kind) pageFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		p := u.recordForm(k, "Add a "+k.One, k.Path, rec{})
+		p := u.recordForm(k, "Add "+article(k.One), k.Path, rec{})
 		p.Submit, p.Cancel = "Add the "+k.One, k.Path
 		in, ok := readRecord(r, p)
 		if !ok {
