@@ -3,7 +3,7 @@
 // listing paged by cursor, every failure an application/problem+json
 // (RFC 9457).
 //
-// Every route is listed once, in routes.go, with who may call it; the
+// Every route is listed once, in one route table, with who may call it; the
 // OpenAPI document (openapi.json, embedded and served at
 // /api/openapi.json) describes the same set, with the operational routes
 // of the server that mounts the API, and tests hold the two together. Who
