@@ -71,6 +71,9 @@ type Config struct {
 	// TLSCert and TLSKey, both set, are the PEM files of the certificate
 	// and key to serve HTTPS with.
 	TLSCert, TLSKey string
+	// MaxUpload bounds an import uploaded on the pages, in bytes
+	// (httpx.DefaultMaxUpload, 64 MiB, if zero).
+	MaxUpload int64
 }
 
 // Bounds of the work a request may make the server do before it holds a
@@ -98,6 +101,8 @@ type Server struct {
 	// users when the server was made.
 	setup *accounts.Setup
 	base  *url.URL
+	// pages holds the imports uploaded on the pages, until Serve ends.
+	pages io.Closer
 	// cfgErr is what is wrong with the configuration, for Listen to say.
 	cfgErr error
 
@@ -151,19 +156,33 @@ func New(s zootour.Store, cfg Config) *Server {
 	}
 	// One mux for all, so that every request routes, redirects and names
 	// its route (in the log and the metrics) as if one table had it all.
-	shared := httpx.Options{Auth: srv.auth, Setup: srv.setup, Limiter: httpx.NewLimiter(cfg.MaxInFlight), Logger: cfg.Logger}
+	shared := httpx.Options{Auth: srv.auth, Setup: srv.setup, Limiter: httpx.NewLimiter(cfg.MaxInFlight), Logger: cfg.Logger, MaxUpload: cfg.MaxUpload}
 	api.Register(srv.mux, s, shared)
-	pages.Register(srv.mux, s, shared)
+	srv.pages = pages.Register(srv.mux, s, shared)
 	listenHost, _, _ := net.SplitHostPort(cfg.Addr)
 	machine, _ := os.Hostname() // "" if unknown: then only the others
 	hosts := httpx.NewHosts(listenHost, srv.base, machine)
 	var h http.Handler = httpx.Routed(srv.mux)
 	h = httpx.AbsoluteLocation(srv.base, h)
 	h = httpx.Detach(WriteWithin, h)
-	h = httpx.ReadBody(MaxBody, BodyWithin, h)
+	h = readBody(h)
 	h = httpx.CheckHost(hosts, h)
 	srv.handler = httpx.Observe(srv.log, srv.metrics.observe, h)
 	return srv
+}
+
+// readBody reads a body before the request goes on (httpx.ReadBody), but
+// for an import's upload, which the pages stream to disk under bounds of
+// their own rather than hold in memory.
+func readBody(next http.Handler) http.Handler {
+	read := httpx.ReadBody(MaxBody, BodyWithin, next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if pages.Streams(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		read.ServeHTTP(w, r)
+	})
 }
 
 // parseBaseURL reads --base-url: an http or https URL of a host, with no
@@ -278,6 +297,12 @@ func (srv *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	fmt.Fprintf(srv.cfg.Stdout, "zootour: serving on %s%s (JSON API under /api, described at /api/openapi.json)\n", srv.listenURL(ln.Addr()), also)
 
+	// Once nothing is served, the uploads waiting to be imported go.
+	defer func() {
+		if err := srv.pages.Close(); err != nil {
+			srv.log.Warn("remove the uploaded imports", "err", err)
+		}
+	}()
 	served := make(chan error, 1)
 	go func() {
 		if srv.cfg.TLSCert != "" {

@@ -40,12 +40,22 @@ type Options struct {
 	Limiter *Limiter
 	// Logger receives the details of internal errors (slog.Default() if nil).
 	Logger *slog.Logger
+	// MaxUpload bounds the whole upload of an import on the pages, in
+	// bytes (DefaultMaxUpload if zero).
+	MaxUpload int64
 }
+
+// DefaultMaxUpload is the bound of an import's upload when Options leaves
+// it out: 64 MiB.
+const DefaultMaxUpload = 64 << 20
 
 // WithDefaults returns o with what it leaves out filled in.
 func (o Options) WithDefaults() Options {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
+	}
+	if o.MaxUpload <= 0 {
+		o.MaxUpload = DefaultMaxUpload
 	}
 	return o
 }

@@ -122,8 +122,8 @@ func (u *ui) formToken(ctx context.Context) (string, error) {
 // form (at most maxFormBytes) and checks its token.
 func (u *ui) posted(h pageFunc) pageFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if u.auth.CrossOrigin(r) {
-			return &httpx.Error{Status: http.StatusForbidden, Detail: "This form was sent from another site, so it was refused. Open the page on this site and send it from there."}
+		if err := u.sameSite(r); err != nil {
+			return err
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 		if err := r.ParseForm(); err != nil {
@@ -133,17 +133,37 @@ func (u *ui) posted(h pageFunc) pageFunc {
 			}
 			return &httpx.Error{Status: http.StatusBadRequest, Detail: "The form could not be read."}
 		}
-		if httpx.WhoOf(r.Context()).Via != "token" {
-			want, err := u.formToken(r.Context())
-			if err != nil {
-				return err
-			}
-			if subtle.ConstantTimeCompare([]byte(r.PostForm.Get("csrf")), []byte(want)) != 1 {
-				return &httpx.Error{Status: http.StatusForbidden, Detail: "This form has expired or did not come from this site. Go back, reload the page and send it again."}
-			}
+		if err := u.checkToken(r, r.PostForm.Get("csrf")); err != nil {
+			return err
 		}
 		return h(w, r)
 	}
+}
+
+// sameSite refuses a post sent from another site. A multipart form (an
+// import's upload) checks it, and its token, itself, so that nothing of
+// the upload is read before.
+func (u *ui) sameSite(r *http.Request) error {
+	if u.auth.CrossOrigin(r) {
+		return &httpx.Error{Status: http.StatusForbidden, Detail: "This form was sent from another site, so it was refused. Open the page on this site and send it from there."}
+	}
+	return nil
+}
+
+// checkToken refuses a form whose token got is not this client's; a
+// request with a bearer token needs none.
+func (u *ui) checkToken(r *http.Request, got string) error {
+	if httpx.WhoOf(r.Context()).Via == "token" {
+		return nil
+	}
+	want, err := u.formToken(r.Context())
+	if err != nil {
+		return err
+	}
+	if subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+		return &httpx.Error{Status: http.StatusForbidden, Detail: "This form has expired or did not come from this site. Go back, reload the page and send it again."}
+	}
+	return nil
 }
 
 // sessionCookie sets (or, with an empty secret, deletes) the cookie of a

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -60,11 +61,14 @@ type ui struct {
 	animals   *kind
 	templates map[string]*template.Template
 	static    map[string]asset
+	imports   *imports
 }
 
 // New returns the pages over s, on a mux of their own: everything outside
 // /api and the operational routes, with an HTML 404 (or 405 with Allow)
-// for paths that no route has. The caller keeps owning s.
+// for paths that no route has. The caller keeps owning s. Uploaded
+// imports are removed as they expire; a server that must remove them when
+// it stops uses Register.
 func New(s httpx.ReadWriter, opts httpx.Options) http.Handler {
 	mux := http.NewServeMux()
 	Register(mux, s, opts)
@@ -73,8 +77,11 @@ func New(s httpx.ReadWriter, opts httpx.Options) http.Handler {
 
 // Register adds the pages to mux, for a server that serves more than the
 // pages on one mux: they take every path that no other route has, and a
-// 405 names the methods of any route on mux.
-func Register(mux *http.ServeMux, s httpx.ReadWriter, opts httpx.Options) {
+// 405 names the methods of any route on mux. The import page imports into
+// s if s is also a zootour.Transfer (a zootour.Store is). Close what it
+// returns once the server has stopped: that ends any import's check or
+// import (which then changes nothing) and removes the uploaded files.
+func Register(mux *http.ServeMux, s httpx.ReadWriter, opts httpx.Options) io.Closer {
 	opts = opts.WithDefaults()
 	if opts.Auth == nil {
 		// No rule given: users of the store only, no public read.
@@ -92,7 +99,9 @@ func Register(mux *http.ServeMux, s httpx.ReadWriter, opts httpx.Options) {
 		templates: parseTemplates(),
 		static:    loadStatic(),
 	}
+	u.imports = newImports(s, opts)
 	u.routes()
+	return u.imports
 }
 
 // routes registers the pages on their mux.
@@ -123,6 +132,12 @@ func (u *ui) routes() {
 	mux.Handle("GET /animals/{id}/contacts", read(u.contacts))
 
 	mux.Handle("GET /census", read(u.census))
+
+	mux.Handle("GET /import", form(u.importForm))
+	mux.Handle("POST /import", u.streamed(u.need(zootour.Editor, u.upload)))
+	mux.Handle("GET /import/{id}", form(u.importJob))
+	mux.Handle("POST /import/{id}", write(u.confirmImport))
+	mux.Handle("POST /import/{id}/discard", write(u.discardImport))
 
 	mux.Handle("GET /visits", read(u.visits))
 	mux.Handle("GET /visits/new", form(u.newVisit))
