@@ -18,6 +18,11 @@ func checksAddr(c *cobra.Command) *cobra.Command {
 				return cmdError{err}
 			}
 		}
+		if f := cmd.Flags().Lookup("max-upload"); f != nil && f.Changed {
+			if err := checkMaxUpload(f.Value.String()); err != nil {
+				return cmdError{err}
+			}
+		}
 		return nil
 	}
 	return c
@@ -32,6 +37,20 @@ func checkAddr(addr string) error {
 	}
 	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
 		return zootour.Errorf(zootour.EINVALID, "--addr %q: the port must be a number from 0 to 65535, not %q", addr, port)
+	}
+	return nil
+}
+
+// maxUploadMiB bounds --max-upload: an upload is kept on the server's disk
+// until it is imported or expires.
+const maxUploadMiB = 4096
+
+// checkMaxUpload refuses a --max-upload that is not a whole number of MiB
+// from 1 to maxUploadMiB.
+func checkMaxUpload(s string) error {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 1 || n > maxUploadMiB {
+		return zootour.Errorf(zootour.EINVALID, "--max-upload must be a whole number of MiB from 1 to %d, not %q", maxUploadMiB, s)
 	}
 	return nil
 }

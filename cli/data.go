@@ -17,6 +17,7 @@ import (
 	"github.com/zootour/zootour/csvio"
 	"github.com/zootour/zootour/generate"
 	"github.com/zootour/zootour/web"
+	"github.com/zootour/zootour/web/httpx"
 )
 
 // importHelp is the long help of import: the format of the files.
@@ -215,8 +216,10 @@ func (a *app) printCounts(verb string, n zootour.Counts) error {
 
 func (a *app) serveCommand() *cobra.Command {
 	cfg := web.Config{Addr: web.DefaultAddr}
-	c := creates(a.command("serve [--addr HOST:PORT] [--public-read] [--base-url URL] [--tls-cert FILE --tls-key FILE]", "run the web interface and the JSON API", nil,
+	var maxUpload int64
+	c := creates(a.command("serve [--addr HOST:PORT] [--public-read] [--base-url URL] [--tls-cert FILE --tls-key FILE] [--max-upload MIB]", "run the web interface and the JSON API", nil,
 		func(ctx context.Context, s zootour.Store, _ []string) error {
+			cfg.MaxUpload = maxUpload << 20
 			cfg.Stdout, cfg.Stderr = a.env.Stdout, a.env.Stderr
 			cfg.Logger = slog.New(slog.NewTextHandler(a.env.Stderr, nil))
 			return web.New(s, cfg).Run(ctx)
@@ -226,6 +229,7 @@ func (a *app) serveCommand() *cobra.Command {
 	c.Flags().StringVar(&cfg.BaseURL, "base-url", "", "the address people use, behind a proxy (https://zoo.example.org): links, Location headers and Secure cookies follow it")
 	c.Flags().StringVar(&cfg.TLSCert, "tls-cert", "", "serve HTTPS with this PEM certificate (with --tls-key)")
 	c.Flags().StringVar(&cfg.TLSKey, "tls-key", "", "the PEM key of --tls-cert")
+	c.Flags().Int64Var(&maxUpload, "max-upload", httpx.DefaultMaxUpload>>20, "the largest upload of the import page, in MiB")
 	return c
 }
 

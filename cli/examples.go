@@ -17,7 +17,8 @@ ZOOTOUR_DB=memory: zootour generate data`,
 
 	"zootour serve": `zootour serve
 zootour serve --addr 0.0.0.0:8080 --base-url https://zoo.example.org
-zootour serve --public-read --tls-cert cert.pem --tls-key key.pem`,
+zootour serve --public-read --tls-cert cert.pem --tls-key key.pem
+zootour serve --max-upload 256`,
 	"zootour import": `zootour import data
 zootour import data.zip
 zootour import --check registry.xlsx

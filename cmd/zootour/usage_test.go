@@ -49,6 +49,8 @@ func TestUsageErrorsNameTheirFlag(t *testing.T) {
 		{[]string{"serve", "--addr", "127.0.0.1:99999"}, `--addr "127.0.0.1:99999": the port must be a number from 0 to 65535, not "99999"`},
 		{[]string{"serve", "--addr", ":abc"}, `the port must be a number from 0 to 65535, not "abc"`},
 		{[]string{"serve", "--addr", "8080"}, `--addr "8080" is not HOST:PORT`},
+		{[]string{"serve", "--max-upload", "0"}, `--max-upload must be a whole number of MiB from 1 to 4096, not "0"`},
+		{[]string{"serve", "--max-upload", "9999"}, `--max-upload must be a whole number of MiB from 1 to 4096, not "9999"`},
 		{[]string{"zoo", "show", "-1"}, `an ID must be a positive integer, not "-1"`},
 		{[]string{"history", "--limit", "abc"}, `--limit must be a whole number, not "abc"`},
 		{[]string{"check", "--max", "x"}, `--max must be a whole number, not "x"`},
