@@ -264,7 +264,7 @@ func TestBaseURL(t *testing.T) {
 	if !secure {
 		t.Error("behind an https base URL, the session cookie is not Secure")
 	}
-	for _, bad := range []string{"zoo.example.org", "ftp://zoo.example.org", "https://zoo.example.org/zootour", "https://", "https://u:p@zoo.example.org"} {
+	for _, bad := range []string{"zoo.example.org", "ftp://zoo.example.org", "https://zoo.example.org/zoo tour", "https://zoo.example.org/a/../b", "https://", "https://u:p@zoo.example.org"} {
 		srv := New(s, Config{BaseURL: bad, Stderr: io.Discard, Logger: webtest.Logger(t)})
 		if _, err := srv.Listen(); zootour.ErrorCode(err) != zootour.EINVALID {
 			t.Errorf("--base-url %q: %v, want an invalid error", bad, err)

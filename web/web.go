@@ -1,7 +1,7 @@
 // Package web serves zootour over HTTP. It assembles one server from parts
 // that each stand alone: the JSON API under /api (package api), the pages
 // for people at / (package pages) and its own operational endpoints
-// (/healthz, /readyz, /metrics, in ops.go). The API and the pages share
+// (/healthz, /readyz, /metrics). The API and the pages share
 // one rule of who may do what and one bound on requests in flight
 // (package httpx), so that the server behaves as one whatever a client
 // talks to.
@@ -27,6 +27,8 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path"
+	"strings"
 	"time"
 
 	"github.com/zootour/zootour"
@@ -66,8 +68,15 @@ type Config struct {
 	// BaseURL is the address people use, behind a proxy say
 	// ("https://zoo.example.org"): Location headers and the printed links
 	// use it, the Host check lets it in, and with https the session
-	// cookie is Secure. Empty for none.
+	// cookie is Secure. Empty for none. A path in it
+	// ("https://example.org/zoo") is the server's BasePath.
 	BaseURL string
+	// BasePath is the path the server is mounted under, such as "/zoo"
+	// ("" for the root): it answers only paths under it, and every link,
+	// form, cookie and Location header it gives starts with it, as behind
+	// a proxy that forwards https://example.org/zoo/ whole, or in another
+	// server's mux at "/zoo/". Set by BaseURL's path when that has one.
+	BasePath string
 	// TLSCert and TLSKey, both set, are the PEM files of the certificate
 	// and key to serve HTTPS with.
 	TLSCert, TLSKey string
@@ -147,6 +156,9 @@ func New(s zootour.Store, cfg Config) *Server {
 		srv.setup = accounts.NewSetup()
 	}
 	srv.base, srv.cfgErr = parseBaseURL(cfg.BaseURL)
+	if srv.cfgErr == nil {
+		srv.cfgErr = srv.setBasePath()
+	}
 	if srv.cfgErr == nil && (cfg.TLSCert == "") != (cfg.TLSKey == "") {
 		srv.cfgErr = zootour.Errorf(zootour.EINVALID, "--tls-cert and --tls-key go together: give both or neither")
 	}
@@ -156,7 +168,8 @@ func New(s zootour.Store, cfg Config) *Server {
 	}
 	// One mux for all, so that every request routes, redirects and names
 	// its route (in the log and the metrics) as if one table had it all.
-	shared := httpx.Options{Auth: srv.auth, Setup: srv.setup, Limiter: httpx.NewLimiter(cfg.MaxInFlight), Logger: cfg.Logger, MaxUpload: cfg.MaxUpload}
+	shared := httpx.Options{Auth: srv.auth, Setup: srv.setup, Limiter: httpx.NewLimiter(cfg.MaxInFlight), Logger: cfg.Logger,
+		MaxUpload: cfg.MaxUpload, BasePath: srv.cfg.BasePath}
 	api.Register(srv.mux, s, shared)
 	srv.pages = pages.Register(srv.mux, s, shared)
 	listenHost, _, _ := net.SplitHostPort(cfg.Addr)
@@ -166,6 +179,7 @@ func New(s zootour.Store, cfg Config) *Server {
 	h = httpx.AbsoluteLocation(srv.base, h)
 	h = httpx.Detach(WriteWithin, h)
 	h = readBody(h)
+	h = underPath(srv.cfg.BasePath, h)
 	h = httpx.CheckHost(hosts, h)
 	srv.handler = httpx.Observe(srv.log, srv.metrics.observe, h)
 	return srv
@@ -185,8 +199,53 @@ func readBody(next http.Handler) http.Handler {
 	})
 }
 
-// parseBaseURL reads --base-url: an http or https URL of a host, with no
-// path beyond "/" (the pages and the API are served from the root).
+// underPath hands next the requests under basePath, with it stripped; a
+// request for basePath itself is sent on to basePath/, and one outside it
+// is not zootour's to answer.
+func underPath(basePath string, next http.Handler) http.Handler {
+	if basePath == "" {
+		return next
+	}
+	strip := http.StripPrefix(basePath, next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == basePath:
+			to := basePath + "/"
+			if r.URL.RawQuery != "" {
+				to += "?" + r.URL.RawQuery
+			}
+			http.Redirect(w, r, to, http.StatusPermanentRedirect)
+		case strings.HasPrefix(r.URL.Path, basePath+"/"):
+			strip.ServeHTTP(w, r)
+		default:
+			http.Error(w, "Not found: zootour is served under "+basePath+"/ here.", http.StatusNotFound)
+		}
+	})
+}
+
+// setBasePath checks Config.BasePath, or takes it from the base URL's
+// path, and puts the base URL's path in line with it.
+func (srv *Server) setBasePath() error {
+	p := strings.TrimSuffix(srv.cfg.BasePath, "/")
+	if srv.base != nil && srv.base.Path != "/" {
+		fromURL := strings.TrimSuffix(srv.base.Path, "/")
+		if p != "" && p != fromURL {
+			return zootour.Errorf(zootour.EINVALID, "the base path %q and the path of --base-url %q differ: give one", p, srv.cfg.BaseURL)
+		}
+		p = fromURL
+	}
+	if p != "" && (!strings.HasPrefix(p, "/") || path.Clean(p) != p || strings.ContainsAny(p, "?#%\\ ")) {
+		return zootour.Errorf(zootour.EINVALID, "the base path %q is not a clean path like /zoo", p)
+	}
+	srv.cfg.BasePath = p
+	if srv.base != nil {
+		srv.base.Path = p + "/"
+	}
+	return nil
+}
+
+// parseBaseURL reads --base-url: an http or https URL of a host, with
+// perhaps a path, the server's base path.
 func parseBaseURL(s string) (*url.URL, error) {
 	if s == "" {
 		return nil, nil
@@ -199,10 +258,10 @@ func parseBaseURL(s string) (*url.URL, error) {
 		return nil, zootour.Errorf(zootour.EINVALID, "--base-url %q must start with http:// or https://", s)
 	case u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "":
 		return nil, zootour.Errorf(zootour.EINVALID, "--base-url %q must be a scheme and a host, like https://zoo.example.org", s)
-	case u.Path != "" && u.Path != "/":
-		return nil, zootour.Errorf(zootour.EINVALID, "--base-url %q has a path: zootour is served at the root of its host", s)
 	}
-	u.Path = "/"
+	if u.Path == "" {
+		u.Path = "/"
+	}
 	return u, nil
 }
 
@@ -364,10 +423,10 @@ func (srv *Server) listenURL(addr net.Addr) string {
 	}
 	host, port, err := net.SplitHostPort(addr.String())
 	if err != nil {
-		return scheme + "://" + addr.String() + "/"
+		return scheme + "://" + addr.String() + srv.cfg.BasePath + "/"
 	}
 	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
 		host = "localhost"
 	}
-	return scheme + "://" + net.JoinHostPort(host, port) + "/"
+	return scheme + "://" + net.JoinHostPort(host, port) + srv.cfg.BasePath + "/"
 }

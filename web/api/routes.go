@@ -19,6 +19,9 @@ type server struct {
 	limit *httpx.Limiter
 	log   *slog.Logger
 	mux   *http.ServeMux
+	// base is the path the API is mounted under: its Location headers
+	// start with it (httpx.UnderBase).
+	base string
 }
 
 // New returns the API over s, on a mux of its own. It answers the paths
@@ -42,7 +45,7 @@ func newServer(mux *http.ServeMux, s httpx.ReadWriter, opts httpx.Options) *serv
 		// No one signed in reads or writes: the safe default.
 		opts.Auth = httpx.NewAuth(accounts.New(s), false)
 	}
-	a := &server{store: s, auth: opts.Auth, limit: opts.Limiter, log: opts.Logger, mux: mux}
+	a := &server{store: s, auth: opts.Auth, limit: opts.Limiter, log: opts.Logger, mux: mux, base: opts.BasePath}
 	for _, rt := range a.routes() {
 		a.mux.Handle(rt.method+" "+rt.path, rt.handler)
 	}
@@ -121,7 +124,7 @@ func (a *server) routes() []route {
 		default:
 			h = a.api(a.guard(rt.who, rt.h))
 		}
-		routes[i] = route{rt.method, rt.path, rt.who, h}
+		routes[i] = route{rt.method, rt.path, rt.who, httpx.UnderBase(a.base, h)}
 	}
 	return routes
 }

@@ -130,14 +130,36 @@ func AbsoluteLocation(base *url.URL, next http.Handler) http.Handler {
 	if base == nil {
 		return next
 	}
+	return rewriteLocation(next, func(loc string) string {
+		if u, err := base.Parse(loc); err == nil {
+			return u.String()
+		}
+		return loc
+	})
+}
+
+// UnderBase moves the Location headers of next, written as paths from
+// the root ("/zoos/1"), under basePath, the path next is mounted under
+// (httpx.Options.BasePath): the handlers write every path as if mounted
+// at the root.
+func UnderBase(basePath string, next http.Handler) http.Handler {
+	if basePath == "" {
+		return next
+	}
+	return rewriteLocation(next, func(loc string) string { return basePath + loc })
+}
+
+// rewriteLocation rewrites, with to, the Location header that next sets
+// to a path from the root.
+func rewriteLocation(next http.Handler, to func(string) string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(&locationWriter{ResponseWriter: w, base: base}, r)
+		next.ServeHTTP(&locationWriter{ResponseWriter: w, to: to}, r)
 	})
 }
 
 type locationWriter struct {
 	http.ResponseWriter
-	base  *url.URL
+	to    func(string) string
 	wrote bool
 }
 
@@ -146,9 +168,7 @@ func (lw *locationWriter) WriteHeader(status int) {
 		lw.wrote = true
 		h := lw.ResponseWriter.Header()
 		if loc := h.Get("Location"); strings.HasPrefix(loc, "/") && !strings.HasPrefix(loc, "//") {
-			if u, err := lw.base.Parse(loc); err == nil {
-				h.Set("Location", u.String())
-			}
+			h.Set("Location", lw.to(loc))
 		}
 	}
 	lw.ResponseWriter.WriteHeader(status)

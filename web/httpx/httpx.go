@@ -43,6 +43,11 @@ type Options struct {
 	// MaxUpload bounds the whole upload of an import on the pages, in
 	// bytes (DefaultMaxUpload if zero).
 	MaxUpload int64
+	// BasePath is the path the API and the pages are mounted under, such
+	// as "/zoo" ("" at the root): every link, form and Location they give
+	// starts with it. They are handed requests with it stripped, as
+	// http.StripPrefix does.
+	BasePath string
 }
 
 // DefaultMaxUpload is the bound of an import's upload when Options leaves

@@ -105,7 +105,12 @@ func toSignIn(w http.ResponseWriter, r *http.Request) error {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		next = "/"
 		if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host {
-			next = safeNext(ref.RequestURI())
+			// The browser's address holds the base path; next, like every
+			// path the handlers write, is from the root (UnderBase).
+			if rest, ok := strings.CutPrefix(ref.Path, basePath(r)); ok && strings.HasPrefix(rest, "/") {
+				ref.Path, ref.RawPath = rest, ""
+				next = safeNext(ref.RequestURI())
+			}
 		}
 	}
 	http.Redirect(w, r, "/signin?next="+url.QueryEscape(next), http.StatusSeeOther)
@@ -170,7 +175,7 @@ func (u *ui) checkToken(r *http.Request, got string) error {
 // browser's session. Lax, not Strict, so that a link to a page from
 // elsewhere arrives signed in; a post from elsewhere carries no cookie.
 func (u *ui) sessionCookie(w http.ResponseWriter, r *http.Request, secret string) {
-	c := &http.Cookie{Name: httpx.SessionCookie, Value: secret, Path: "/", HttpOnly: true,
+	c := &http.Cookie{Name: httpx.SessionCookie, Value: secret, Path: cookiePath(r), HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: u.auth.Secure(r), MaxAge: int(accounts.SessionLife.Seconds())}
 	if secret == "" {
 		c.MaxAge = -1

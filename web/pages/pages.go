@@ -3,7 +3,7 @@
 // binary needs nothing from the network and the pages work without
 // JavaScript. Who may read, write and manage users follows the API's rule,
 // kept in package httpx (users with roles, signed in by a session or a
-// token; see auth.go). Every handler is small and returns an error, which
+// token). Every handler is small and returns an error, which
 // one adapter turns into an HTML error page.
 package pages
 
@@ -62,6 +62,9 @@ type ui struct {
 	templates map[string]*template.Template
 	static    map[string]asset
 	imports   *imports
+	// base is the path the pages are mounted under ("" at the root),
+	// which every link, form and redirect they give starts with.
+	base string
 }
 
 // New returns the pages over s, on a mux of their own: everything outside
@@ -98,6 +101,7 @@ func Register(mux *http.ServeMux, s httpx.ReadWriter, opts httpx.Options) io.Clo
 		animals:   animalKind(s),
 		templates: parseTemplates(),
 		static:    loadStatic(),
+		base:      opts.BasePath,
 	}
 	u.imports = newImports(s, opts)
 	u.routes()
@@ -196,7 +200,7 @@ func (u *ui) page(h pageFunc) http.Handler {
 			u.fail(w, r, err)
 		}
 	})
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return httpx.UnderBase(u.base, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
 		// Everything comes from this server; nothing may frame the pages.
 		hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
@@ -204,8 +208,8 @@ func (u *ui) page(h pageFunc) http.Handler {
 		hd.Set("X-Frame-Options", "DENY")
 		// Pages carry form tokens and change with every write.
 		hd.Set("Cache-Control", "no-store")
-		serve.ServeHTTP(w, r)
-	})
+		serve.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), baseKey{}, u.base)))
+	}))
 }
 
 // errorPage is the data of an error page.
@@ -367,17 +371,49 @@ func (u *ui) render(w http.ResponseWriter, r *http.Request, status int, name str
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
+	out := u.underBase(buf.Bytes())
 	w.Header().Set("Content-Type", htmlType)
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.Header().Set("Content-Length", strconv.Itoa(len(out)))
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	w.Write(out)
 }
+
+// rooted are the attributes whose values the templates write as paths
+// from the root ("/zoos/1"), and so the attributes underBase moves.
+var rooted = [][]byte{[]byte(` href="/`), []byte(` action="/`), []byte(` src="/`)}
+
+// underBase moves the links, forms and assets of a rendered page under
+// the base path, in one place, so that the templates and the handlers
+// write every path from the root as if the pages were mounted there.
+func (u *ui) underBase(page []byte) []byte {
+	if u.base == "" {
+		return page
+	}
+	for _, attr := range rooted {
+		moved := append(attr[:len(attr)-1:len(attr)-1], u.base+"/"...)
+		page = bytes.ReplaceAll(page, attr, moved)
+	}
+	return page
+}
+
+// baseKey is the context key of the base path, for what a handler writes
+// outside the page: cookies, and paths it reads back from the client.
+type baseKey struct{}
+
+func basePath(r *http.Request) string {
+	b, _ := r.Context().Value(baseKey{}).(string)
+	return b
+}
+
+// cookiePath is the Path of the pages' cookies: the base path, so that
+// another application on the same host never gets them.
+func cookiePath(r *http.Request) string { return basePath(r) + "/" }
 
 // redirect ends a successful write: post/redirect/get, with a flash
 // message for the page it lands on.
 func redirect(w http.ResponseWriter, r *http.Request, to, flash string) error {
 	if flash != "" {
-		setFlash(w, flash)
+		setFlash(w, r, flash)
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 	return nil
@@ -425,8 +461,8 @@ func (u *ui) flashText(r *http.Request, code string) string {
 
 const flashCookie = "zootour_flash"
 
-func setFlash(w http.ResponseWriter, code string) {
-	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: code, Path: "/", MaxAge: 60,
+func setFlash(w http.ResponseWriter, r *http.Request, code string) {
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: code, Path: cookiePath(r), MaxAge: 60,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode})
 }
 
@@ -435,7 +471,7 @@ func takeFlash(w http.ResponseWriter, r *http.Request) string {
 	if err != nil {
 		return ""
 	}
-	http.SetCookie(w, &http.Cookie{Name: flashCookie, Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Path: cookiePath(r), MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
 	return c.Value
 }
 
