@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"iter"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -433,4 +434,34 @@ type Checker interface {
 	// Rebuild writes all the derived data again from the records, in one
 	// transaction.
 	Rebuild(ctx context.Context) error
+}
+
+// A Replicated is a store that sends reads to a replica of its database
+// (PostgreSQL's streaming replica, docs/replicas.md) and says how that goes,
+// for /readyz and /metrics.
+type Replicated interface {
+	// ReplicaStatus reports on the replica; ok is false when the store has
+	// none, and every read goes to the primary.
+	ReplicaStatus() (st ReplicaStatus, ok bool)
+}
+
+// ReplicaStatus is the state of a store's read replica as last checked, and
+// where reads went since the store opened.
+type ReplicaStatus struct {
+	// Healthy is whether reads may go to the replica: it answers, it is a
+	// replica of the store's database, and it lags less than MaxLag. If
+	// not, Reason says why and every read goes to the primary.
+	Healthy bool
+	Reason  string
+	// Lag is how long ago the primary was where the replica's replay is now
+	// (0 when it has replayed everything); MaxLag is the bound beyond which
+	// reads leave it.
+	Lag, MaxLag time.Duration
+
+	// ReplicaReads went to the replica. OwnWriteReads went to the primary
+	// because their client (the actor of the context, WithActor) had
+	// written what the replica had not replayed yet. FallbackReads went to
+	// the primary because the replica was unhealthy, or failed them for
+	// want of a server and they ran again there.
+	ReplicaReads, OwnWriteReads, FallbackReads uint64
 }

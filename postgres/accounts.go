@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/zootour/zootour"
 	"github.com/zootour/zootour/internal/logsql"
 )
@@ -17,7 +18,11 @@ import (
 // statements in this store's transactions, and add the row locks that
 // SQLite's single writer makes needless: a write of a user or a token
 // locks it before logsql reads what it logs as the record's before.
-// A read of one statement runs on the pool, in a transaction of its own.
+// A read of one statement runs on the pool, in a transaction of its own:
+// the primary's, never a read replica's, as what they say takes effect at
+// once (a revoked token, a changed role) and a sign-in has no actor yet to
+// keep its next reads on the primary. The change log's reads go where read
+// sends them.
 
 // raced turns the violation of one of the constraints, which a check
 // before the write found unbroken, into errRetry: another transaction
@@ -85,7 +90,7 @@ func (s *Store) DeleteUser(ctx context.Context, name string) error {
 
 // PasswordHash returns the user and its password's hash, from one snapshot.
 func (s *Store) PasswordHash(ctx context.Context, name string) (u zootour.User, hash string, err error) {
-	err = s.readTx(ctx, func(tx pgx.Tx) (err error) {
+	err = snapshot(ctx, s.pool, func(tx pgx.Tx) (err error) {
 		u, hash, err = logsql.PasswordHash(ctx, txDB{Q: tx}, logDialect, name)
 		return err
 	})
@@ -103,7 +108,7 @@ func (s *Store) CreateToken(ctx context.Context, user, label, hash string) (t zo
 
 // Tokens lists the tokens of a user, or of all, from one snapshot.
 func (s *Store) Tokens(ctx context.Context, user string) (ts []zootour.Token, err error) {
-	err = s.readTx(ctx, func(tx pgx.Tx) (err error) {
+	err = snapshot(ctx, s.pool, func(tx pgx.Tx) (err error) {
 		ts, err = logsql.Tokens(ctx, txDB{Q: tx}, logDialect, user)
 		return err
 	})
@@ -165,14 +170,20 @@ func (s *Store) Secret(ctx context.Context) (key []byte, err error) {
 }
 
 // Changes lists the entries of the change log that f selects.
-func (s *Store) Changes(ctx context.Context, f zootour.ChangeFilter) ([]zootour.Change, error) {
-	cs, err := logsql.Changes(ctx, txDB{Q: s.pool}, logDialect, f)
+func (s *Store) Changes(ctx context.Context, f zootour.ChangeFilter) (cs []zootour.Change, err error) {
+	err = s.read(ctx, func(db *pgxpool.Pool) (err error) {
+		cs, err = logsql.Changes(ctx, txDB{Q: db}, logDialect, f)
+		return err
+	})
 	return cs, internal(ctx, "list changes", err)
 }
 
 // Change returns one entry of the change log.
-func (s *Store) Change(ctx context.Context, id int64) (zootour.Change, error) {
-	c, err := logsql.Change(ctx, txDB{Q: s.pool}, logDialect, id)
+func (s *Store) Change(ctx context.Context, id int64) (c zootour.Change, err error) {
+	err = s.read(ctx, func(db *pgxpool.Pool) (err error) {
+		c, err = logsql.Change(ctx, txDB{Q: db}, logDialect, id)
+		return err
+	})
 	return c, internal(ctx, "read change", err)
 }
 

@@ -33,6 +33,10 @@
 //
 // Canceling a method's context stops its statement on the server too: pgx
 // closes the connection and sends the server a cancel request.
+//
+// With WithReadReplica, reads go to a streaming replica of the database,
+// but for a client's reads after its own writes and while the replica is
+// down or lags (docs/replicas.md); ReplicaStatus says how that goes.
 package postgres
 
 import (
@@ -47,6 +51,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -60,13 +65,66 @@ type Store struct {
 	pool *pgxpool.Pool
 	// ownsPool is whether Close closes the pool: Open made it, New was given it.
 	ownsPool bool
+	// replica is where reads go, if the store has one (WithReadReplica).
+	replica *replica
 }
 
 var _ zootour.Store = (*Store)(nil)
 
+// An Option changes how Open and New make the store.
+type Option func(*options)
+
+type options struct {
+	replicaURL string
+	maxLag     time.Duration
+	checkEvery time.Duration
+	client     func(context.Context) string
+}
+
+// WithReadReplica sends the store's reads to the streaming replica of its
+// database at url, its writes to the primary, and a client's reads after
+// its own writes to the primary until the replica has replayed them; a
+// replica that is down or lags more than the bound (WithMaxReplicaLag)
+// leaves every read to the primary until it is back (docs/replicas.md).
+// A client is the actor of the context (zootour.WithActor); a context
+// that names none is every client, and sees every write the store made.
+// The URL takes the settings Open's does; give it the primary's
+// search_path. Reads of the accounts, sessions, tokens and idempotency keys
+// stay on the primary: they decide who may do what, at once.
+func WithReadReplica(url string) Option {
+	return func(o *options) { o.replicaURL = url }
+}
+
+// DefaultMaxReplicaLag is how far behind the primary a replica may be
+// before reads leave it, unless WithMaxReplicaLag says otherwise.
+const DefaultMaxReplicaLag = 10 * time.Second
+
+// WithMaxReplicaLag sets how far behind the primary the read replica may
+// replay (in time: how long ago the primary was where the replica is)
+// before reads go to the primary instead; 0 is DefaultMaxReplicaLag.
+func WithMaxReplicaLag(d time.Duration) Option {
+	return func(o *options) { o.maxLag = d }
+}
+
 // Open connects to the database at url, brings its schema up to date and
 // returns the store. Close closes its connections.
-func Open(ctx context.Context, url string) (*Store, error) {
+func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
+	pool, err := newPool(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	s, err := New(ctx, pool, opts...)
+	if err != nil {
+		pool.Close()
+		return nil, err
+	}
+	s.ownsPool = true
+	return s, nil
+}
+
+// newPool makes a pool of connections to url, with the store's planner
+// settings unless the URL sets them. It connects on first use.
+func newPool(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
@@ -93,27 +151,29 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	s, err := New(ctx, pool)
-	if err != nil {
-		pool.Close()
-		return nil, err
-	}
-	s.ownsPool = true
-	return s, nil
+	return pool, nil
 }
 
 // New returns a store in the database of pool, an application's own, after
 // bringing its schema up to date as Open does; the store's tables go in
 // the schema that the pool's search_path names first. The caller keeps
 // the pool: Close leaves it open, and the caller closes it once the store
-// is no longer used.
+// is no longer used. A read replica's pool (WithReadReplica) is the
+// store's own, and Close closes it.
 //
 // Open sets plan_cache_mode=force_custom_plan and random_page_cost=1.1 on
 // its connections unless the URL sets them, because the store's queries
 // are much faster planned so (BENCHMARKS.md); a pool made elsewhere keeps
 // its own settings, so set those in its ConnConfig.RuntimeParams for the
 // same plans.
-func New(ctx context.Context, pool *pgxpool.Pool) (*Store, error) {
+func New(ctx context.Context, pool *pgxpool.Pool, opts ...Option) (*Store, error) {
+	o := options{maxLag: DefaultMaxReplicaLag, checkEvery: checkEvery, client: zootour.ActorOf}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.maxLag <= 0 {
+		o.maxLag = DefaultMaxReplicaLag
+	}
 	ms, err := loadMigrations()
 	if err != nil {
 		return nil, err
@@ -121,12 +181,20 @@ func New(ctx context.Context, pool *pgxpool.Pool) (*Store, error) {
 	if err := migrate(ctx, pool, ms); err != nil {
 		return nil, err
 	}
-	return &Store{pool: pool}, nil
+	s := &Store{pool: pool}
+	if o.replicaURL != "" {
+		if s.replica, err = openReplica(ctx, pool, o, len(ms)); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
 }
 
-// Close closes every connection of a store that Open made. A store that
-// New made leaves the pool open: it is the caller's.
+// Close closes every connection of a store that Open made, and those to
+// its read replica. A store that New made leaves the pool open: it is the
+// caller's.
 func (s *Store) Close() error {
+	s.replica.close()
 	if s.ownsPool {
 		s.pool.Close()
 	}

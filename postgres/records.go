@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/zootour/zootour"
 	"github.com/zootour/zootour/internal/findsql"
 	"github.com/zootour/zootour/internal/staysql"
@@ -348,8 +349,12 @@ func union(a, b []int64) []int64 {
 // list runs a listing built by findsql.
 func (k kind[T]) list(ctx context.Context, s *Store, f findsql.RecordFilter) ([]T, error) {
 	q := findsql.Records(findDialect, k.table, f)
-	rows, _ := s.pool.Query(ctx, q.SQL, q.Args...)
-	out, err := pgx.CollectRows(rows, k.scan)
+	var out []T
+	err := s.read(ctx, func(db *pgxpool.Pool) (err error) {
+		rows, _ := db.Query(ctx, q.SQL, q.Args...)
+		out, err = pgx.CollectRows(rows, k.scan)
+		return err
+	})
 	if err != nil {
 		return nil, internal(ctx, "find "+k.plural, err)
 	}
@@ -362,8 +367,12 @@ func (s *Store) CreateZoo(ctx context.Context, z zootour.Zoo) (zootour.Zoo, erro
 }
 
 // Zoo returns the zoo with the given ID.
-func (s *Store) Zoo(ctx context.Context, id int64) (zootour.Zoo, error) {
-	return zoos.find(ctx, s.pool, id, "")
+func (s *Store) Zoo(ctx context.Context, id int64) (z zootour.Zoo, err error) {
+	err = s.read(ctx, func(db *pgxpool.Pool) error {
+		z, err = zoos.find(ctx, db, id, "")
+		return err
+	})
+	return z, err
 }
 
 // UpdateZoo changes the fields set in u and returns the zoo.
@@ -411,8 +420,12 @@ func (s *Store) CreateAnimal(ctx context.Context, a zootour.Animal) (zootour.Ani
 }
 
 // Animal returns the animal with the given ID.
-func (s *Store) Animal(ctx context.Context, id int64) (zootour.Animal, error) {
-	return animals.find(ctx, s.pool, id, "")
+func (s *Store) Animal(ctx context.Context, id int64) (a zootour.Animal, err error) {
+	err = s.read(ctx, func(db *pgxpool.Pool) error {
+		a, err = animals.find(ctx, db, id, "")
+		return err
+	})
+	return a, err
 }
 
 // UpdateAnimal changes the fields set in u and returns the animal.
@@ -505,8 +518,12 @@ func visitError(ctx context.Context, q querier, op string, v zootour.Visit, err 
 }
 
 // Visit returns the visit with the given ID.
-func (s *Store) Visit(ctx context.Context, id int64) (zootour.Visit, error) {
-	return getVisit(ctx, s.pool, id, "")
+func (s *Store) Visit(ctx context.Context, id int64) (v zootour.Visit, err error) {
+	err = s.read(ctx, func(db *pgxpool.Pool) error {
+		v, err = getVisit(ctx, db, id, "")
+		return err
+	})
+	return v, err
 }
 
 func getVisit(ctx context.Context, q querier, id int64, lock string) (zootour.Visit, error) {
@@ -627,8 +644,12 @@ func (s *Store) FindVisits(ctx context.Context, f zootour.VisitFilter) ([]zootou
 		return nil, err
 	}
 	q := findsql.Visits(findDialect, visitCols, f)
-	rows, _ := s.pool.Query(ctx, q.SQL, q.Args...)
-	visits, err := pgx.CollectRows(rows, scanVisit)
+	var visits []zootour.Visit
+	err := s.read(ctx, func(db *pgxpool.Pool) (err error) {
+		rows, _ := db.Query(ctx, q.SQL, q.Args...)
+		visits, err = pgx.CollectRows(rows, scanVisit)
+		return err
+	})
 	if err != nil {
 		return nil, internal(ctx, "find visits", err)
 	}
@@ -639,8 +660,10 @@ func (s *Store) FindVisits(ctx context.Context, f zootour.VisitFilter) ([]zootou
 func (s *Store) Counts(ctx context.Context) (zootour.Counts, error) {
 	var c zootour.Counts
 	// One statement, so the three counts come from one snapshot.
-	err := s.pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM zoos), (SELECT count(*) FROM animals), (SELECT count(*) FROM visits)`).
-		Scan(&c.Zoos, &c.Animals, &c.Visits)
+	err := s.read(ctx, func(db *pgxpool.Pool) error {
+		return db.QueryRow(ctx, `SELECT (SELECT count(*) FROM zoos), (SELECT count(*) FROM animals), (SELECT count(*) FROM visits)`).
+			Scan(&c.Zoos, &c.Animals, &c.Visits)
+	})
 	if err != nil {
 		return zootour.Counts{}, internal(ctx, "count", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/zootour/zootour"
 )
 
@@ -110,27 +111,30 @@ func list[T any](ctx context.Context, s *Store, owner string, ownerID int64, q z
 	if owner == "animal" {
 		exists = animalExistsSQL
 	}
-	b := &pgx.Batch{}
-	b.Queue(sql, append([]any{ownerID}, listArgs(q)...)...)
-	b.Queue(exists, ownerID)
-	br := s.pool.SendBatch(ctx, b)
-	defer br.Close()
+	var out []T
+	err := s.read(ctx, func(db *pgxpool.Pool) (err error) {
+		b := &pgx.Batch{}
+		b.Queue(sql, append([]any{ownerID}, listArgs(q)...)...)
+		b.Queue(exists, ownerID)
+		br := db.SendBatch(ctx, b)
+		defer br.Close()
 
-	rows, _ := br.Query()
-	out, err := pgx.CollectRows(rows, scan)
+		rows, _ := br.Query()
+		if out, err = pgx.CollectRows(rows, scan); err != nil {
+			return err
+		}
+		if len(out) == 0 {
+			var ok bool
+			if err := br.QueryRow().Scan(&ok); err != nil {
+				return err
+			}
+			if !ok {
+				return zootour.NotFound(owner, ownerID)
+			}
+		}
+		return br.Close()
+	})
 	if err != nil {
-		return nil, internal(ctx, "list "+owner, err)
-	}
-	if len(out) == 0 {
-		var ok bool
-		if err := br.QueryRow().Scan(&ok); err != nil {
-			return nil, internal(ctx, "list "+owner, err)
-		}
-		if !ok {
-			return nil, zootour.NotFound(owner, ownerID)
-		}
-	}
-	if err := br.Close(); err != nil {
 		return nil, internal(ctx, "list "+owner, err)
 	}
 	return out, nil

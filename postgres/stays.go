@@ -116,7 +116,8 @@ const commitWithin = 30 * time.Second
 // commit is not cancelled with ctx: cancelled in flight, it could have
 // committed and still report ctx's error, and a write reported as failed
 // must be one that did not commit (README, "Serving safely"). A ctx that
-// ended before the commit rolls back.
+// ended before the commit rolls back. With a read replica, the client's
+// reads go to the primary until the replica has replayed the commit.
 func (s *Store) inTx(ctx context.Context, fn func(pgx.Tx) error) (err error) {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
@@ -135,12 +136,11 @@ func (s *Store) inTx(ctx context.Context, fn func(pgx.Tx) error) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return tx.Commit(detached)
-}
-
-// readTx runs fn in a read-only transaction on one snapshot.
-func (s *Store) readTx(ctx context.Context, fn func(pgx.Tx) error) error {
-	return pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, fn)
+	if err := tx.Commit(detached); err != nil {
+		return err
+	}
+	s.replica.wrote(detached)
+	return nil
 }
 
 var _ zootour.Checker = (*Store)(nil)
@@ -150,6 +150,7 @@ var _ zootour.Checker = (*Store)(nil)
 func (s *Store) Check(ctx context.Context, max int) ([]string, error) {
 	var out []string
 	err := s.readTx(ctx, func(tx pgx.Tx) error {
+		out = nil
 		diffs, err := staysql.Check(ctx, txDB{Q: tx}, dialect, max)
 		for _, d := range diffs {
 			out = append(out, d.String())
@@ -167,7 +168,7 @@ func (s *Store) Check(ctx context.Context, max int) ([]string, error) {
 // waits for those under way, and is taken before the one on stays, in the
 // order they take theirs.
 func (s *Store) Rebuild(ctx context.Context) error {
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "LOCK TABLE visits, stays IN SHARE ROW EXCLUSIVE MODE"); err != nil {
 			return err
 		}

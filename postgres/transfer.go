@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/zootour/zootour"
 	"github.com/zootour/zootour/internal/logsql"
 	"github.com/zootour/zootour/internal/staysql"
@@ -376,19 +377,41 @@ type fault struct {
 
 // Export writes every record to dst, each kind in ID order, from one
 // snapshot: a REPEATABLE READ, read-only transaction. Rows stream from the
-// server as dst takes them.
+// server as dst takes them. A replica that fails the export before dst
+// has had a record leaves it to the primary (read); after, it fails.
 func (s *Store) Export(ctx context.Context, dst zootour.Sink) error {
-	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		if err := export(ctx, tx, "SELECT "+zoos.table.Cols+" FROM zoos AS r ORDER BY r.id", zoos.scan, dst.Zoo); err != nil {
-			return err
+	sent := &sentSink{Sink: dst}
+	var failed error
+	err := s.read(ctx, func(db *pgxpool.Pool) error {
+		if failed != nil {
+			return failed // dst has records of the attempt that failed
 		}
-		if err := export(ctx, tx, "SELECT "+animals.table.Cols+" FROM animals AS r ORDER BY r.id", animals.scan, dst.Animal); err != nil {
-			return err
+		err := snapshot(ctx, db, func(tx pgx.Tx) error {
+			if err := export(ctx, tx, "SELECT "+zoos.table.Cols+" FROM zoos AS r ORDER BY r.id", zoos.scan, sent.Zoo); err != nil {
+				return err
+			}
+			if err := export(ctx, tx, "SELECT "+animals.table.Cols+" FROM animals AS r ORDER BY r.id", animals.scan, sent.Animal); err != nil {
+				return err
+			}
+			return export(ctx, tx, "SELECT id, date, zoo_id, animal_id FROM visits ORDER BY id", scanVisit, sent.Visit)
+		})
+		if sent.any {
+			failed = err
 		}
-		return export(ctx, tx, "SELECT id, date, zoo_id, animal_id FROM visits ORDER BY id", scanVisit, dst.Visit)
+		return err
 	})
 	return internal(ctx, "export", err)
 }
+
+// sentSink is a Sink that notes whether it has had a record.
+type sentSink struct {
+	zootour.Sink
+	any bool
+}
+
+func (s *sentSink) Zoo(z zootour.Zoo) error       { s.any = true; return s.Sink.Zoo(z) }
+func (s *sentSink) Animal(a zootour.Animal) error { s.any = true; return s.Sink.Animal(a) }
+func (s *sentSink) Visit(v zootour.Visit) error   { s.any = true; return s.Sink.Visit(v) }
 
 func export[T any](ctx context.Context, tx pgx.Tx, sql string, scan pgx.RowToFunc[T], put func(T) error) error {
 	rows, err := tx.Query(ctx, sql)

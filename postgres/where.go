@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/zootour/zootour"
 	"github.com/zootour/zootour/internal/findsql"
 	"github.com/zootour/zootour/internal/staysql"
@@ -33,12 +34,11 @@ func (s *Store) AnimalStays(ctx context.Context, animalID int64, q zootour.StayQ
 	if !q.After.Date.IsZero() {
 		after = q.After.Date
 	}
-	var out []zootour.Stay
-	err := ask(ctx, s, "animal", animalID, findsql.Query{SQL: staysql.StaysSQL(dialect), Args: []any{animalID, after, pageLimit(q.Limit)}},
-		func(rows pgx.Rows) (bool, error) {
+	out, err := ask(ctx, s, "animal", animalID, findsql.Query{SQL: staysql.StaysSQL(dialect), Args: []any{animalID, after, pageLimit(q.Limit)}},
+		func(rows pgx.Rows, out *[]zootour.Stay) (bool, error) {
 			var st zootour.Stay
 			err := rows.Scan(&st.ZooID, &st.From, &st.To, &st.Visits)
-			out = append(out, st)
+			*out = append(*out, st)
 			return true, err
 		})
 	return out, internal(ctx, "animal stays", err)
@@ -53,11 +53,11 @@ func (s *Store) AnimalWhere(ctx context.Context, animalID int64, on zootour.Date
 	if err := zootour.CheckOn(on); err != nil {
 		return nil, err
 	}
-	var zoo *zootour.Zoo
-	err := ask(ctx, s, "animal", animalID, findsql.Query{SQL: staysql.WhereSQL(dialect), Args: []any{animalID, on}},
-		func(rows pgx.Rows) (bool, error) {
-			zoo = new(zootour.Zoo)
-			return false, rows.Scan(&zoo.ID, &zoo.Name, &zoo.Location)
+	zoo, err := ask(ctx, s, "animal", animalID, findsql.Query{SQL: staysql.WhereSQL(dialect), Args: []any{animalID, on}},
+		func(rows pgx.Rows, zoo **zootour.Zoo) (bool, error) {
+			z := new(zootour.Zoo)
+			*zoo = z
+			return false, rows.Scan(&z.ID, &z.Name, &z.Location)
 		})
 	if err != nil {
 		return nil, internal(ctx, "animal where", err)
@@ -77,12 +77,11 @@ func (s *Store) ZooPresent(ctx context.Context, zooID int64, q zootour.PresentQu
 		return nil, err
 	}
 	from, to := q.Window()
-	var out []zootour.Presence
-	err := ask(ctx, s, "zoo", zooID, staysql.Present(dialect, zooID, from, to, q.After, q.Limit),
-		func(rows pgx.Rows) (bool, error) {
+	out, err := ask(ctx, s, "zoo", zooID, staysql.Present(dialect, zooID, from, to, q.After, q.Limit),
+		func(rows pgx.Rows, out *[]zootour.Presence) (bool, error) {
 			var p zootour.Presence
 			err := rows.Scan(&p.From, &p.To, &p.ID, &p.Name, &p.Species)
-			out = append(out, p)
+			*out = append(*out, p)
 			return true, err
 		})
 	return out, internal(ctx, "zoo present", err)
@@ -107,21 +106,20 @@ func (s *Store) AnimalContacts(ctx context.Context, animalID int64, q zootour.Co
 	if !q.To.IsZero() {
 		to = q.To
 	}
-	var out []zootour.Contact
-	err := ask(ctx, s, "animal", animalID, staysql.Contacts(dialect, animalID, from, to, q.After.ID),
-		func(rows pgx.Rows) (bool, error) {
+	out, err := ask(ctx, s, "animal", animalID, staysql.Contacts(dialect, animalID, from, to, q.After.ID),
+		func(rows pgx.Rows, out *[]zootour.Contact) (bool, error) {
 			var a zootour.Animal
 			var o zootour.Overlap
 			if err := rows.Scan(&a.ID, &a.Name, &a.Species, &o.ZooID, &o.From, &o.To); err != nil {
 				return false, err
 			}
-			if n := len(out); n == 0 || out[n-1].ID != a.ID {
+			if n := len(*out); n == 0 || (*out)[n-1].ID != a.ID {
 				if q.Limit > 0 && n == q.Limit {
 					return false, nil
 				}
-				out = append(out, zootour.Contact{Animal: a})
+				*out = append(*out, zootour.Contact{Animal: a})
 			}
-			c := &out[len(out)-1]
+			c := &(*out)[len(*out)-1]
 			c.Overlaps = append(c.Overlaps, o)
 			return true, nil
 		})
@@ -145,6 +143,7 @@ func (s *Store) Census(ctx context.Context, q zootour.CensusQuery) ([]zootour.Ce
 	}
 	var out []zootour.CensusRow
 	err := s.readTx(ctx, func(tx pgx.Tx) error {
+		out = nil
 		after, batch := q.After, 4
 		for {
 			rows, _ := tx.Query(ctx, `SELECT id FROM zoos WHERE id >= $1 ORDER BY id LIMIT $2`, max(after.ID, 1), batch)
@@ -199,46 +198,53 @@ func censusBatch(ctx context.Context, tx pgx.Tx, b *pgx.Batch, ids []int64, limi
 	return false, br.Close()
 }
 
-// ask runs q, a question about the zoo or animal ownerID, passing each
-// row to row until it returns false; if no row came, it asks whether the
-// owner exists, in the same round trip and implicit transaction, as list
-// does: asked after the question, so that an owner found then had an empty
-// answer at some moment of the call (when the question ran, or when the
-// owner was created, with no visits yet).
-func ask(ctx context.Context, s *Store, owner string, ownerID int64, q findsql.Query, row func(pgx.Rows) (bool, error)) error {
+// ask runs q, a question about the zoo or animal ownerID, where read
+// sends it, passing each row to row, with the answer so far, until it
+// returns false; if no row came, it asks whether the owner exists, in the
+// same round trip and implicit transaction, as list does: asked after the
+// question, so that an owner found then had an empty answer at some moment
+// of the call (when the question ran, or when the owner was created, with
+// no visits yet). Each attempt of read starts from an empty answer.
+func ask[T any](ctx context.Context, s *Store, owner string, ownerID int64, q findsql.Query, row func(pgx.Rows, *T) (bool, error)) (T, error) {
 	exists := zooExistsSQL
 	if owner == "animal" {
 		exists = animalExistsSQL
 	}
-	b := &pgx.Batch{}
-	b.Queue(q.SQL, q.Args...)
-	b.Queue(exists, ownerID)
-	br := s.pool.SendBatch(ctx, b)
-	defer br.Close()
+	var out T
+	err := s.read(ctx, func(db *pgxpool.Pool) error {
+		var zero T
+		out = zero
+		b := &pgx.Batch{}
+		b.Queue(q.SQL, q.Args...)
+		b.Queue(exists, ownerID)
+		br := db.SendBatch(ctx, b)
+		defer br.Close()
 
-	rows, _ := br.Query()
-	found := false
-	for rows.Next() {
-		found = true
-		more, err := row(rows)
-		if err != nil {
-			rows.Close()
+		rows, _ := br.Query()
+		found := false
+		for rows.Next() {
+			found = true
+			more, err := row(rows, &out)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			if !more {
+				break
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
 			return err
 		}
-		if !more {
-			break
+		var ok bool
+		if err := br.QueryRow().Scan(&ok); err != nil {
+			return err
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	var ok bool
-	if err := br.QueryRow().Scan(&ok); err != nil {
-		return err
-	}
-	if !found && !ok {
-		return zootour.NotFound(owner, ownerID)
-	}
-	return br.Close()
+		if !found && !ok {
+			return zootour.NotFound(owner, ownerID)
+		}
+		return br.Close()
+	})
+	return out, err
 }

@@ -19,6 +19,21 @@
 // says how to run them:
 //
 //	PostgreSQL tests need a database: ZOOTOUR_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/test?sslmode=disable go test ./...
+//
+// A test that stops and starts its server runs one of its own (NewServer);
+// a test of a read replica runs a primary and a streaming replica of it
+// (Replicated), and takes a fresh schema on them from URLs:
+//
+//	r := pgtest.Replicated(t)
+//	primary, replica := r.URLs(t)
+//	s, err := postgres.Open(ctx, primary, postgres.WithReadReplica(replica))
+//	...
+//	r.Replica.Stop(t) // reads go to the primary
+//	r.Replica.Start(t)
+//
+// These start servers from PostgreSQL's binaries (pg_config --bindir, or
+// the newest /usr/lib/postgresql/VERSION/bin), as the postgres user when
+// the tests run as root (docs/replicas.md).
 package pgtest
 
 import (
@@ -44,11 +59,16 @@ const Env = "ZOOTOUR_TEST_POSTGRES"
 func URL(tb testing.TB) string {
 	tb.Helper()
 	base := lookup(tb)
-	u, err := url.Parse(base)
-	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+	if u, err := url.Parse(base); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 		tb.Fatalf("%s=%q is not a postgres:// URL", Env, base)
 	}
+	return withSchema(tb, base, newSchema(tb, base))
+}
 
+// newSchema creates a schema with a unique name in the database of base,
+// dropped when the test ends, and returns its name.
+func newSchema(tb testing.TB, base string) string {
+	tb.Helper()
 	// Random, so that packages tested in parallel never share a schema.
 	var b [8]byte
 	if _, err := rand.Read(b[:]); err != nil {
@@ -56,13 +76,9 @@ func URL(tb testing.TB) string {
 	}
 	schema := "zootour_test_" + hex.EncodeToString(b[:])
 
-	exec(tb, base, "CREATE SCHEMA "+schema)
-	tb.Cleanup(func() { exec(tb, base, "DROP SCHEMA "+schema+" CASCADE") })
-
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	execSQL(tb, base, "CREATE SCHEMA "+schema)
+	tb.Cleanup(func() { execSQL(tb, base, "DROP SCHEMA "+schema+" CASCADE") })
+	return schema
 }
 
 func lookup(tb testing.TB) string {
@@ -74,15 +90,15 @@ func lookup(tb testing.TB) string {
 	return base
 }
 
-// exec runs one statement on its own connection. It does not use the
+// execSQL runs one statement on its own connection. It does not use the
 // test's context: cleanups run after that context is canceled.
-func exec(tb testing.TB, url, sql string) {
+func execSQL(tb testing.TB, url, sql string) {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
-		tb.Fatalf("pgtest: connect to %s: %v", Env, err)
+		tb.Fatalf("pgtest: connect to %s: %v", url, err)
 	}
 	defer conn.Close(ctx)
 	if _, err := conn.Exec(ctx, sql); err != nil {
