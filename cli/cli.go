@@ -16,6 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/postgres"
 )
 
 // Exit statuses, as the README's command line section promises them.
@@ -91,9 +92,10 @@ func sentence(s string) string {
 }
 
 type app struct {
-	env    Env
-	dbFlag string
-	asJSON bool
+	env      Env
+	dbFlag   string
+	readFlag string // --db-read: a PostgreSQL read replica
+	asJSON   bool
 }
 
 func (a *app) rootCommand() *cobra.Command {
@@ -105,6 +107,8 @@ that join them (a date, one zoo, one animal).
 
 The store is chosen by --db or ZOOTOUR_DB: a file path is a SQLite database
 (default zootour.db), a postgres:// URL is PostgreSQL, memory: is in memory.
+With PostgreSQL, --db-read or ZOOTOUR_DB_READ names a streaming replica that
+takes the reads.
 
 Exit status: 0 success, 2 a usage error or invalid input, 3 not found,
 4 a conflict with what is stored, 1 anything else. Errors are one sentence
@@ -120,6 +124,7 @@ on standard error.`,
 	root.Version = version()
 	root.SetVersionTemplate("zootour {{.Version}}\n")
 	root.PersistentFlags().StringVar(&a.dbFlag, "db", "", "the store: a SQLite file, a postgres:// URL, or memory: (default $ZOOTOUR_DB, then zootour.db)")
+	root.PersistentFlags().StringVar(&a.readFlag, "db-read", "", "a streaming replica of the PostgreSQL --db to send reads to (default $ZOOTOUR_DB_READ; docs/replicas.md)")
 	root.PersistentFlags().BoolVar(&a.asJSON, "json", false, "print records as JSON")
 	root.SetHelpCommand(helpCommand())
 	root.AddCommand(
@@ -274,7 +279,19 @@ func (a *app) open(ctx context.Context, mayCreate bool) (zootour.Store, error) {
 			return nil, zootour.Errorf(zootour.EINVALID, "there is no database at %s: check --db (or ZOOTOUR_DB); import, serve and the add commands create one", dsn)
 		}
 	}
-	return Open(ctx, dsn)
+	var opts []postgres.Option
+	read := a.readFlag
+	if read == "" {
+		read = a.env.Getenv("ZOOTOUR_DB_READ")
+	}
+	if read != "" {
+		opt, err := readReplica(dsn, read)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, opt)
+	}
+	return Open(ctx, dsn, opts...)
 }
 
 // exactArgs is cobra.ExactArgs with names for the arguments in the message.

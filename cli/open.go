@@ -40,12 +40,13 @@ func scheme(dsn string) string {
 // a postgres:// or postgresql:// URL for PostgreSQL, and anything else is
 // the path of a SQLite database file, created if it does not exist. A URL
 // of any other scheme, and a SQLite file: URI, are refused (EINVALID).
-func Open(ctx context.Context, dsn string) (zootour.Store, error) {
+// The options apply to a PostgreSQL store only.
+func Open(ctx context.Context, dsn string, opts ...postgres.Option) (zootour.Store, error) {
 	switch s := scheme(dsn); {
 	case dsn == "memory:":
 		return sqlite.Open(ctx, sqlite.Memory)
 	case s == "postgres" || s == "postgresql":
-		st, err := postgres.Open(ctx, dsn)
+		st, err := postgres.Open(ctx, dsn, opts...)
 		if err != nil {
 			return nil, connectError(err)
 		}
@@ -98,4 +99,21 @@ func lastCause(err error) error {
 			return err
 		}
 	}
+}
+
+// readReplica checks --db-read (or ZOOTOUR_DB_READ), read, against the
+// store dsn names and returns the option that sends reads to it: only a
+// PostgreSQL store has replicas, and the URL must be one that can be read,
+// which is said of --db-read, not of --db.
+func readReplica(dsn, read string) (postgres.Option, error) {
+	if s := scheme(dsn); s != "postgres" && s != "postgresql" {
+		return nil, zootour.Errorf(zootour.EINVALID, "--db-read (or ZOOTOUR_DB_READ) names a read replica of PostgreSQL: --db must then be a postgres:// URL")
+	}
+	if s := scheme(read); s != "postgres" && s != "postgresql" {
+		return nil, zootour.Errorf(zootour.EINVALID, "--db-read (or ZOOTOUR_DB_READ) must be a postgres:// or postgresql:// URL")
+	}
+	if _, err := pgconn.ParseConfig(read); err != nil {
+		return nil, zootour.Errorf(zootour.EINVALID, "--db-read (or ZOOTOUR_DB_READ) is not a PostgreSQL URL that can be read: %v", err)
+	}
+	return postgres.WithReadReplica(read), nil
 }
