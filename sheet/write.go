@@ -43,6 +43,9 @@ type Writer interface {
 	Row(cells []Cell) error
 	// Close finishes the file; nothing is complete before it returns nil.
 	Close() error
+	// Abort drops what is not written yet and frees what the writer
+	// holds (a workbook's temporary files), after a failure.
+	Abort()
 }
 
 // NewWriter returns a writer of format f to w, naming the sheet of a
@@ -52,6 +55,7 @@ func NewWriter(f Format, w io.Writer, sheetName string) (Writer, error) {
 		wb := NewWorkbook()
 		sw, err := wb.Sheet(sheetName)
 		if err != nil {
+			wb.Close()
 			return nil, err
 		}
 		return &bookWriter{SheetWriter: sw, wb: wb, w: w}, nil
@@ -81,6 +85,8 @@ func (c *csvWriter) Row(cells []Cell) error {
 	}
 	return c.csv.Write(c.row)
 }
+
+func (c *csvWriter) Abort() {}
 
 func (c *csvWriter) Close() error {
 	c.csv.Flush()
@@ -222,13 +228,14 @@ func (s *SheetWriter) value(c Cell) any {
 }
 
 func (s *SheetWriter) write() error {
+	if s.rows >= excelize.TotalRows {
+		return zootour.Errorf(zootour.EINVALID, "a sheet holds at most %d rows, its header among them: "+
+			"narrow the listing, or take it as CSV", excelize.TotalRows)
+	}
 	s.rows++
 	cell, err := excelize.CoordinatesToCellName(1, s.rows)
 	if err != nil {
 		return err
-	}
-	if s.rows > excelize.TotalRows {
-		return zootour.Errorf(zootour.EINVALID, "a sheet holds at most %d rows", excelize.TotalRows)
 	}
 	return s.sw.SetRow(cell, s.vals)
 }
@@ -236,6 +243,9 @@ func (s *SheetWriter) write() error {
 // Close does nothing: a sheet is finished by the next one or the
 // workbook's WriteTo.
 func (s *SheetWriter) Close() error { return nil }
+
+// Abort does nothing: the workbook's Close frees what its sheets hold.
+func (s *SheetWriter) Abort() {}
 
 // bookWriter is a Writer of a workbook of one sheet.
 type bookWriter struct {
@@ -249,6 +259,8 @@ func (b *bookWriter) Close() error {
 	_, err := b.wb.WriteTo(b.w)
 	return err
 }
+
+func (b *bookWriter) Abort() { b.wb.Close() }
 
 // DateOfSerial returns the date of a spreadsheet's day number (days since
 // 1899-12-30, the count that dates after February 1900 follow), as a
@@ -285,6 +297,7 @@ func WriteAll[T any](w Writer, cols *Columns[T], seq iter.Seq2[T, error]) error 
 		return true
 	})
 	if failed != nil {
+		w.Abort()
 		return failed
 	}
 	return w.Close()

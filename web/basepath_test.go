@@ -133,6 +133,17 @@ func TestBasePath(t *testing.T) {
 	if resp, _ := get("/zoo/healthz"); resp.StatusCode != 200 {
 		t.Errorf("/zoo/healthz: %d", resp.StatusCode)
 	}
+	// Unclean paths are sent to their clean form under the base path, not
+	// from the root as the mux would.
+	for from, to := range map[string]string{"/zoo//zoos": "/zoo/zoos", "/zoo/api/zoos/../visits": "/zoo/api/visits", "/zoo/zoos/./1": "/zoo/zoos/1"} {
+		if resp, _ := get(from); resp.StatusCode/100 != 3 || location(resp) != to {
+			t.Errorf("%s: %d to %q, want %s", from, resp.StatusCode, resp.Header.Get("Location"), to)
+		}
+	}
+	// The API's document names its server under the base path.
+	if _, doc := get("/zoo/api/openapi.json"); !strings.Contains(doc, `"url": "/zoo/"`) {
+		t.Errorf("the OpenAPI document does not put its server under /zoo: %.300s", doc)
+	}
 }
 
 // TestBasePathRefused checks the base paths that are not clean paths.
@@ -142,6 +153,8 @@ func TestBasePathRefused(t *testing.T) {
 		{BasePath: "zoo"},
 		{BasePath: "/zoo/../x"},
 		{BasePath: "/z oo"},
+		{BasePath: `/z"oo`},
+		{BasePath: "/z<b>"},
 		{BasePath: "/a", BaseURL: "https://example.org/b"},
 	} {
 		cfg.Addr, cfg.Stderr = "127.0.0.1:0", io.Discard

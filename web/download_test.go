@@ -28,6 +28,7 @@ func TestDownloadLinks(t *testing.T) {
 		want []string // in the links, beside format=
 	}{
 		{"/zoos?q=artis&sort=-name", []string{"/api/zoos?", "q=artis", "sort=-name"}},
+		{"/zoos?q=+", []string{"/api/zoos?format=csv&sort=name"}},
 		{"/animals?species=bear", []string{"/api/animals?", "species=bear", "sort=name"}},
 		{"/visits?zoo=1&from=2024-01-01", []string{"/api/visits?", "zoo_id=1", "from=2024-01-01"}},
 		{"/zoos/1?from=2024-01-01&to=2024-12-31", []string{"/api/zoos/1/animals?", "from=2024-01-01", "to=2024-12-31", "/api/zoos/1/present?"}},

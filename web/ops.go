@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -113,6 +114,7 @@ type metrics struct {
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	replica  sync.Once // registers the store's replica collector, once
 }
 
 func newMetrics() *metrics {
@@ -137,7 +139,9 @@ func newMetrics() *metrics {
 // handler serves the metrics, with those of s's read replica if it has
 // one.
 func (m *metrics) handler(s zootour.Store) http.Handler {
-	m.reg.MustRegister(replicaCollector{s})
+	// The route table may be built more than once (its tests build it
+	// again); the collector is the store's, registered once.
+	m.replica.Do(func() { m.reg.MustRegister(replicaCollector{s}) })
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 }
 

@@ -216,6 +216,16 @@ func underPath(basePath string, next http.Handler) http.Handler {
 			}
 			http.Redirect(w, r, to, http.StatusPermanentRedirect)
 		case strings.HasPrefix(r.URL.Path, basePath+"/"):
+			// The mux would send an unclean path to its clean form, from
+			// the root; this sends it there under the base path.
+			if rest := r.URL.Path[len(basePath):]; path.Clean(rest) != rest && rest != "/" && path.Clean(rest)+"/" != rest {
+				to := basePath + path.Clean(rest)
+				if r.URL.RawQuery != "" {
+					to += "?" + r.URL.RawQuery
+				}
+				http.Redirect(w, r, to, http.StatusPermanentRedirect)
+				return
+			}
 			strip.ServeHTTP(w, r)
 		default:
 			http.Error(w, "Not found: zootour is served under "+basePath+"/ here.", http.StatusNotFound)
@@ -234,8 +244,8 @@ func (srv *Server) setBasePath() error {
 		}
 		p = fromURL
 	}
-	if p != "" && (!strings.HasPrefix(p, "/") || path.Clean(p) != p || strings.ContainsAny(p, "?#%\\ ")) {
-		return zootour.Errorf(zootour.EINVALID, "the base path %q is not a clean path like /zoo", p)
+	if p != "" && (!strings.HasPrefix(p, "/") || path.Clean(p) != p || strings.Trim(p, pathChars) != "") {
+		return zootour.Errorf(zootour.EINVALID, "the base path %q is not a clean path like /zoo: letters, digits, '-', '.', '_', '~' and '/' only", p)
 	}
 	srv.cfg.BasePath = p
 	if srv.base != nil {
@@ -243,6 +253,10 @@ func (srv *Server) setBasePath() error {
 	}
 	return nil
 }
+
+// pathChars are the characters of a base path: the unreserved ones of RFC
+// 3986 and '/', which need no escaping in a URL or in HTML.
+const pathChars = "/-._~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 // parseBaseURL reads --base-url: an http or https URL of a host, with
 // perhaps a path, the server's base path.

@@ -2,9 +2,12 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"log/slog"
 	"mime"
 	"net/http"
 	"net/url"
@@ -12,9 +15,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 	"github.com/zootour/zootour"
+	"github.com/zootour/zootour/accounts"
 	"github.com/zootour/zootour/sheet"
 	"github.com/zootour/zootour/web/httpx"
 	"github.com/zootour/zootour/web/internal/webtest"
@@ -291,4 +296,90 @@ func cellText(t *testing.T, row []string, j int, want string) string {
 		return d.String()
 	}
 	return got
+}
+
+// failingPages fails every listing of zoos after its first page.
+type failingPages struct{ zootour.Store }
+
+func (f failingPages) FindZoos(ctx context.Context, q zootour.ZooFilter) ([]zootour.Zoo, error) {
+	if !q.After.IsZero() {
+		return nil, errors.New("disk on fire")
+	}
+	return f.Store.FindZoos(ctx, q)
+}
+
+// manyZoos returns a store of n zoos.
+func manyZoos(t *testing.T, n int) zootour.Store {
+	s := webtest.MemoryStore(t)
+	zoos := func(yield func(zootour.Zoo, error) bool) {
+		for i := range n {
+			name := fmt.Sprintf("Zoo number %d of the long list, whose names are long, as the names of zoos can be, to fill the pages of a download with more than its buffer holds", i)
+			if !yield(zootour.Zoo{ID: int64(i + 1), Name: name, Location: "Somewhere far away"}, nil) {
+				return
+			}
+		}
+	}
+	if err := s.Import(t.Context(), zootour.Source{Zoos: zoos}); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestDownloadFailures checks a download that fails: before its first
+// byte it is answered as a problem, like the JSON; after, the connection
+// is cut, so that the client cannot take the file for whole, and the
+// failure is logged.
+func TestDownloadFailures(t *testing.T) {
+	var log webtest.LockedBuffer
+	s := failingPages{manyZoos(t, 3*zootour.AllPageSize)}
+	h := New(s, httpx.Options{Auth: httpx.NewAuth(accounts.New(s), true), Logger: slog.New(slog.NewTextHandler(&log, nil))})
+	e := webtest.NewEnv(t, s, h)
+	// 64 KiB are out before the second page fails.
+	if _, err := e.Send("GET", "/api/zoos?format=csv", ""); err == nil || !strings.Contains(log.String(), "download cut short") {
+		t.Errorf("a CSV download failing midway: err %v, log %s", err, log.String())
+	}
+	// A workbook is built before it is sent: nothing is out.
+	r := e.Do("GET", "/api/zoos?format=xlsx", "")
+	if r.Status != 500 || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/problem+json") || r.Header.Get("Content-Disposition") != "" {
+		t.Errorf("a workbook failing before its first byte: %d %s %q", r.Status, r.Header.Get("Content-Type"), r.Header.Get("Content-Disposition"))
+	}
+	broken := brokenStore{webtest.MemoryStore(t)}
+	e = webtest.NewEnv(t, broken, New(broken, httpx.Options{Auth: httpx.NewAuth(accounts.New(broken), true), Logger: webtest.Logger(t)}))
+	if r := e.Do("GET", "/api/visits?format=csv", ""); r.Status != 500 || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/problem+json") {
+		t.Errorf("a download failing at once: %d %s", r.Status, r.Header.Get("Content-Type"))
+	}
+}
+
+// TestSlowDownloads checks that downloads whose clients do not read hold
+// no slot of the Limiter, so that other reads go on, and that the
+// downloads in flight have a bound of their own.
+func TestSlowDownloads(t *testing.T) {
+	s := manyZoos(t, 30_000) // far more than the sockets' buffers hold
+	opts := httpx.Options{Auth: httpx.NewAuth(accounts.New(s), true), Limiter: httpx.NewLimiter(2), Logger: webtest.Logger(t)}
+	e := webtest.NewEnv(t, s, New(s, opts))
+	for range 2 {
+		// Read the status line and headers, then nothing more.
+		resp, err := http.Get(e.URL + "/api/zoos?format=csv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("a download: %d", resp.StatusCode)
+		}
+	}
+	// Once the two are stalled, writing to clients that do not read, a
+	// read is served: each holds the slot only while it fetches a page.
+	var r webtest.Reply
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if r = e.Do("GET", "/api/zoos/1", ""); r.Status == 200 {
+			break
+		}
+	}
+	if r.Status != 200 {
+		t.Errorf("a read beside two stalled downloads: %d %s", r.Status, r.Body)
+	}
+	if r := e.Do("GET", "/api/zoos?format=csv", ""); r.Status != 503 || r.Header.Get("Retry-After") == "" {
+		t.Errorf("a third download beyond the bound: %d", r.Status)
+	}
 }

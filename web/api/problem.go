@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -16,7 +17,13 @@ type apiFunc func(w http.ResponseWriter, r *http.Request) error
 // api adapts h to http.Handler, answering its errors as problems.
 func (a *server) api(h apiFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := h(w, r); err != nil {
+		err := h(w, r)
+		var cut *httpx.CutShort
+		switch {
+		case errors.As(err, &cut):
+			a.log.Error("download cut short", "method", r.Method, "path", r.URL.Path, "err", err)
+			panic(http.ErrAbortHandler)
+		case err != nil:
 			a.problem(w, r, err)
 		}
 	})

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	_ "embed"
 	"log/slog"
 	"net/http"
@@ -112,7 +113,7 @@ func (a *server) routes() []route {
 		{"POST", "/api/changes/{id}/revert", editor, revert(s, a.auth)},
 
 		// Open to all: it describes how to sign in.
-		{"GET", "/api/openapi.json", anyone, serveOpenAPI},
+		{"GET", "/api/openapi.json", anyone, serveOpenAPI(a.base)},
 	}
 	routes := make([]route, len(table))
 	for i, rt := range table {
@@ -169,7 +170,7 @@ func (a *server) guard(acc access, h apiFunc) apiFunc {
 		if err != nil {
 			return err
 		}
-		release, err := a.limit.Acquire(r)
+		r, release, err := a.limit.Hold(r)
 		if err != nil {
 			return err
 		}
@@ -192,10 +193,17 @@ func (a *server) notFound(w http.ResponseWriter, r *http.Request) error {
 var openAPI []byte
 
 // serveOpenAPI answers the OpenAPI 3.1 document of the API, which also
-// describes the operational routes of the server that mounts it.
-func serveOpenAPI(w http.ResponseWriter, r *http.Request) error {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(len(openAPI)))
-	w.Write(openAPI)
-	return nil
+// describes the operational routes of the server that mounts it; its
+// server is the base path, where the document's paths are.
+func serveOpenAPI(base string) apiFunc {
+	doc := openAPI
+	if base != "" {
+		doc = bytes.Replace(openAPI, []byte(`"url": "/"`), []byte(`"url": "`+base+`/"`), 1)
+	}
+	return func(w http.ResponseWriter, r *http.Request) error {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", strconv.Itoa(len(doc)))
+		w.Write(doc)
+		return nil
+	}
 }

@@ -2,6 +2,7 @@ package httpx
 
 import (
 	"context"
+	"fmt"
 	"mime"
 	"net/http"
 	"strings"
@@ -32,50 +33,101 @@ func FormatParam(r *http.Request) (sheet.Format, error) {
 // entry whose cursor is after (the zero Cursor for the first page).
 type Fetch[T any] func(ctx context.Context, after zootour.Cursor, limit int) ([]T, error)
 
-// pageWithin is how long a download may take to write one page of rows:
-// the server's write timeout would cut off a long download, so each page
-// gets its own deadline, and only a client that stops reading is cut off.
+// pageWithin is how long a download may take to write what it has: the
+// server's write timeout would cut off a long download, so every write
+// gets a deadline of its own, and only a client that stops reading is
+// cut off.
 const pageWithin = time.Minute
 
 // Download answers the whole listing that fetch pages through as a file
 // of format named name (its extension added): a header row of the items'
 // fields, then a row per entry, a page of zootour.AllPageSize in memory at
 // a time. CSV streams as it goes; a workbook is built (excelize spills
-// large sheets to a temporary file) and then sent. An error before the
-// first byte is answered as usual; one after it aborts the response, so
-// that a client never takes a cut-short file for a whole one.
+// large sheets to a temporary file) and then sent.
+//
+// The request gives its Limiter slot back once it starts to write, and
+// takes it again only to fetch a page, so that a client that reads slowly
+// holds none; the downloads in flight have a bound of their own. An error
+// before the first byte is answered as usual; one after it is returned as
+// a *CutShort, which the caller logs before aborting the response, so
+// that a client never takes a cut file for a whole one.
 func Download[T any](w http.ResponseWriter, r *http.Request, format sheet.Format, name string, fetch Fetch[T], cursor func(T) zootour.Cursor) error {
 	ctx := r.Context()
+	done, err := startDownload(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
 	first, err := fetch(ctx, zootour.Cursor{}, zootour.AllPageSize)
 	if err != nil {
 		return err
 	}
-	rc := http.NewResponseController(w)
 	pages := func(after zootour.Cursor, limit int) ([]T, error) {
-		rc.SetWriteDeadline(time.Now().Add(pageWithin))
 		if after.IsZero() {
 			return first, nil
 		}
+		if err := takeSlot(ctx); err != nil {
+			return nil, err
+		}
+		defer giveSlot(ctx)
 		return fetch(ctx, after, limit)
 	}
 	h := w.Header()
 	h.Set("Content-Type", format.ContentType())
 	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name + "." + string(format)}))
-	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cache-Control", "private, no-store")
-	sheetName, _, _ := strings.Cut(name, "-")
+	sheetName := name
 	if i := strings.LastIndex(name, "-"); i >= 0 {
 		sheetName = name[i+1:]
 	}
-	out, err := sheet.NewWriter(format, w, sheetName)
-	if err != nil {
+	sent := &sending{w: w, rc: http.NewResponseController(w), ctx: ctx}
+	out, err := sheet.NewWriter(format, sent, sheetName)
+	if err == nil {
+		err = sheet.WriteAll(out, sheet.For[T](), zootour.All(pages, cursor))
+	}
+	switch {
+	case err == nil:
+		return nil
+	case sent.n == 0:
+		// Nothing is out: the error is answered as any other.
+		h.Del("Content-Type")
+		h.Del("Content-Disposition")
 		return err
 	}
-	if err := sheet.WriteAll(out, sheet.For[T](), zootour.All(pages, cursor)); err != nil {
-		// Headers may be out: abort rather than end the file as if whole.
-		panic(http.ErrAbortHandler)
+	return &CutShort{Err: err, Sent: sent.n}
+}
+
+// A CutShort is a download that failed after some of it was sent: the
+// response can only be aborted (panic(http.ErrAbortHandler)), after the
+// failure is logged.
+type CutShort struct {
+	Err  error
+	Sent int64 // bytes
+}
+
+func (c *CutShort) Error() string {
+	return fmt.Sprintf("the download failed after %d bytes: %v", c.Sent, c.Err)
+}
+
+func (c *CutShort) Unwrap() error { return c.Err }
+
+// sending writes a download to its client: the first byte gives the
+// request's slot back, and every write has its own deadline.
+type sending struct {
+	w   http.ResponseWriter
+	rc  *http.ResponseController
+	ctx context.Context
+	n   int64
+}
+
+func (s *sending) Write(b []byte) (int, error) {
+	if s.n == 0 {
+		giveSlot(s.ctx)
 	}
-	return nil
+	s.rc.SetWriteDeadline(time.Now().Add(pageWithin))
+	n, err := s.w.Write(b)
+	s.n += int64(n)
+	return n, err
 }
 
 // DownloadName names the file of a download of the listing at path, an

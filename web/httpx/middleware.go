@@ -90,12 +90,12 @@ func Observe(log *slog.Logger, count func(route, method string, status int, took
 // holds SQLite's writer) never starve reads. A request takes a slot
 // only once it is known to be allowed, its body already read
 // (ReadBody), so that slow or unauthenticated clients hold none.
-type Limiter struct{ reads, writes chan struct{} }
+type Limiter struct{ reads, writes, downloads chan struct{} }
 
-// NewLimiter returns a Limiter of n reads at once, and a quarter as many
-// writes (at least one).
+// NewLimiter returns a Limiter of n reads at once, a quarter as many
+// writes (at least one), and n downloads.
 func NewLimiter(n int) *Limiter {
-	return &Limiter{reads: make(chan struct{}, n), writes: make(chan struct{}, max(1, n/4))}
+	return &Limiter{reads: make(chan struct{}, n), writes: make(chan struct{}, max(1, n/4)), downloads: make(chan struct{}, n)}
 }
 
 // ErrBusy answers a request beyond the Limiter's bound.
@@ -114,6 +114,69 @@ func (l *Limiter) Acquire(r *http.Request) (func(), error) {
 	select {
 	case sem <- struct{}{}:
 		return func() { <-sem }, nil
+	default:
+		return nil, ErrBusy
+	}
+}
+
+// Hold is Acquire for a request whose answer may give its slot back while
+// it writes and take it again to read (Download): the slot travels in the
+// returned request's context. release gives it back if it is held.
+func (l *Limiter) Hold(r *http.Request) (*http.Request, func(), error) {
+	release, err := l.Acquire(r)
+	if err != nil {
+		return r, nil, err
+	}
+	s := &slot{l: l, r: r, release: release}
+	return r.WithContext(context.WithValue(r.Context(), slotKey{}, s)), s.give, nil
+}
+
+type slotKey struct{}
+
+// A slot is a request's place in its Limiter, held or given back.
+type slot struct {
+	l       *Limiter
+	r       *http.Request
+	release func() // nil while given back
+}
+
+func (s *slot) give() {
+	if s.release != nil {
+		s.release()
+		s.release = nil
+	}
+}
+
+// giveSlot gives back the slot of ctx's request while it writes, so that
+// a client that reads slowly holds no slot; takeSlot takes it again, or
+// returns ErrBusy. Both do nothing for a request that holds none.
+func giveSlot(ctx context.Context) {
+	if s, ok := ctx.Value(slotKey{}).(*slot); ok {
+		s.give()
+	}
+}
+
+func takeSlot(ctx context.Context) error {
+	s, ok := ctx.Value(slotKey{}).(*slot)
+	if !ok || s.release != nil {
+		return nil
+	}
+	release, err := s.l.Acquire(s.r)
+	s.release = release
+	return err
+}
+
+// startDownload takes one of the downloads in flight for ctx's request,
+// which bound the goroutines and pages that slow downloads hold once they
+// have given their slot back; ErrBusy if none is free.
+func startDownload(ctx context.Context) (func(), error) {
+	s, ok := ctx.Value(slotKey{}).(*slot)
+	if !ok || s.l == nil {
+		return func() {}, nil
+	}
+	select {
+	case s.l.downloads <- struct{}{}:
+		return func() { <-s.l.downloads }, nil
 	default:
 		return nil, ErrBusy
 	}

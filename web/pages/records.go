@@ -180,7 +180,12 @@ func (u *ui) list(k *kind) pageFunc {
 		}
 		p.Pager = ps.links("Pages of "+k.Many, next)
 		if p.Error == "" {
-			p.Pager.Download = downloadOf("/api"+k.Path, "q", q.Get("q"), "species", f.Species, "sort", string(f.Sort))
+			// What the page searched for: a blank q searches for nothing.
+			search := ""
+			if !f.Search.IsZero() {
+				search = p.Search
+			}
+			p.Pager.Download = downloadOf("/api"+k.Path, "q", search, "species", f.Species, "sort", string(f.Sort))
 		}
 		u.render(w, r, status, "list.html", p)
 		return nil
