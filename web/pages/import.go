@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -90,12 +91,14 @@ func newImports(s httpx.ReadWriter, opts httpx.Options) *imports {
 
 // importJob is one upload, from its check to its import.
 type importJob struct {
-	id, owner string
-	root      string    // its folder, where the upload is kept
-	at        time.Time // when it was uploaded
-	ctx       context.Context
-	cancel    context.CancelFunc
-	visits    atomic.Int64 // read so far by the running step
+	id     string
+	owner  int64     // the uploader's user ID: a name may be a new user's later
+	user   string    // and name, for the log
+	root   string    // its folder, where the upload is kept
+	at     time.Time // when it was uploaded
+	ctx    context.Context
+	cancel context.CancelFunc
+	visits atomic.Int64 // read so far by the running step
 
 	// Written by the upload's handler before it leaves jobUploading.
 	path  string   // what csvio.Open reads: the job's folder, or the one file in it
@@ -138,7 +141,7 @@ func (im *imports) available() error {
 // reserve makes a job, with a folder of its own, for an upload of owner's,
 // unless too many hold files already. ctx names owner as the actor of
 // the import.
-func (im *imports) reserve(ctx context.Context, owner string) (*importJob, error) {
+func (im *imports) reserve(ctx context.Context, owner zootour.User) (*importJob, error) {
 	im.mu.Lock()
 	defer im.mu.Unlock()
 	if im.closed {
@@ -148,7 +151,7 @@ func (im *imports) reserve(ctx context.Context, owner string) (*importJob, error
 	for _, j := range im.jobs {
 		if j.dir != "" {
 			all++
-			if j.owner == owner {
+			if j.owner == owner.ID {
 				mine++
 			}
 		}
@@ -173,7 +176,7 @@ func (im *imports) reserve(ctx context.Context, owner string) (*importJob, error
 	if err := os.Mkdir(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("import folder: %w", err)
 	}
-	j := &importJob{id: id, owner: owner, root: dir, at: time.Now(), dir: dir, state: jobUploading, done: make(chan struct{})}
+	j := &importJob{id: id, owner: owner.ID, user: owner.Name, root: dir, at: time.Now(), dir: dir, state: jobUploading, done: make(chan struct{})}
 	j.ctx, j.cancel = context.WithCancel(context.WithoutCancel(ctx))
 	j.expires = j.at.Add(im.life)
 	j.timer = time.AfterFunc(im.life, func() { im.expire(j) })
@@ -275,6 +278,10 @@ func (im *imports) begin(j *importJob, from, to string, step func(*importJob)) e
 	}
 	j.state, j.waiting, j.done = to, true, make(chan struct{})
 	j.visits.Store(0)
+	name := "check"
+	if to == jobImporting {
+		name = "import"
+	}
 	im.wg.Add(1)
 	go func() {
 		defer im.wg.Done()
@@ -285,6 +292,7 @@ func (im *imports) begin(j *importJob, from, to string, step func(*importJob)) e
 			return
 		}
 		defer func() { <-im.run }()
+		defer im.recovered(j, name)
 		im.mu.Lock()
 		j.waiting = false
 		im.mu.Unlock()
@@ -293,11 +301,29 @@ func (im *imports) begin(j *importJob, from, to string, step func(*importJob)) e
 	return nil
 }
 
+// recovered fails j if its step panicked: net/http recovers only its
+// handlers' goroutines, so a panic here would stop the whole server.
+func (im *imports) recovered(j *importJob, step string) {
+	p := recover()
+	if p == nil {
+		return
+	}
+	im.log.Error("import "+step+" panicked", "job", j.id, "user", j.user, "panic", p, "stack", string(debug.Stack()))
+	im.end(j, func() {
+		j.state, j.failure = jobFailed, "The "+step+" failed: an internal error. Nothing was imported."
+	})
+}
+
 // end records what j's step came to, removes its files unless they are
 // still to be imported, and starts its time to expire again.
 func (im *imports) end(j *importJob, record func()) {
 	im.mu.Lock()
 	defer im.mu.Unlock()
+	select {
+	case <-j.done:
+		return // ended already, then panicked
+	default:
+	}
 	record()
 	if !j.importable() {
 		im.removeFiles(j)
@@ -339,15 +365,19 @@ func (im *imports) check(j *importJob) {
 }
 
 // load imports j's files, all or nothing, as one entry of the change log.
+// The import stores an idempotency key of j's with its batch (README,
+// "Serving safely"), which then tells the entry it wrote.
 func (im *imports) load(j *importJob) {
+	key := "import " + j.id
+	ctx := zootour.WithIdempotency(j.ctx, key, key)
 	var n zootour.Counts
 	err := im.open(j, func(f *csvio.Files) (err error) {
-		n, err = csvio.ImportFiles(j.ctx, im.transfer, f, j.visits.Store)
+		n, err = csvio.ImportFiles(ctx, im.transfer, f, j.visits.Store)
 		return err
 	})
 	failure, link := im.failureText(j, "import", err), ""
 	if err == nil {
-		link = im.changeLink(j)
+		link = im.changeLink(ctx, key)
 	}
 	im.end(j, func() {
 		j.state, j.imported, j.changeURL = jobImported, n, link
@@ -367,44 +397,54 @@ func (im *imports) open(j *importJob, use func(*csvio.Files) error) error {
 }
 
 // failureText says, for the page, why j's step failed ("" if it did not):
-// the store's or the files' words, never a path of the server's.
+// the store's or the files' words, never a path of the server's. A
+// failure without a domain code, a file's included (a file system's
+// error), is internal: logged, not shown.
 func (im *imports) failureText(j *importJob, step string, err error) string {
+	msg, code := "", zootour.ErrorCode(err)
+	if err != nil {
+		msg = err.Error()
+	}
 	var fe *csvio.Error
+	if errors.As(err, &fe) {
+		msg, code = fe.Error(), zootour.ErrorCode(fe.Err)
+	}
 	switch {
 	case err == nil:
 		return ""
 	case j.ctx.Err() != nil:
 		return "It was stopped: the upload was discarded, or the server is stopping."
-	case errors.As(err, &fe):
-		return endSentence(fe.Error())
-	case zootour.ErrorCode(err) != "":
-		msg := strings.ReplaceAll(err.Error(), j.path, filepath.Base(j.path))
-		msg = strings.ReplaceAll(msg, j.root+string(filepath.Separator), "")
-		return endSentence(strings.ReplaceAll(msg, j.root, "the upload"))
+	case code == "" || code == zootour.EINTERNAL:
+		im.log.Error("import "+step, "job", j.id, "user", j.user, "err", err)
+		return "Something went wrong on the server (an internal error). It has been logged."
 	}
-	im.log.Error("import "+step, "job", j.id, "user", j.owner, "err", err)
-	return "Something went wrong on the server (an internal error). It has been logged."
+	return endSentence(j.scrub(msg))
 }
 
-// changeLink returns the page of the change-log entry that j's import
-// wrote: the latest import of its owner's, as imports run one at a time.
-func (im *imports) changeLink(j *importJob) string {
-	cs, err := im.changes.Changes(j.ctx, zootour.ChangeFilter{Actor: j.owner, Limit: 20})
-	if err != nil {
-		im.log.Warn("find an import's change", "err", err)
+// scrub takes j's folder out of msg: a file of the upload goes by its
+// name, the folder itself by "the upload".
+func (j *importJob) scrub(msg string) string {
+	if j.path != j.root {
+		msg = strings.ReplaceAll(msg, j.path, filepath.Base(j.path))
+	}
+	msg = strings.ReplaceAll(msg, j.root+string(filepath.Separator), "")
+	return strings.ReplaceAll(msg, j.root, "the upload")
+}
+
+// changeLink returns the page of the change-log entry of the import that
+// stored key: another server's import by the same user may be later.
+func (im *imports) changeLink(ctx context.Context, key string) string {
+	k, ok, err := im.changes.Idempotent(ctx, key)
+	if err != nil || !ok {
+		im.log.Warn("find an import's change", "found", ok, "err", err)
 		return "/changes"
 	}
-	for _, c := range cs {
-		if c.Action == zootour.Import {
-			return "/changes?batch=" + strconv.FormatInt(c.Batch, 10)
-		}
-	}
-	return "/changes"
+	return "/changes?batch=" + strconv.FormatInt(k.Batch, 10)
 }
 
 // find returns the job id of owner's, or a 404 if there is none: another
 // user's job is not found either.
-func (im *imports) find(id, owner string) (*importJob, error) {
+func (im *imports) find(id string, owner int64) (*importJob, error) {
 	im.mu.Lock()
 	j := im.jobs[id]
 	ok := j != nil && j.owner == owner && j.state != jobUploading
@@ -500,7 +540,7 @@ func (im *imports) view(j *importJob) jobView {
 }
 
 // list returns owner's jobs, newest first.
-func (im *imports) list(owner string) []jobView {
+func (im *imports) list(owner int64) []jobView {
 	im.mu.Lock()
 	defer im.mu.Unlock()
 	var js []*importJob
@@ -519,7 +559,7 @@ func (im *imports) list(owner string) []jobView {
 
 func (u *ui) newImportPage(r *http.Request) *importPage {
 	return &importPage{layout: layout{Title: "Import", Section: "import"}, Max: sizeText(u.imports.max),
-		Jobs: u.imports.list(httpx.WhoOf(r.Context()).User.Name)}
+		Jobs: u.imports.list(httpx.WhoOf(r.Context()).User.ID)}
 }
 
 // importForm answers GET /import: the form of an upload, and the
@@ -630,7 +670,7 @@ func (u *ui) receive(w http.ResponseWriter, r *http.Request) (*importJob, error)
 			return j, &httpx.Error{Status: http.StatusBadRequest, Detail: fmt.Sprintf("The upload holds %s twice.", name)}
 		}
 		if j == nil {
-			if j, err = im.reserve(r.Context(), who.User.Name); err != nil {
+			if j, err = im.reserve(r.Context(), who.User); err != nil {
 				return nil, err
 			}
 		}
@@ -728,7 +768,7 @@ func uploadedName(s string) string {
 // that refreshes itself, or what it came to.
 func (u *ui) importJob(w http.ResponseWriter, r *http.Request) error {
 	im := u.imports
-	j, err := im.find(r.PathValue("id"), httpx.WhoOf(r.Context()).User.Name)
+	j, err := im.find(r.PathValue("id"), httpx.WhoOf(r.Context()).User.ID)
 	if err != nil {
 		return err
 	}
@@ -766,7 +806,7 @@ func (u *ui) importJob(w http.ResponseWriter, r *http.Request) error {
 // click) only shows the page again.
 func (u *ui) confirmImport(w http.ResponseWriter, r *http.Request) error {
 	im := u.imports
-	j, err := im.find(r.PathValue("id"), httpx.WhoOf(r.Context()).User.Name)
+	j, err := im.find(r.PathValue("id"), httpx.WhoOf(r.Context()).User.ID)
 	if err != nil {
 		return err
 	}
@@ -789,7 +829,7 @@ func (u *ui) confirmImport(w http.ResponseWriter, r *http.Request) error {
 // removes its files, unless it is being imported.
 func (u *ui) discardImport(w http.ResponseWriter, r *http.Request) error {
 	im := u.imports
-	j, err := im.find(r.PathValue("id"), httpx.WhoOf(r.Context()).User.Name)
+	j, err := im.find(r.PathValue("id"), httpx.WhoOf(r.Context()).User.ID)
 	if err != nil {
 		return err
 	}

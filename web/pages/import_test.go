@@ -4,20 +4,25 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/zootour/zootour"
 	"github.com/zootour/zootour/accounts"
+	"github.com/zootour/zootour/csvio"
 	"github.com/zootour/zootour/sheet"
 	"github.com/zootour/zootour/web/httpx"
 	"github.com/zootour/zootour/web/internal/webtest"
@@ -28,10 +33,16 @@ import (
 // which it returns with the pages' imports.
 func importEnv(t *testing.T, s zootour.Store, max int64) (*webtest.Env, *imports, string) {
 	t.Helper()
+	return importEnvLog(t, s, max, webtest.Logger(t))
+}
+
+// importEnvLog is importEnv with the pages' log sent to log.
+func importEnvLog(t *testing.T, s zootour.Store, max int64, log *slog.Logger) (*webtest.Env, *imports, string) {
+	t.Helper()
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp) // where os.MkdirTemp puts the pages' private folder
 	mux := http.NewServeMux()
-	im := Register(mux, s, httpx.Options{Auth: httpx.NewAuth(accounts.New(s), false), Logger: webtest.Logger(t), MaxUpload: max}).(*imports)
+	im := Register(mux, s, httpx.Options{Auth: httpx.NewAuth(accounts.New(s), false), Logger: log, MaxUpload: max}).(*imports)
 	e := webtest.NewEnv(t, s, mux)
 	t.Cleanup(func() {
 		if err := im.Close(); err != nil {
@@ -564,4 +575,185 @@ func TestImportProgress(t *testing.T) {
 	close(g.release)
 	has(t, "the first check", c.settled(first.location()), "Ready to import")
 	hasNot(t, "/import", c.must("/import", http.StatusOK), "Checking", `<meta http-equiv="refresh"`)
+}
+
+// panicStore panics in every import that is a dry run (a check's) if dry,
+// or in every other one.
+type panicStore struct {
+	zootour.Store
+	dry bool
+}
+
+func (p panicStore) Import(ctx context.Context, src zootour.Source) error {
+	if src.DryRun == p.dry {
+		panic("the store broke")
+	}
+	return p.Store.Import(ctx, src)
+}
+
+// TestImportPanic: a check or an import that panics fails its job, with
+// the panic and its stack in the log, its files removed, and the server
+// serving on.
+func TestImportPanic(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		dry  bool
+	}{{"check", true}, {"import", false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			var log webtest.LockedBuffer
+			s := webtest.MemoryStore(t)
+			e, _, tmp := importEnvLog(t, panicStore{s, tc.dry}, 0, slog.New(slog.NewTextHandler(&log, nil)))
+			c := member(t, e, zootour.Editor)
+			want := "The " + tc.name + " failed: an internal error. Nothing was imported."
+			// Twice: the first leaves no other job waiting.
+			for range 2 {
+				at, p := c.uploaded(csvParts(goodData)...)
+				if !tc.dry {
+					has(t, at, p, "Ready to import")
+					checkPage(t, "POST "+at, c.post(at, url.Values{"csrf": {token(t, p)}}), http.StatusSeeOther)
+					p = c.settled(at)
+				}
+				has(t, at, p, "<h1>Nothing was imported</h1>", want)
+				hasNot(t, at, p, "the store broke", tmp)
+				if n := filesIn(t, tmp); n != 0 {
+					t.Fatalf("%d files kept after a panic", n)
+				}
+			}
+			if got := log.String(); !strings.Contains(got, "import "+tc.name+" panicked") || !strings.Contains(got, "the store broke") || !strings.Contains(got, "import_test.go") {
+				t.Fatalf("the log lacks the panic and its stack:\n%s", got)
+			}
+			if got := webtest.Snap(t, s).Counts; got != (zootour.Counts{}) {
+				t.Fatalf("the store changed: %+v", got)
+			}
+			c.must("/import", http.StatusOK)
+		})
+	}
+}
+
+// failStore fails every import with what fail makes of the folder of the
+// one upload in the pages' private folder (under TMPDIR, as importEnv
+// sets it).
+type failStore struct {
+	zootour.Store
+	fail func(root string) error
+}
+
+func (f failStore) Import(ctx context.Context, src zootour.Source) error {
+	roots, _ := filepath.Glob(filepath.Join(os.TempDir(), "zootour-import-*", "*"))
+	if len(roots) != 1 {
+		return fmt.Errorf("%d uploads, not one", len(roots))
+	}
+	return f.fail(roots[0])
+}
+
+// TestImportFailure: a failure names no path of the server's, and one
+// without a domain code, wrapped as a file's or not, is logged and shown
+// only as an internal error.
+func TestImportFailure(t *testing.T) {
+	const internal = "Something went wrong on the server (an internal error). It has been logged."
+	for _, tc := range []struct {
+		name   string
+		parts  []part
+		fail   func(root string) error
+		want   string
+		logged string // "": nothing
+	}{
+		{"file system", csvParts(goodData), func(root string) error {
+			return &csvio.Error{File: csvio.ZoosFile, Err: &fs.PathError{Op: "open", Path: filepath.Join(root, csvio.ZoosFile), Err: syscall.EMFILE}}
+		}, internal, "too many open files"},
+		{"internal in a file's", csvParts(goodData), func(string) error {
+			return &csvio.Error{File: csvio.VisitsFile, Line: 3, Err: errors.New("database disk image is malformed")}
+		}, internal, "malformed"},
+		{"internal", csvParts(goodData), func(root string) error {
+			return fmt.Errorf("read %s: %w", root, &zootour.Error{Code: zootour.EINTERNAL, Message: "input/output error"})
+		}, internal, "input/output error"},
+		{"domain in a file's", csvParts(goodData), func(root string) error {
+			return &csvio.Error{File: csvio.ZoosFile, Err: zootour.Errorf(zootour.EUNAVAILABLE, "%s cannot be read for now", filepath.Join(root, csvio.ZoosFile))}
+		}, "zoos.csv: zoos.csv cannot be read for now.", ""},
+		{"domain naming the upload", csvParts(goodData), func(root string) error {
+			return zootour.Errorf(zootour.EUNAVAILABLE, "%s cannot be read for now", root)
+		}, "the upload cannot be read for now.", ""},
+		{"domain naming the one file", []part{{"file", "tour.zip", zipOf(t, goodData)}}, func(root string) error {
+			return zootour.Errorf(zootour.EUNAVAILABLE, "%s cannot be read for now", filepath.Join(root, "one", "tour.zip"))
+		}, "tour.zip cannot be read for now.", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var log webtest.LockedBuffer
+			e, _, tmp := importEnvLog(t, failStore{webtest.MemoryStore(t), tc.fail}, 0, slog.New(slog.NewTextHandler(&log, nil)))
+			c := member(t, e, zootour.Editor)
+			at, p := c.uploaded(tc.parts...)
+			has(t, at, p, "<h1>Nothing was imported</h1>", tc.want)
+			hasNot(t, at, p, tmp, strings.TrimPrefix(at, "/import/"), "uploads, not one")
+			if tc.logged != "" {
+				hasNot(t, at, p, tc.logged)
+			}
+			switch got := log.String(); {
+			case tc.logged == "" && strings.Contains(got, "level=ERROR"):
+				t.Fatalf("a failure of the upload's was logged:\n%s", got)
+			case !strings.Contains(got, tc.logged):
+				t.Fatalf("the log lacks %q:\n%s", tc.logged, got)
+			}
+		})
+	}
+}
+
+// TestImportUserAgain: a user deleted and made again under the same name
+// is a new user, who neither sees nor imports the old one's uploads.
+func TestImportUserAgain(t *testing.T) {
+	s := webtest.MemoryStore(t)
+	e, im, _ := importEnv(t, s, 0)
+	old := signedIn(t, e, "ann", zootour.Editor)
+	at, _ := old.uploaded(csvParts(goodData)...)
+	if err := s.DeleteUser(t.Context(), "ann"); err != nil {
+		t.Fatal(err)
+	}
+	ann := signedIn(t, e, "ann", zootour.Editor)
+	ann.must(at, http.StatusNotFound)
+	hasNot(t, "the new ann's /import", ann.must("/import", http.StatusOK), at)
+	annToken := token(t, ann.must("/import", http.StatusOK))
+	checkPage(t, "the new ann confirms", ann.post(at, url.Values{"csrf": {annToken}}), http.StatusNotFound)
+	checkPage(t, "the new ann discards", ann.post(at+"/discard", url.Values{"csrf": {annToken}}), http.StatusNotFound)
+	if got := webtest.Snap(t, s).Counts; got != (zootour.Counts{}) {
+		t.Fatalf("the store changed: %+v", got)
+	}
+	im.mu.Lock()
+	_, kept := im.jobs[strings.TrimPrefix(at, "/import/")]
+	im.mu.Unlock()
+	if !kept {
+		t.Fatal("the old upload was discarded")
+	}
+}
+
+// racingStore, after each import, imports again as the same actor, as
+// another server on the same database might at that moment.
+type racingStore struct{ zootour.Store }
+
+func (r racingStore) Import(ctx context.Context, src zootour.Source) error {
+	if err := r.Store.Import(ctx, src); err != nil || src.DryRun {
+		return err
+	}
+	other := zootour.WithActor(context.Background(), zootour.ActorOf(ctx))
+	return r.Store.Import(other, zootour.Source{Zoos: webtest.SeqOf(zootour.Zoo{ID: 99, Name: "Ouwehands", Location: "Rhenen"})})
+}
+
+// TestImportChangeLink: an import links to its own entry of the change
+// log, not to a later import by the same user.
+func TestImportChangeLink(t *testing.T) {
+	s := webtest.MemoryStore(t)
+	e, _, _ := importEnv(t, racingStore{s}, 0)
+	c := member(t, e, zootour.Editor)
+	at, p := c.uploaded(csvParts(goodData)...)
+	checkPage(t, "POST "+at, c.post(at, url.Values{"csrf": {token(t, p)}}), http.StatusSeeOther)
+	done := c.settled(at)
+	var log []zootour.Change
+	for _, c := range webtest.Log(t, s) {
+		if c.Action == zootour.Import {
+			log = append(log, c)
+		}
+	}
+	if len(log) != 2 {
+		t.Fatalf("the log holds %d imports, want 2", len(log))
+	}
+	has(t, at, done, "Imported 2 zoos, 1 animal, 3 visits.", fmt.Sprintf(`href="/changes?batch=%d"`, log[1].Batch))
+	hasNot(t, at, done, fmt.Sprintf(`href="/changes?batch=%d"`, log[0].Batch))
 }
