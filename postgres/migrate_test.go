@@ -33,7 +33,7 @@ func TestBackfill(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pool.Close()
-	if err := migrate(ctx, pool, ms[:2]); err != nil {
+	if err := migrate(ctx, pool, ms[:2], 0); err != nil {
 		t.Fatal(err)
 	}
 	src := generate.Source(generate.Config{Zoos: 130, Animals: 270, Seed: 5})

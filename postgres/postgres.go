@@ -37,6 +37,11 @@
 // With WithReadReplica, reads go to a streaming replica of the database,
 // but for a client's reads after its own writes and while the replica is
 // down or lags (docs/replicas.md); ReplicaStatus says how that goes.
+//
+// With WithPartitionedVisits, a database that Open or New creates keeps
+// its visits and stays in tables partitioned by hash of animal_id
+// (docs/partitioning.md); on an existing one the option must agree with
+// the catalog.
 package postgres
 
 import (
@@ -79,6 +84,10 @@ type options struct {
 	maxLag     time.Duration
 	checkEvery time.Duration
 	client     func(context.Context) string
+	// partitions is WithPartitionedVisits's n; partitionsSet, whether it
+	// was given (0 is an error then, not the plain layout).
+	partitions    int
+	partitionsSet bool
 }
 
 // WithReadReplica sends the store's reads to the streaming replica of its
@@ -174,11 +183,16 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts ...Option) (*Store, error
 	if o.maxLag <= 0 {
 		o.maxLag = DefaultMaxReplicaLag
 	}
+	if o.partitionsSet {
+		if err := checkPartitions(o.partitions); err != nil {
+			return nil, err
+		}
+	}
 	ms, err := loadMigrations()
 	if err != nil {
 		return nil, err
 	}
-	if err := migrate(ctx, pool, ms); err != nil {
+	if err := migrate(ctx, pool, ms, o.partitions); err != nil {
 		return nil, err
 	}
 	s := &Store{pool: pool}
@@ -239,8 +253,10 @@ func loadMigrations() ([]migration, error) {
 const migrateLock = 0x7a6f6f // "zoo"
 
 // migrate applies those of ms, the migrations in version order, that the
-// database has not had.
-func migrate(ctx context.Context, pool *pgxpool.Pool, ms []migration) error {
+// database has not had. With partitions (WithPartitionedVisits), a
+// database the migrations create gets its visits partitioned, after them
+// in their transaction; one that exists must have them so.
+func migrate(ctx context.Context, pool *pgxpool.Pool, ms []migration, partitions int) error {
 	latest := len(ms)
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		schema, err := lockSchema(ctx, tx)
@@ -260,6 +276,13 @@ func migrate(ctx context.Context, pool *pgxpool.Pool, ms []migration) error {
 		if current > latest {
 			return fmt.Errorf("the database schema is at version %d, newer than this zootour binary knows (version %d); use a newer zootour", current, latest)
 		}
+		// Before any migration, so that a refusal changes nothing; visits
+		// exists from version 1.
+		if partitions > 0 && current > 0 {
+			if err := agreePartitions(ctx, tx, partitions); err != nil {
+				return err
+			}
+		}
 		for _, m := range ms[current:] {
 			if _, err := tx.Exec(ctx, m.sql); err != nil {
 				return fmt.Errorf("migration %s: %w", m.name, err)
@@ -272,6 +295,11 @@ func migrate(ctx context.Context, pool *pgxpool.Pool, ms []migration) error {
 			if _, err := tx.Exec(ctx, "INSERT INTO zootour_schema_migrations (version) VALUES ($1)", m.version); err != nil {
 				return err
 			}
+		}
+		// The versions are those of the plain layout: later migrations
+		// apply to both (docs/partitioning.md).
+		if partitions > 0 && current == 0 {
+			return partition(ctx, tx, partitions)
 		}
 		return nil
 	})

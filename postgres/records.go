@@ -494,8 +494,16 @@ func insertVisit(ctx context.Context, tx pgx.Tx, v *zootour.Visit) error {
 // the Store contract gives for it, asking q (the pool, or the transaction
 // back at a savepoint before the write) what else it needs.
 func visitError(ctx context.Context, q querier, op string, v zootour.Visit, err error) error {
-	switch code, constraint := pgError(err); {
-	case code == uniqueViolation && constraint == "visits_pkey":
+	code, constraint := pgError(err)
+	if code == uniqueViolation {
+		var lookupErr error
+		if constraint, lookupErr = keyOf(ctx, q, constraint); lookupErr != nil {
+			return internal(ctx, op, lookupErr)
+		}
+	}
+	switch {
+	case code == uniqueViolation && (constraint == "visits_pkey" || constraint == "visit_ids_pkey"):
+		// visit_ids_pkey: an ID taken in another partition (docs/partitioning.md).
 		return zootour.IDTaken("visit", v.ID)
 	case code == foreignKeyViolation && constraint == "visits_zoo_fkey":
 		return zootour.Missing("zoo", v.ZooID)

@@ -339,13 +339,16 @@ func insert(ctx context.Context, tx pgx.Tx, spec importSpec, copied int64) error
 // table dropped, then restores them from their own definitions in the
 // catalog, so the schema stays exactly what the migrations made it. A key
 // or foreign key that the new rows break fails as the insert would have.
+// The index of a partitioned table is defined ON ONLY the table, which
+// would leave its partitions without: restored without ONLY, it is built
+// on each (docs/partitioning.md).
 func insertRebuilding(ctx context.Context, tx pgx.Tx, table, insert string) error {
 	rows, _ := tx.Query(ctx, `
 SELECT format('ALTER TABLE %I DROP CONSTRAINT %I', $1::text, conname),
        format('ALTER TABLE %I ADD CONSTRAINT %I ', $1::text, conname) || pg_get_constraintdef(oid)
 FROM pg_constraint WHERE conrelid = $1::regclass AND contype IN ('p', 'u', 'f')
 UNION ALL
-SELECT format('DROP INDEX %s', i.indexrelid::regclass), pg_get_indexdef(i.indexrelid)
+SELECT format('DROP INDEX %s', i.indexrelid::regclass), replace(pg_get_indexdef(i.indexrelid), ' ON ONLY ', ' ON ')
 FROM pg_index i WHERE i.indrelid = $1::regclass
 AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conrelid = i.indrelid AND c.conindid = i.indexrelid)`, table)
 	type ddl struct{ Drop, Restore string }
