@@ -95,6 +95,7 @@ type app struct {
 	env      Env
 	dbFlag   string
 	readFlag string // --db-read: a PostgreSQL read replica
+	partFlag string // --db-partitions: visits in N tables, chosen when a PostgreSQL database is made
 	asJSON   bool
 }
 
@@ -124,6 +125,7 @@ on standard error.`,
 	root.Version = version()
 	root.SetVersionTemplate("zootour {{.Version}}\n")
 	root.PersistentFlags().StringVar(&a.dbFlag, "db", "", "the store: a SQLite file, a postgres:// URL, or memory: (default $ZOOTOUR_DB, then zootour.db)")
+	root.PersistentFlags().StringVar(&a.partFlag, "db-partitions", "", "with a new PostgreSQL --db, keep the visits in N tables by animal (default $ZOOTOUR_DB_PARTITIONS; docs/partitioning.md)")
 	root.PersistentFlags().StringVar(&a.readFlag, "db-read", "", "a streaming replica of the PostgreSQL --db to send reads to (default $ZOOTOUR_DB_READ; docs/replicas.md)")
 	root.PersistentFlags().BoolVar(&a.asJSON, "json", false, "print records as JSON")
 	root.SetHelpCommand(helpCommand())
@@ -286,6 +288,17 @@ func (a *app) open(ctx context.Context, mayCreate bool) (zootour.Store, error) {
 	}
 	if read != "" {
 		opt, err := readReplica(dsn, read)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, opt)
+	}
+	parts := a.partFlag
+	if parts == "" {
+		parts = a.env.Getenv("ZOOTOUR_DB_PARTITIONS")
+	}
+	if parts != "" {
+		opt, err := partitions(dsn, parts)
 		if err != nil {
 			return nil, err
 		}

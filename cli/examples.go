@@ -19,7 +19,8 @@ ZOOTOUR_DB=memory: zootour generate data`,
 zootour serve --addr 0.0.0.0:8080 --base-url https://zoo.example.org
 zootour serve --public-read --tls-cert cert.pem --tls-key key.pem
 zootour serve --max-upload 256
-zootour --db postgres://db1.example.org/zootour --db-read postgres://db2.example.org/zootour serve`,
+zootour --db postgres://db1.example.org/zootour --db-read postgres://db2.example.org/zootour serve
+zootour --db postgres://db.example.org/registry --db-partitions 16 serve`,
 	"zootour import": `zootour import data
 zootour import data.zip
 zootour import --check registry.xlsx

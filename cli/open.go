@@ -117,3 +117,18 @@ func readReplica(dsn, read string) (postgres.Option, error) {
 	}
 	return postgres.WithReadReplica(read), nil
 }
+
+// partitions checks --db-partitions (or ZOOTOUR_DB_PARTITIONS), n, against
+// the store dsn names and returns the option that asks for it: only a
+// PostgreSQL store partitions its visits.
+func partitions(dsn, n string) (postgres.Option, error) {
+	if s := scheme(dsn); s != "postgres" && s != "postgresql" {
+		return nil, zootour.Errorf(zootour.EINVALID, "--db-partitions (or ZOOTOUR_DB_PARTITIONS) partitions a PostgreSQL database: --db must then be a postgres:// URL")
+	}
+	k, err := strconv.Atoi(n)
+	if err != nil || k < postgres.MinPartitions || k > postgres.MaxPartitions {
+		return nil, zootour.Errorf(zootour.EINVALID, "--db-partitions (or ZOOTOUR_DB_PARTITIONS) must be a whole number from %d to %d, not %q",
+			postgres.MinPartitions, postgres.MaxPartitions, n)
+	}
+	return postgres.WithPartitionedVisits(k), nil
+}

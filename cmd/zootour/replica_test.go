@@ -32,3 +32,22 @@ func TestReadReplicaFlag(t *testing.T) {
 		t.Errorf("zoo list through the replica, after zoo add: %q", out)
 	}
 }
+
+// TestPartitionsFlag checks --db-partitions: refused, naming it, for a
+// store it cannot apply to or a count out of range; on a new PostgreSQL
+// database it makes the visits partitioned, which a later command with
+// another count is told, changing nothing.
+func TestPartitionsFlag(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "z.db")
+	refused(t, zt(t, db, "--db-partitions", "4", "zoo", "add", "--name", "A", "--location", "B"), 2, "--db must then be a postgres:// URL", "--db-partitions", "4")
+	refused(t, zt(t, "postgres://127.0.0.1/x", "--db-partitions", "1", "zoo", "list"), 2, "must be a whole number from 2 to 256, not \"1\"", "--db-partitions", "1")
+
+	pg := pgtest.URL(t)
+	ok(t, pg, "--db-partitions", "4", "zoo", "add", "--name", "Artis", "--location", "Amsterdam")
+	ok(t, pg, "animal", "add", "--name", "Ruby", "--species", "red panda")
+	ok(t, pg, "visit", "add", "--date", "2024-05-01", "--zoo", "1", "--animal", "1")
+	if out := ok(t, pg, "animal", "visits", "1"); !strings.Contains(out, "2024-05-01") {
+		t.Errorf("animal visits on a partitioned database: %q", out)
+	}
+	refused(t, zt(t, pg, "--db-partitions", "8", "zoo", "list"), 2, "is partitioned into 4 tables, not 8", "--db-partitions", "8")
+}
