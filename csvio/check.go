@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"slices"
 
 	"github.com/zootour/zootour"
@@ -35,8 +36,8 @@ type Report struct {
 // Errors that are not faults of the files (the store unavailable, ctx
 // done, a file that cannot be read) are returned as the error.
 //
-// To find the clashes it keeps a few words per record, about 50 bytes a
-// visit. progress is called as ImportFiles calls it, in each of the two
+// To find the clashes it keeps 16 bytes per record, 32 a visit (see
+// mark); the faults it keeps are bounded by max. progress is called as ImportFiles calls it, in each of the two
 // readings, counting from 0 in each.
 func Check(ctx context.Context, s zootour.Transfer, f *Files, max int, progress func(visits int64)) (Report, error) {
 	if max < 1 {
@@ -78,12 +79,18 @@ type checker struct {
 }
 
 // A mark is where a key of a record (its ID, or a visit's animal and date)
-// is in its file.
+// is in its file. Check keeps one for every record of a file (two for a
+// visit), as any record may clash with any other: 16 bytes each. MaxUnzip
+// bounds them for a zip or a workbook (a zip of CSV files holds at most
+// some 60 million visits, 2 GiB of marks), the files' size for a folder.
 type mark struct {
 	n    int64
 	d    zootour.Date
-	line int
+	line int32 // negated once the mark is found to clash with an earlier one
 }
+
+func (m mark) at() int        { return int(max(m.line, -m.line)) }
+func (m mark) clashing() bool { return m.line < 0 }
 
 func (m mark) compare(o mark) int {
 	if c := cmp.Compare(m.n, o.n); c != 0 {
@@ -92,12 +99,16 @@ func (m mark) compare(o mark) int {
 	return m.d.Compare(o.d)
 }
 
+func byLine(a, b mark) int { return cmp.Compare(a.at(), b.at()) }
+
 // checkFile reads one kind of c.files through and adds its faults to
 // c.report, in the order of their lines: those of its rows, and those of
-// records whose id (or busy, if not nil) key another record has too.
+// records whose id (or busy, if not nil) key another record has too. It
+// keeps at most one fault more than the report has room for, of each
+// sort, however many rows are at fault.
 func checkFile[T any](c *checker, f format[T], count *int64, id, busy func(T) mark) error {
 	file, sheet := c.files.where(f.file, f.kind)
-	room := c.max - len(c.report.Faults)
+	room := max(0, c.max-len(c.report.Faults))
 	var faults []*Error
 	var ids, dates []mark
 	var failed error
@@ -105,6 +116,11 @@ func checkFile[T any](c *checker, f format[T], count *int64, id, busy func(T) ma
 	scan(c.files, f, func(rec T, line int, err error) bool {
 		if err == nil && (n+1)%1024 == 0 {
 			err = c.ctx.Err()
+		}
+		if err == nil && line > math.MaxInt32 { // what a mark holds
+			failed = &Error{File: file, Sheet: sheet, Line: line, Err: zootour.Errorf(zootour.EINVALID,
+				"the file has more than %d lines, the most a check reads: split it", math.MaxInt32)}
+			return false
 		}
 		if err != nil {
 			if !isFault(err) {
@@ -118,11 +134,11 @@ func checkFile[T any](c *checker, f format[T], count *int64, id, busy func(T) ma
 		}
 		n++
 		m := id(rec)
-		m.line = line
+		m.line = int32(line)
 		ids = append(ids, m)
 		if busy != nil {
 			m := busy(rec)
-			m.line = line
+			m.line = int32(line)
 			dates = append(dates, m)
 		}
 		if f.kind == visitFormat.kind && n%ProgressEvery == 0 && c.progress != nil {
@@ -149,23 +165,24 @@ func checkFile[T any](c *checker, f format[T], count *int64, id, busy func(T) ma
 
 // clashFaults returns the faults of the first limit records of kind f
 // whose ID (or, for visits, whose animal and date) an earlier one has, and
-// how many rows clash in all.
+// how many rows clash in all. ids and dates, if any, hold a mark for each
+// record, in the order of their lines; it reorders them.
 func clashFaults[T any](f format[T], file, sheet string, ids, dates []mark, limit int) ([]*Error, int) {
 	unit := "line"
 	if sheet != "" {
 		unit = "row"
 	}
-	idClashes, dateClashes := clashes(ids), clashes(dates)
+	idClashes, dateClashes := clashes(ids, limit), clashes(dates, limit)
 	var faults []*Error
-	for _, c := range idClashes[:min(len(idClashes), limit)] {
-		faults = append(faults, &Error{File: file, Sheet: sheet, Line: c.line, Err: zootour.Errorf(zootour.ECONFLICT,
+	for _, c := range idClashes {
+		faults = append(faults, &Error{File: file, Sheet: sheet, Line: c.at(), Err: zootour.Errorf(zootour.ECONFLICT,
 			"%s ID %d is already on %s %d", f.noun, c.n, unit, c.first)})
 	}
-	for _, c := range dateClashes[:min(len(dateClashes), limit)] {
-		faults = append(faults, &Error{File: file, Sheet: sheet, Line: c.line, Err: zootour.Errorf(zootour.ECONFLICT,
+	for _, c := range dateClashes {
+		faults = append(faults, &Error{File: file, Sheet: sheet, Line: c.at(), Err: zootour.Errorf(zootour.ECONFLICT,
 			"animal %d already has a visit on %s, on %s %d", c.n, c.d, unit, c.first)})
 	}
-	return faults, clashingRows(idClashes, dateClashes)
+	return faults, clashingRows(ids, dates)
 }
 
 // A clash is a record whose key an earlier record has: first is its line.
@@ -174,13 +191,14 @@ type clash struct {
 	first int
 }
 
-// clashes returns the clashes among marks, by line. It sorts marks.
-func clashes(marks []mark) []clash {
+// clashes marks the clashes among marks and returns the first limit of
+// them, by line. It sorts marks by key.
+func clashes(marks []mark, limit int) []clash {
 	slices.SortFunc(marks, func(a, b mark) int {
 		if c := a.compare(b); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.line, b.line)
+		return byLine(a, b)
 	})
 	var out []clash
 	first := 0 // where the run of equal keys starts
@@ -189,25 +207,40 @@ func clashes(marks []mark) []clash {
 			first = i
 			continue
 		}
-		out = append(out, clash{marks[i], marks[first].line})
+		out = append(out, clash{marks[i], marks[first].at()})
+		marks[i].line = -marks[i].line
+		if len(out) == 2*limit { // keep the first limit so far, not one a row
+			out = firstClashes(out, limit)
+		}
 	}
-	slices.SortFunc(out, func(a, b clash) int { return cmp.Compare(a.line, b.line) })
-	return out
+	return firstClashes(out, limit)
 }
 
-// clashingRows counts the rows of a and b, both by line, with a clash.
-func clashingRows(a, b []clash) int {
+// firstClashes returns the first limit of clashes, by line.
+func firstClashes(clashes []clash, limit int) []clash {
+	slices.SortFunc(clashes, func(a, b clash) int { return cmp.Compare(a.at(), b.at()) })
+	return clashes[:min(len(clashes), limit)]
+}
+
+// clashingRows counts the rows with a clash, in ids or in dates (which are
+// either empty or hold a mark of each row, as ids does).
+func clashingRows(ids, dates []mark) int {
 	n := 0
-	for len(a) > 0 || len(b) > 0 {
-		switch {
-		case len(b) == 0 || len(a) > 0 && a[0].line < b[0].line:
-			a = a[1:]
-		case len(a) == 0 || b[0].line < a[0].line:
-			b = b[1:]
-		default: // the same row, in both
-			a, b = a[1:], b[1:]
+	if len(dates) == 0 {
+		for _, m := range ids {
+			if m.clashing() {
+				n++
+			}
 		}
-		n++
+		return n
+	}
+	// Both by line again, so that the marks of one row meet.
+	slices.SortFunc(ids, byLine)
+	slices.SortFunc(dates, byLine)
+	for i := range ids {
+		if ids[i].clashing() || dates[i].clashing() {
+			n++
+		}
 	}
 	return n
 }

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/zootour/zootour"
 )
@@ -296,5 +298,51 @@ func TestCheckCountsARowOnce(t *testing.T) {
 	})
 	if want := (zootour.Counts{Visits: 2}); r.Counts != want {
 		t.Errorf("Counts = %+v, want %+v", r.Counts, want)
+	}
+}
+
+// TestCheckBoundsFaults checks that what Check keeps for faults is bounded
+// by max, not by the rows at fault: here every visit clashes with the
+// first, on its ID and on its animal and date.
+func TestCheckBoundsFaults(t *testing.T) {
+	const n = 100_000
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{VisitsFile: visitHead + strings.Repeat("1,2021-01-01,1,1\n", n)})
+	f, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := Check(context.Background(), newFake(), f, 2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameLines(t, faultLines(r), []string{
+		"visits.csv line 3: visit ID 1 is already on line 2",
+		"visits.csv line 3: animal 1 already has a visit on 2021-01-01, on line 2",
+	})
+	if !r.More || r.Counts.Visits != 1 {
+		t.Errorf("More %v, Counts %+v; want More and 1 visit", r.More, r.Counts)
+	}
+
+	var ids, dates []mark
+	m := mark{n: 1, d: zootour.MustDate("2021-01-01")}
+	for range n {
+		m.line++
+		ids, dates = append(ids, m), append(dates, m)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	faults, rows := clashFaults(visitFormat, VisitsFile, "", ids, dates, 3)
+	runtime.ReadMemStats(&after)
+	if len(faults) != 6 || rows != n-1 {
+		t.Errorf("%d faults, %d rows clashing; want 6 and %d", len(faults), rows, n-1)
+	}
+	if got := after.TotalAlloc - before.TotalAlloc; got > 64<<10 {
+		t.Errorf("clashFaults allocated %d bytes for %d clashes, want a few for the 3 it keeps", got, 2*(n-1))
+	}
+	// Check keeps a mark of every record, two of a visit (see mark).
+	if size := unsafe.Sizeof(mark{}); size > 16 {
+		t.Errorf("a mark takes %d bytes, want 16", size)
 	}
 }

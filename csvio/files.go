@@ -27,8 +27,10 @@ type Files struct {
 	entries map[string]*zip.File // by the data file's name
 
 	book     *excelize.File
-	sheets   map[string]string // the sheet's name in the book, by kind
-	date1904 bool              // the book counts days from 1904
+	sheets   map[string]string    // the sheet's name in the book, by kind
+	date1904 bool                 // the book counts days from 1904
+	bookZip  *zip.ReadCloser      // the book's zip, to read its sheets' cell kinds from
+	parts    map[string]*zip.File // the part holding each of sheets, by kind
 }
 
 // The first bytes of the kinds of file Open tells apart.
@@ -42,9 +44,11 @@ var (
 // and visits.csv. Any other file is told by its content, not its name: a
 // zip holding xl/workbook.xml is a workbook, whose sheets zoos, animals and
 // visits (in any case) hold the same columns; any other zip holds the three
-// CSV files at its top level or all in one folder, and its other entries
-// are ignored. A missing file or sheet counts as empty, but a zip or
-// workbook holding none of them is invalid, as is one that is damaged.
+// CSV files (their names in any case) at its top level or all in one
+// folder, and its other entries are ignored. A file or sheet twice, in
+// names that differ only by case (or, in a zip, by \ for /), is refused.
+// A missing file or sheet counts as empty, but a zip or workbook holding
+// none of them is invalid, as is one that is damaged.
 // Every error of Open is EINVALID and names the file, but one that the
 // file system returns.
 func Open(path string) (*Files, error) {
@@ -80,7 +84,7 @@ func (f *Files) Close() error {
 	case f.zip != nil:
 		return f.zip.Close()
 	case f.book != nil:
-		return f.book.Close()
+		return errors.Join(f.book.Close(), f.bookZip.Close())
 	}
 	return nil
 }
@@ -127,12 +131,15 @@ func openZip(path, name string) (*Files, error) {
 		return nil, damaged(name, err)
 	}
 	if isWorkbook(&zr.Reader) {
-		err := checkBook(name, &zr.Reader)
-		zr.Close()
-		if err != nil {
+		if err := checkBook(name, &zr.Reader); err != nil {
+			zr.Close()
 			return nil, err
 		}
-		return openBook(path, name)
+		f, err := openBook(path, name, zr)
+		if err != nil {
+			zr.Close()
+		}
+		return f, err
 	}
 	entries, err := zipEntries(name, &zr.Reader)
 	if err != nil {
@@ -148,28 +155,40 @@ func damaged(name string, err error) error {
 }
 
 // zipEntries finds the data files in a zip: at its top level or in one
-// folder, each once. Folders, other files, and whatever macOS adds
-// (__MACOSX/) are ignored.
+// folder, each once, their names in any case. Folders, other files, and
+// whatever macOS adds (__MACOSX/) are ignored. The data files may unzip to
+// MaxUnzip together, as a workbook may: archive/zip fails an entry longer
+// than it says, so this bounds what an import or a check reads.
 func zipEntries(name string, zr *zip.Reader) (map[string]*zip.File, error) {
 	entries := map[string]*zip.File{}
 	var first *zip.File
 	var folder string
+	var total uint64
 	for _, e := range zr.File {
-		p := strings.ReplaceAll(e.Name, `\`, "/") // as some Windows tools write them
+		p := slashed(e.Name) // as some Windows tools write them
 		dir, base := path.Split(p)
-		if !isDataFile(base) || strings.HasPrefix(p, "__MACOSX/") {
+		file := dataFile(base)
+		if file == "" || strings.HasPrefix(p, "__MACOSX/") {
 			continue
 		}
-		switch prev, ok := entries[base]; {
+		// Names that differ only by the slash or the case are one file on
+		// Windows and macOS, and would be read as one here.
+		switch prev, ok := entries[file]; {
 		case ok && prev.Name == e.Name:
 			return nil, zootour.Errorf(zootour.EINVALID, "%s holds %s twice: keep one", name, e.Name)
+		case ok && strings.EqualFold(slashed(prev.Name), p):
+			return nil, zootour.Errorf(zootour.EINVALID, "%s holds %s and %s, the same file twice: keep one", name, prev.Name, e.Name)
 		case first != nil && dir != folder:
 			return nil, zootour.Errorf(zootour.EINVALID, "%s holds %s and %s, in different folders: "+
 				"put the data files at the top of the zip, or all in one folder", name, first.Name, e.Name)
 		case first == nil:
 			first, folder = e, dir
 		}
-		entries[base] = e
+		if total += e.UncompressedSize64; total > MaxUnzip {
+			return nil, zootour.Errorf(zootour.EINVALID, "%s unzips to more than %d MiB of data files, the most an import reads from a zip: "+
+				"split it", name, MaxUnzip>>20)
+		}
+		entries[file] = e
 	}
 	if len(entries) == 0 {
 		return nil, zootour.Errorf(zootour.EINVALID, "%s holds none of %s, at its top or in a folder",
@@ -178,13 +197,18 @@ func zipEntries(name string, zr *zip.Reader) (map[string]*zip.File, error) {
 	return entries, nil
 }
 
-func isDataFile(name string) bool {
+// slashed returns the name of a zip's entry with its backslashes made
+// slashes.
+func slashed(name string) string { return strings.ReplaceAll(name, `\`, "/") }
+
+// dataFile returns the data file that base names, in any case, or "".
+func dataFile(base string) string {
 	for _, f := range dataFiles {
-		if name == f {
-			return true
+		if strings.EqualFold(base, f) {
+			return f
 		}
 	}
-	return false
+	return ""
 }
 
 // openCSV opens the data file named file, or returns nil if there is none.

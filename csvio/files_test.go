@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
@@ -197,6 +198,14 @@ func TestZipErrors(t *testing.T) {
 		{"the same file in two folders", zipped(entry{"a/" + ZoosFile, good[0].text}, entry{"b/" + ZoosFile, good[0].text}),
 			"data.zip holds a/zoos.csv and b/zoos.csv, in different folders"},
 		{"a file twice", zipped(good[0], good[1], good[0]), "data.zip holds zoos.csv twice"},
+		{"a file twice, once with backslashes", zipped(entry{"d/" + ZoosFile, good[0].text}, entry{`d\` + ZoosFile, good[0].text}),
+			`data.zip holds d/zoos.csv and d\zoos.csv, the same file twice: keep one`},
+		{"a file twice, in another case", zipped(good[0], entry{"Zoos.CSV", zooHead + "3,a,b\n"}),
+			"data.zip holds zoos.csv and Zoos.CSV, the same file twice: keep one"},
+		{"a folder twice, in another case", zipped(entry{"d/" + ZoosFile, good[0].text}, entry{"D/" + ZoosFile, good[0].text}),
+			"data.zip holds d/zoos.csv and D/zoos.csv, the same file twice: keep one"},
+		{"too large", func(t *testing.T) []byte { return claimSize(t, storedZip(t, good...), 0x7fffffff) },
+			"data.zip unzips to more than 1024 MiB of data files, the most an import reads from a zip"},
 		{"no data file", zipped(entry{"zoos.txt", "x"}), "data.zip holds none of zoos.csv, animals.csv, visits.csv"},
 		{"truncated", func(t *testing.T) []byte { b := storedZip(t, good...); return b[:len(b)-30] },
 			"data.zip is damaged or not complete"},
@@ -257,5 +266,29 @@ func TestOpenTellsByContent(t *testing.T) {
 	}
 	if _, err := Open(filepath.Join(dir, "none.zip")); err == nil || !strings.Contains(err.Error(), "does not exist") {
 		t.Errorf("Open of a missing file: %v", err)
+	}
+}
+
+// claimSize returns the zip b with the size its central directory gives
+// its last entry, what Open reads before it unzips anything, made size.
+func claimSize(t *testing.T, b []byte, size uint32) []byte {
+	t.Helper()
+	b = bytes.Clone(b)
+	dir := bytes.LastIndex(b, []byte("PK\x01\x02"))
+	if dir < 0 {
+		t.Fatal("no central directory")
+	}
+	binary.LittleEndian.PutUint32(b[dir+24:], size)
+	return b
+}
+
+// TestZipNamesInAnyCase reads data files whose names are in another case,
+// as Windows tools may write them.
+func TestZipNamesInAnyCase(t *testing.T) {
+	s := newFake()
+	path := writeZip(t, filepath.Join(t.TempDir(), "data.zip"),
+		entry{`Export\ZOOS.CSV`, zooHead + "7,a,b\n"}, entry{"Export/Animals.csv", animalHead + "8,c,d\n"})
+	if added, err := Import(context.Background(), s, path, nil); err != nil || added != (zootour.Counts{Zoos: 1, Animals: 1}) {
+		t.Fatalf("Import = %+v, %v; want 1 zoo and 1 animal", added, err)
 	}
 }

@@ -19,9 +19,10 @@ import (
 )
 
 // MaxUnzip bounds the bytes a workbook may unzip to, all its parts
-// together: about 6 million visits. It keeps a small file from filling the
-// disk or the memory as it unzips (excelize keeps a sheet of up to
-// maxInMemory in memory, a larger one in a temporary file).
+// together (about 6 million visits), and those the data files of a zip of
+// CSV files may. It keeps a small file from filling the disk or the memory
+// as it unzips (excelize keeps a sheet of up to maxInMemory in memory, a
+// larger one in a temporary file), and bounds what Check keeps per row.
 const MaxUnzip = 1 << 30
 
 const maxInMemory = 16 << 20
@@ -42,7 +43,15 @@ func isWorkbook(zr *zip.Reader) bool {
 // this, and would take a sheet cut short for a short sheet.
 func checkBook(name string, zr *zip.Reader) error {
 	var total uint64
+	seen := map[string]string{}
 	for _, e := range zr.File {
+		// A part twice, as excelize names parts (\ read as /) or as the
+		// format does (in any case), is read as one, the last.
+		key := strings.ToLower(slashed(e.Name))
+		if prev, ok := seen[key]; ok {
+			return zootour.Errorf(zootour.EINVALID, "%s holds the part %s twice (as %s): it is damaged", name, e.Name, prev)
+		}
+		seen[key] = e.Name
 		if total += e.UncompressedSize64; total > MaxUnzip {
 			return zootour.Errorf(zootour.EINVALID, "%s unzips to more than %d MiB, the most an import reads from a workbook: "+
 				"split it, or import CSV files", name, MaxUnzip>>20)
@@ -100,8 +109,9 @@ func (t *tailWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// openBook opens a checked workbook and finds its sheets.
-func openBook(path, name string) (*Files, error) {
+// openBook opens a checked workbook, whose zip is zr, and finds its
+// sheets.
+func openBook(path, name string, zr *zip.ReadCloser) (*Files, error) {
 	book, err := excelize.OpenFile(path, excelize.Options{RawCellValue: true, UnzipSizeLimit: MaxUnzip, UnzipXMLSizeLimit: maxInMemory})
 	if err != nil {
 		if book != nil {
@@ -109,18 +119,36 @@ func openBook(path, name string) (*Files, error) {
 		}
 		return nil, &zootour.Error{Code: zootour.EINVALID, Message: name + " is not a workbook that can be read: " + err.Error(), Err: err}
 	}
-	f := &Files{name: name, book: book, sheets: map[string]string{}}
+	f := &Files{name: name, book: book, sheets: map[string]string{}, bookZip: zr, parts: map[string]*zip.File{}}
 	list := book.GetSheetList()
 	for _, s := range list {
 		for _, kind := range []string{zooFormat.kind, animalFormat.kind, visitFormat.kind} {
-			if strings.EqualFold(s, kind) {
-				f.sheets[kind] = s
+			if !strings.EqualFold(s, kind) {
+				continue
 			}
+			// excelize finds a sheet by its name in any case, either of two.
+			if prev, ok := f.sheets[kind]; ok {
+				book.Close()
+				return nil, zootour.Errorf(zootour.EINVALID, "%s has sheets %s and %s, which are both the sheet %s: keep one",
+					name, quote(prev), quote(s), kind)
+			}
+			f.sheets[kind] = s
 		}
 	}
 	if len(f.sheets) == 0 {
 		book.Close()
 		return nil, zootour.Errorf(zootour.EINVALID, "%s has no sheet zoos, animals or visits; its sheets are %s", name, quoteAll(list))
+	}
+	parts, err := sheetParts(&zr.Reader)
+	if err != nil {
+		book.Close()
+		return nil, &zootour.Error{Code: zootour.EINVALID, Message: name + " is not a workbook that can be read: " + err.Error(), Err: err}
+	}
+	for kind, s := range f.sheets {
+		if f.parts[kind] = parts[s]; f.parts[kind] == nil {
+			book.Close()
+			return nil, zootour.Errorf(zootour.EINVALID, "%s is not a workbook that can be read: it has no part for its sheet %s", name, quote(s))
+		}
 	}
 	if props, err := book.GetWorkbookProps(); err == nil && props.Date1904 != nil {
 		f.date1904 = *props.Date1904
@@ -139,7 +167,7 @@ func quoteAll(list []string) string {
 // scanSheet reads the records of kind fm from its sheet, as scanCSV does
 // from a file: the first row that is not empty is the header, empty rows
 // are skipped, and a fault names the row. Cells are read as the sheet holds
-// them, not as it shows them.
+// them, not as it shows them, and their kinds from the sheet's XML.
 func scanSheet[T any](f *Files, fm format[T], emit emit[T]) {
 	var zero T
 	name, ok := f.sheets[fm.kind]
@@ -153,9 +181,21 @@ func scanSheet[T any](f *Files, fm format[T], emit emit[T]) {
 		return
 	}
 	defer rows.Close()
+	part, err := f.parts[fm.kind].Open()
+	if err != nil {
+		emit(zero, 0, fault(0, unreadable(err)))
+		return
+	}
+	defer part.Close()
+	scanner := newKindScanner(part)
 	header := false
 	for row := 1; rows.Next(); row++ { // each Next is the next row, empty or not
 		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			emit(zero, 0, fault(row, unreadable(err)))
+			return
+		}
+		kinds, err := scanner.kinds(row)
 		if err != nil {
 			emit(zero, 0, fault(row, unreadable(err)))
 			return
@@ -175,7 +215,7 @@ func scanSheet[T any](f *Files, fm format[T], emit emit[T]) {
 			header = true
 			continue
 		}
-		rec, err := sheetRecord(fm, cells, f.date1904)
+		rec, err := sheetRecord(fm, cells, kinds, f.date1904)
 		if err != nil {
 			if !emit(zero, 0, fault(row, err)) {
 				return
@@ -197,8 +237,8 @@ func unreadable(err error) error {
 
 // sheetRecord makes a record of the cells of one row of a sheet, at most as
 // many as f's header (fewer leave the rest empty), each turned into what
-// the CSV file would hold.
-func sheetRecord[T any](f format[T], cells []string, date1904 bool) (T, error) {
+// the CSV file would hold as its kind says.
+func sheetRecord[T any](f format[T], cells []string, kinds []cellKind, date1904 bool) (T, error) {
 	var zero T
 	if len(cells) > len(f.header) {
 		i := len(f.header)
@@ -219,7 +259,11 @@ func sheetRecord[T any](f format[T], cells []string, date1904 bool) (T, error) {
 	row := make([]string, len(f.header))
 	copy(row, cells)
 	for i, column := range f.header {
-		v, err := sheetValue(column, row[i], date1904)
+		kind := numberCell
+		if i < len(kinds) {
+			kind = kinds[i]
+		}
+		v, err := sheetValue(column, row[i], kind, date1904)
 		if err != nil {
 			return zero, err
 		}
@@ -228,21 +272,72 @@ func sheetRecord[T any](f format[T], cells []string, date1904 bool) (T, error) {
 	return parseRow(f, row)
 }
 
-// sheetValue turns the raw value of a cell in column into what the CSV file
-// would hold. A number in the date column is a day number, as a date cell
-// holds it. An ID must be written in digits: a number with a decimal point
-// or an exponent (12.0, 1.5E+3) is refused rather than rounded, since a
-// spreadsheet keeps only 15 digits of a number and may have rounded it
-// already.
-func sheetValue(column, v string, date1904 bool) (string, error) {
+// sheetValue turns the raw value v of a cell of kind kind in column into
+// what the CSV file would hold. A TRUE/FALSE or an error cell is refused
+// anywhere (its raw value is 1, 0 or the error's text). A number in the date
+// column is a day number, as a date cell holds it, and a date cell of ISO
+// 8601 text is its date. An ID must be written in digits: a number with a
+// decimal point or an exponent (12.0, 1.5E+3) is refused rather than
+// rounded, since a spreadsheet keeps only 15 digits of a number and may
+// have rounded it already, as is a number cell beyond 2^53, which a
+// spreadsheet's number cannot hold exactly.
+func sheetValue(column, v string, kind cellKind, date1904 bool) (string, error) {
+	id := column == "id" || strings.HasSuffix(column, "_id")
+	want := "text"
 	switch {
+	case id:
+		want = "a number"
+	case column == "date":
+		want = "a date"
+	}
+	switch {
+	case v == "":
+	case kind == boolCell:
+		b := map[string]string{"1": "TRUE", "0": "FALSE"}[v]
+		if b == "" {
+			b = quote(v)
+		}
+		return "", zootour.Errorf(zootour.EINVALID, "%s is a TRUE/FALSE cell (%s), not %s", column, b, want)
+	case kind == errorCell:
+		return "", zootour.Errorf(zootour.EINVALID, "%s is an error cell (%s), not %s", column, quoteMaybe(v), want)
+	case column == "date" && kind == dateCell:
+		return dayOfISO(v)
 	case column == "date" && isNumber(v):
 		return dayOf(v, date1904)
-	case (column == "id" || strings.HasSuffix(column, "_id")) && isNumber(v) && strings.ContainsAny(v, ".eE"):
+	case id && isNumber(v) && strings.ContainsAny(v, ".eE"):
 		return "", zootour.Errorf(zootour.EINVALID, "%s %s is a number with a decimal point or an exponent, "+
 			"which may be rounded: write IDs as whole numbers or as text", column, quote(v))
+	case id && kind == numberCell && isNumber(v) && !exact(v):
+		return "", zootour.Errorf(zootour.EINVALID, "%s %s is a number cell beyond 2^53, which a spreadsheet "+
+			"cannot hold exactly: write the ID as text", column, quote(v))
 	}
 	return v, nil
+}
+
+// exact says whether the whole number v, in digits, is at most 2^53, as
+// a spreadsheet's number holds every whole number exactly.
+func exact(v string) bool {
+	n, err := strconv.ParseUint(strings.TrimPrefix(v, "-"), 10, 64)
+	return err == nil && n <= 1<<53
+}
+
+// quoteMaybe quotes v unless it is an error's text such as #N/A.
+func quoteMaybe(v string) string {
+	if strings.HasPrefix(v, "#") && len(v) <= 16 && !strings.ContainsAny(v, " \"\t\r\n") {
+		return v
+	}
+	return quote(v)
+}
+
+// dayOfISO returns the date of a date cell, whose value is ISO 8601 text
+// (2020-01-01T00:00:00): its date part, if it has no time of day but
+// midnight.
+func dayOfISO(v string) (string, error) {
+	day, clock, _ := strings.Cut(v, "T")
+	if strings.Trim(strings.TrimSuffix(clock, "Z"), "0:.") != "" {
+		return "", zootour.Errorf(zootour.EINVALID, "date %s is a date cell with a time of day, which a date has not", quote(v))
+	}
+	return day, nil
 }
 
 // isNumber says whether v is a number as a sheet writes one.

@@ -109,7 +109,9 @@ type book struct {
 }
 
 // A bookSheet holds rows by number; a row lists its cells from column A.
-// A cell "n:45000" is a number, "" is absent, anything else a string.
+// A cell "n:45000" is a number, "b:1" a TRUE/FALSE, "e:#N/A" an error,
+// "d:2020-01-01T00:00:00" an ISO 8601 date cell, "" is absent, anything
+// else a string.
 type bookSheet struct {
 	name string
 	rows map[int][]string
@@ -140,6 +142,8 @@ func (b book) bytes(t *testing.T) []byte {
 				case v == "":
 				case strings.HasPrefix(v, "n:"):
 					fmt.Fprintf(&data, `<c r="%s"><v>%s</v></c>`, ref, v[2:])
+				case len(v) > 2 && v[1] == ':' && strings.ContainsRune("bed", rune(v[0])):
+					fmt.Fprintf(&data, `<c r="%s" t="%c"><v>%s</v></c>`, ref, v[0], html.EscapeString(v[2:]))
 				default:
 					fmt.Fprintf(&data, `<c r="%s" t="inlineStr"><is><t xml:space="preserve">%s</t></is></c>`, ref, html.EscapeString(v))
 				}
@@ -321,6 +325,23 @@ func TestImportWorkbookErrors(t *testing.T) {
 		}, zootour.EINVALID, "book.xlsx is damaged or not complete: xl/worksheets/sheet1.xml: zip: checksum error"},
 		{"a sheet cut short", func(t *testing.T) []byte { return book{sheets: []bookSheet{zoos, animals}, cut: true}.bytes(t) },
 			zootour.EINVALID, "book.xlsx is damaged or not complete: xl/worksheets/sheet1.xml does not end as XML of a sheet must"},
+		{"a TRUE as an ID", made(bookSheet{"zoos", rows([]string{"id", "name", "location"}, []string{"n:2", "a", "b"}, []string{"b:1", "a", "b"})}),
+			zootour.EINVALID, "book.xlsx sheet zoos row 3: id is a TRUE/FALSE cell (TRUE), not a number"},
+		{"a FALSE as a name", made(bookSheet{"zoos", rows([]string{"id", "name", "location"}, []string{"n:3", "b:0", "b"})}),
+			zootour.EINVALID, "book.xlsx sheet zoos row 2: name is a TRUE/FALSE cell (FALSE), not text"},
+		{"an error cell as a name", made(zoos, bookSheet{"animals", rows([]string{"id", "name", "species"}, []string{"n:3", "e:#N/A", "b"})}),
+			zootour.EINVALID, "book.xlsx sheet animals row 2: name is an error cell (#N/A), not text"},
+		{"an error cell as a date", made(zoos, animals, visits([]string{"n:3", "e:#VALUE!", "n:2", "n:2"})),
+			zootour.EINVALID, "book.xlsx sheet visits row 2: date is an error cell (#VALUE!), not a date"},
+		{"a number ID beyond 2^53", made(zoos, animals, visits([]string{"n:3", "n:45000", "n:2", "n:9007199254740993"})),
+			zootour.EINVALID, `book.xlsx sheet visits row 2: animal_id "9007199254740993" is a number cell beyond 2^53, which a spreadsheet cannot hold exactly: write the ID as text`},
+		{"a date cell with a time of day", made(zoos, animals, visits([]string{"n:3", "d:2021-01-01T10:30:00", "n:2", "n:2"})),
+			zootour.EINVALID, `book.xlsx sheet visits row 2: date "2021-01-01T10:30:00" is a date cell with a time of day`},
+		{"a sheet twice, in another case", made(zoos, animals, bookSheet{"Zoos", rows([]string{"id", "name", "location"}, []string{"n:4", "c", "d"})}),
+			zootour.EINVALID, `book.xlsx has sheets "zoos" and "Zoos", which are both the sheet zoos: keep one`},
+		{"a part twice", func(t *testing.T) []byte {
+			return withEntry(t, book{sheets: []bookSheet{zoos}}.bytes(t), `xl\worksheets\sheet1.xml`, "<worksheet/>")
+		}, zootour.EINVALID, `book.xlsx holds the part xl\worksheets\sheet1.xml twice (as xl/worksheets/sheet1.xml)`},
 	}
 	for name, newStore := range stores {
 		for _, tt := range tests {
@@ -482,4 +503,97 @@ func TestImportWorkbookOfExcelize(t *testing.T) {
 		AnimalsFile: animalHead + "9223372036854775807,Ruby,red panda\n",
 		VisitsFile:  visitHead + "1,2024-02-29,3,9223372036854775807\n",
 	})
+}
+
+// withEntry returns the zip b with one more entry, name holding text.
+func withEntry(t *testing.T, b []byte, name, text string) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		if err := zw.Copy(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w, err := zw.Create(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte(text))
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestImportWorkbookDateCells reads date cells of ISO 8601 text (t="d"),
+// as some programs write them, at midnight.
+func TestImportWorkbookDateCells(t *testing.T) {
+	b := book{sheets: []bookSheet{
+		{"zoos", rows([]string{"id", "name", "location"}, []string{"n:1", "a", "b"})},
+		{"animals", rows([]string{"id", "name", "species"}, []string{"n:1", "a", "b"})},
+		{"visits", rows([]string{"id", "date", "zoo_id", "animal_id"},
+			[]string{"n:1", "d:2020-01-01T00:00:00", "n:1", "n:1"},
+			[]string{"n:2", "d:2020-01-02T00:00:00.000Z", "n:1", "n:1"},
+			[]string{"n:3", "d:1899-12-31", "n:1", "n:1"},
+			[]string{"n:4", "n:9007199254740992", "n:1", "n:1"})}, // 2^53 as a day number: refused as a date, not as an ID
+	}}
+	s := newFake()
+	_, err := Import(context.Background(), s, b.write(t), nil)
+	if want := `book.xlsx sheet visits row 5: date "9007199254740992" is a day number outside`; err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("Import: %v, want an error saying %q", err, want)
+	}
+	b.sheets[2].rows[5] = []string{"n:9007199254740992", "d:2020-01-04T00:00", "n:1", "n:1"}
+	if _, err := Import(context.Background(), s, b.write(t), nil); err != nil {
+		t.Fatalf("Import: %v", err)
+	}
+	_, got := csvOf(t, s)
+	if want := visitHead + "1,2020-01-01,1,1\n2,2020-01-02,1,1\n3,1899-12-31,1,1\n9007199254740992,2020-01-04,1,1\n"; got[VisitsFile] != want {
+		t.Errorf("visits.csv:\n%s\nwant:\n%s", got[VisitsFile], want)
+	}
+}
+
+// TestKindScanner reads the kinds of cells from XML as other programs may
+// write it: prefixes, rows and cells without r, comments and CDATA that
+// look like cells, a '>' in an attribute, and refuses rows out of order.
+func TestKindScanner(t *testing.T) {
+	const sheet = `<?xml version="1.0"?><x:worksheet xmlns:x="m"><!-- <c t="b"> --><x:sheetData>` +
+		`<x:row r="2" x:spans="1:3"><x:c r="B2" t="b"><x:v>1</x:v></x:c><x:c t='e' s="1"><x:v>#N/A</x:v></x:c></x:row>` +
+		`<x:row><x:c><x:v>3</x:v></x:c><x:c r="C3" t="inlineStr" foo="a>b"><x:is><x:t><![CDATA[<c t="b">]]></x:t></x:is></x:c><x:c t="d"/></x:row>` +
+		`<x:row r="7"/></x:sheetData><x:c t="b"/></x:worksheet>`
+	s := newKindScanner(strings.NewReader(sheet))
+	for _, tt := range []struct {
+		row  int
+		want []cellKind
+	}{
+		{1, nil},
+		{2, []cellKind{numberCell, boolCell, errorCell}},
+		{3, []cellKind{numberCell, numberCell, textCell, dateCell}},
+		{4, nil},
+		{7, []cellKind{}},
+		{8, nil},
+	} {
+		got, err := s.kinds(tt.row)
+		if err != nil || fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("row %d: kinds %v, %v; want %v", tt.row, got, err, tt.want)
+		}
+	}
+	for _, bad := range []string{
+		`<sheetData><row r="3"/><row r="2"/></sheetData>`,
+		`<sheetData><row><c r="B1"/><c r="A1"/></row></sheetData>`,
+		`<sheetData><row><c r="1A"/></row></sheetData>`,
+	} {
+		s := newKindScanner(strings.NewReader(bad))
+		var err error
+		for row := 1; row <= 3 && err == nil; row++ {
+			_, err = s.kinds(row)
+		}
+		if err == nil {
+			t.Errorf("kinds of %s: no error", bad)
+		}
+	}
 }
