@@ -155,7 +155,7 @@ type StoreResult struct {
 	// files (SQLite), ShellImport the sqlite3 shell's of the same files,
 	// medians (shell.go).
 	CSVImport, ShellImport float64 `json:",omitempty"`
-	OpenPeak   int64 // bytes: the peak RSS of a process that only opens the store
+	OpenPeak               int64   // bytes: the peak RSS of a process that only opens the store
 	// DiskPerVisit is the visits table and its indexes per visit, and
 	// FilePerVisit the whole database (file or schema) per visit.
 	DiskPerVisit, FilePerVisit float64
