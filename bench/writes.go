@@ -265,7 +265,7 @@ SELECT format('ALTER TABLE %I DROP CONSTRAINT %I', $1::text, conname),
        format('ALTER TABLE %I ADD CONSTRAINT %I ', $1::text, conname) || pg_get_constraintdef(oid)
 FROM pg_constraint WHERE conrelid = $1::regclass AND contype IN ('p', 'u', 'f')
 UNION ALL
-SELECT format('DROP INDEX %s', i.indexrelid::regclass), pg_get_indexdef(i.indexrelid)
+SELECT format('DROP INDEX %s', i.indexrelid::regclass), replace(pg_get_indexdef(i.indexrelid), ' ON ONLY ', ' ON ')
 FROM pg_index i WHERE i.indrelid = $1::regclass
 AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conrelid = i.indrelid AND c.conindid = i.indexrelid)`
 )
