@@ -52,9 +52,6 @@ func DateCell(d zootour.Date) Cell {
 	return Cell{Kind: Date, Date: d, Text: d.String()}
 }
 
-// String returns the cell as CSV writes it: "" for Empty.
-func (c Cell) String() string { return c.Text }
-
 // Columns are the columns of the items of one type T.
 type Columns[T any] struct {
 	names  []string
