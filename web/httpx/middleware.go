@@ -158,12 +158,19 @@ func giveSlot(ctx context.Context) {
 
 func takeSlot(ctx context.Context) error {
 	s, ok := ctx.Value(slotKey{}).(*slot)
-	if !ok || s.release != nil {
+	if !ok || s.release != nil || s.l == nil {
 		return nil
 	}
-	release, err := s.l.Acquire(s.r)
-	s.release = release
-	return err
+	// A download under way waits for a slot rather than fail midway:
+	// the bound is on the store's work at once, and it has begun.
+	sem := s.l.reads
+	select {
+	case sem <- struct{}{}:
+		s.release = func() { <-sem }
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // startDownload takes one of the downloads in flight for ctx's request,
