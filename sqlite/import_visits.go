@@ -17,8 +17,7 @@ const visitBatch = 200
 
 // insertVisits is the statement that adds n visits.
 func insertVisits(n int) string {
-	return `INSERT INTO visits (id, date, zoo_id, animal_id) VALUES ` +
-		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?), ", n), ", ")
+	return insertRows(`INSERT INTO visits (id, date, zoo_id, animal_id)`, 4, n)
 }
 
 // importVisits adds the visits of src, then the stays they make: into an
@@ -274,29 +273,11 @@ func (w *visitWriter) insert(n int, v zootour.Visit) error {
 	return nil
 }
 
-// flush inserts the visits of the batch: a full batch in one statement, a
-// short one (the last) row by row. A statement that breaks a constraint
-// changes nothing, so on such a failure the rows go in again one at a time,
-// to name the record at fault. Any other failure ends the import: SQLite
-// may have rolled back the whole transaction.
+// flush inserts the visits of the batch (see flushBatch).
 func (w *visitWriter) flush() error {
 	batch := w.batch
 	w.batch = w.batch[:0]
-	if len(batch) == visitBatch {
-		err := w.insertBatch(batch)
-		if err == nil {
-			return nil
-		}
-		if sqliteCode(err)&0xff != codeConstraint {
-			return internal(err)
-		}
-	}
-	for i, v := range batch {
-		if err := w.insert(w.first+i, v); err != nil {
-			return err
-		}
-	}
-	return nil
+	return flushBatch(batch, w.first, visitBatch, w.insertBatch, w.insert)
 }
 
 func (w *visitWriter) insertBatch(batch []zootour.Visit) error {

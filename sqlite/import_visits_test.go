@@ -8,7 +8,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/zootour/zootour"
-	"github.com/zootour/zootour/sqlite"
 )
 
 // TestImportVisitsInBatches imports 1,000 visits into an empty table, the
@@ -106,24 +105,9 @@ func TestImportVisitsInBatches(t *testing.T) {
 			visits := good()
 			tc.change(visits)
 			src := zootour.Source{Zoos: seq(zoos...), Animals: seq(animals...),
-				Visits: func(yield func(zootour.Visit, error) bool) {
-					for i, v := range visits {
-						if i == tc.failsAt {
-							yield(zootour.Visit{}, boom)
-							return
-						}
-						if !yield(v, nil) {
-							return
-						}
-					}
-				}}
+				Visits: failingAt(visits, tc.failsAt, boom)}
 
-			plain := func() *sqlite.Store {
-				m := open(t, sqlite.Memory)
-				sqlite.ImportOneByOne(m)
-				return m
-			}
-			want := plain().Import(ctx, src)
+			want := oneByOne(t).Import(ctx, src)
 			if tc.want != nil {
 				want = tc.want
 			}
@@ -133,7 +117,7 @@ func TestImportVisitsInBatches(t *testing.T) {
 			switch {
 			case want == nil && got == nil:
 				var w, g recorder
-				m := plain()
+				m := oneByOne(t)
 				if err := m.Import(ctx, src); err != nil {
 					t.Fatal(err)
 				}

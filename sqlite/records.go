@@ -22,9 +22,10 @@ import (
 type kind[T any] struct {
 	name  string // "zoo", in messages
 	table findsql.Table
-	// insert adds a record; its ID is NULL for a new one (AUTOINCREMENT
-	// then gives the next) or the imported ID.
-	insert string
+	// cols are the columns that inserting a record writes, its ID first:
+	// NULL for a new one (AUTOINCREMENT then gives the next) or the
+	// imported ID.
+	cols   string
 	update string
 	// values are the columns of insert and update after the ID: the
 	// fields and their derived keys.
@@ -41,7 +42,7 @@ var zoos = kind[zootour.Zoo]{
 	name: "zoo",
 	table: findsql.Table{Name: "zoos", Cols: "r.id, r.name, r.location",
 		Owner: "zoo_id", Text: "zoo_text"},
-	insert:   `INSERT INTO zoos (id, name, location, name_key) VALUES (?, ?, ?, ?) RETURNING id`,
+	cols:     "id, name, location, name_key",
 	update:   `UPDATE zoos SET name = ?, location = ?, name_key = ? WHERE id = ?`,
 	values:   func(z zootour.Zoo) []any { return []any{z.Name, z.Location, textkey.Name(z.Name)} },
 	fields:   func(z *zootour.Zoo) []any { return []any{&z.ID, &z.Name, &z.Location} },
@@ -54,7 +55,7 @@ var animals = kind[zootour.Animal]{
 	name: "animal",
 	table: findsql.Table{Name: "animals", Cols: "r.id, r.name, r.species",
 		Owner: "animal_id", Text: "animal_text"},
-	insert: `INSERT INTO animals (id, name, species, name_key, species_key) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+	cols:   "id, name, species, name_key, species_key",
 	update: `UPDATE animals SET name = ?, species = ?, name_key = ?, species_key = ? WHERE id = ?`,
 	values: func(a zootour.Animal) []any {
 		return []any{a.Name, a.Species, textkey.Name(a.Name), textkey.Species(a.Species)}
@@ -71,7 +72,7 @@ func (k kind[T]) add(ctx context.Context, tx *txn, id int64, r T) (int64, error)
 	if id != 0 {
 		idArg = id
 	}
-	if err := tx.QueryRowContext(ctx, k.insert, append([]any{idArg}, k.values(r)...)...).Scan(&id); err != nil {
+	if err := tx.QueryRowContext(ctx, k.insert(1)+` RETURNING id`, append([]any{idArg}, k.values(r)...)...).Scan(&id); err != nil {
 		if idArg == nil && usedUp(ctx, tx, k.table.Name, err) {
 			return 0, zootour.IDsUsedUp(k.name)
 		}
@@ -100,8 +101,27 @@ func (k kind[T]) index(ctx context.Context, tx *txn, id int64, r T) error {
 	if err := k.unindex(ctx, tx, id); err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO `+k.table.Text+` (rowid, words) VALUES (?, ?)`, id, k.words(r))
+	_, err := tx.ExecContext(ctx, k.insertWords(1), id, k.words(r))
 	return internal(err)
+}
+
+// insert is the statement that inserts rows records (k.cols).
+func (k kind[T]) insert(rows int) string {
+	return insertRows(`INSERT INTO `+k.table.Name+` (`+k.cols+`)`, strings.Count(k.cols, ",")+1, rows)
+}
+
+// insertWords is the statement that writes the words of rows records into
+// the text index (rowid, words).
+func (k kind[T]) insertWords(rows int) string {
+	return insertRows(`INSERT INTO `+k.table.Text+` (rowid, words)`, 2, rows)
+}
+
+// insertRows is head, an INSERT naming cols columns, with rows rows of
+// placeholders: plain ?, since modernc's driver looks a numbered one up by
+// a walk of the list of names.
+func insertRows(head string, cols, rows int) string {
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
+	return head + " VALUES " + strings.TrimSuffix(strings.Repeat(row+", ", rows), ", ")
 }
 
 // unindex takes record id out of its text index.

@@ -41,7 +41,7 @@ type Store struct {
 	// connection closes.
 	pin *sql.Conn
 
-	oneByOne bool // imports visits one by one, never the fast way (tests)
+	oneByOne bool // imports records one by one, never the fast way (tests)
 
 	// path is the database file, "" for one in memory.
 	path string

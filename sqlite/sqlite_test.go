@@ -289,13 +289,32 @@ func TestIDsNeverReused(t *testing.T) {
 }
 
 func seq[T any](items ...T) func(func(T, error) bool) {
+	return failingAt(items, -1, nil)
+}
+
+// failingAt yields items up to index at, where it yields err instead and
+// stops (never, for at -1).
+func failingAt[T any](items []T, at int, err error) func(func(T, error) bool) {
 	return func(yield func(T, error) bool) {
-		for _, it := range items {
+		for i, it := range items {
+			if i == at {
+				var zero T
+				yield(zero, err)
+				return
+			}
 			if !yield(it, nil) {
 				return
 			}
 		}
 	}
+}
+
+// oneByOne is an empty store in memory that imports records one by one,
+// the way the fast import is compared with.
+func oneByOne(t *testing.T) *sqlite.Store {
+	m := open(t, sqlite.Memory)
+	sqlite.ImportOneByOne(m)
+	return m
 }
 
 func TestImportAllOrNothing(t *testing.T) {

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
-	"iter"
 
 	"github.com/zootour/zootour"
 	"github.com/zootour/zootour/internal/logsql"
@@ -56,10 +55,10 @@ func (s *Store) Import(ctx context.Context, src zootour.Source) error {
 	defer sqlTx.Rollback()
 	tx := &txn{sqlTx, s.writeStmts, logsql.NewBatch(ctx, logDialect)}
 	var added zootour.Counts
-	if added.Zoos, err = importRecords(ctx, tx, zoos, "zoos", src.Zoos); err != nil {
+	if added.Zoos, err = importRecords(ctx, tx, zoos, "zoos", src.Zoos, !s.oneByOne); err != nil {
 		return err
 	}
-	if added.Animals, err = importRecords(ctx, tx, animals, "animals", src.Animals); err != nil {
+	if added.Animals, err = importRecords(ctx, tx, animals, "animals", src.Animals, !s.oneByOne); err != nil {
 		return err
 	}
 	if added.Visits, err = importVisits(ctx, tx, src, !s.oneByOne); err != nil {
@@ -72,57 +71,6 @@ func (s *Store) Import(ctx context.Context, src zootour.Source) error {
 		return nil // the deferred Rollback undoes it all
 	}
 	return internal(tx.Commit())
-}
-
-// importRecords inserts the zoos or animals of an import with their IDs,
-// keys and words. kindName names the file ("zoos") in a RecordError.
-func importRecords[T any](ctx context.Context, tx *txn, k kind[T], kindName string, seq iter.Seq2[T, error]) (int64, error) {
-	n, err := importEach(ctx, tx, k, kindName, seq)
-	return int64(n), err
-}
-
-func importEach[T any](ctx context.Context, tx *txn, k kind[T], kindName string, seq iter.Seq2[T, error]) (n int, _ error) {
-	if seq == nil {
-		return 0, nil
-	}
-	stmt, err := tx.PrepareContext(ctx, k.insert)
-	if err != nil {
-		return n, internal(err)
-	}
-	defer stmt.Close()
-	words, err := tx.PrepareContext(ctx, `INSERT INTO `+k.table.Text+` (rowid, words) VALUES (?, ?)`)
-	if err != nil {
-		return n, internal(err)
-	}
-	defer words.Close()
-	rowCtx := context.WithoutCancel(ctx)
-	for r, err := range seq {
-		if err != nil {
-			return n, err
-		}
-		n++
-		if n%1024 == 0 && ctx.Err() != nil {
-			return n, ctx.Err()
-		}
-		fail := func(err error) error { return &zootour.RecordError{Kind: kindName, Record: n, Err: err} }
-		id := k.id(r)
-		if err := zootour.CheckID("id", id); err != nil {
-			return n, fail(err)
-		}
-		if err := k.validate(&r); err != nil {
-			return n, fail(err)
-		}
-		if _, err := stmt.ExecContext(rowCtx, append([]any{id}, k.values(r)...)...); err != nil {
-			if sqliteCode(err) == codePrimaryKey {
-				return n, fail(zootour.IDTaken(k.name, id))
-			}
-			return n, fail(constraintError(err))
-		}
-		if _, err := words.ExecContext(rowCtx, id, k.words(r)); err != nil {
-			return n, internal(err)
-		}
-	}
-	return n, nil
 }
 
 // Export writes every record to dst, each kind in ID order, from one read

@@ -6,6 +6,9 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/transform"
 )
 
 func TestFold(t *testing.T) {
@@ -61,5 +64,27 @@ func TestNameOrder(t *testing.T) {
 func TestSpecies(t *testing.T) {
 	if Species("Red Panda") != Species("red panda") || Species("Émeu") == Species("emeu") {
 		t.Fatal("species keys ignore case only")
+	}
+}
+
+// TestFoldASCII holds Fold's and Species' shortcut for ASCII to the full
+// transformations, for every ASCII character.
+func TestFoldASCII(t *testing.T) {
+	var all strings.Builder
+	for c := range 128 {
+		all.WriteByte(byte(c))
+	}
+	s := all.String()
+	full := folders.Get().(transform.Transformer)
+	defer folders.Put(full)
+	want, _, err := transform.String(full, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := Fold(s); got != want {
+		t.Errorf("Fold of ASCII = %q, want %q", got, want)
+	}
+	if got, want := Species(s), cases.Fold().String(s); got != want {
+		t.Errorf("Species of ASCII = %q, want %q", got, want)
 	}
 }
