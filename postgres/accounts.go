@@ -194,7 +194,7 @@ func (s *Store) Revert(ctx context.Context, id int64) (wrote []zootour.Change, e
 		if err := lockBatch(ctx, tx, id); err != nil {
 			return err
 		}
-		err := logsql.Revert(ctx, txDB{Q: tx}, logDialect, tx.batch, id, records{tx})
+		err := logsql.Revert(ctx, txDB{Q: tx}, logDialect, tx.batch, id, records{tx, s.visitByID})
 		if err := raced(err, "users_name_key"); err != nil {
 			return err
 		}
@@ -257,7 +257,10 @@ func lockBatch(ctx context.Context, tx pgx.Tx, id int64) error {
 
 // records are the zoos, animals and visits as a revert puts them back,
 // with the primitives of the public writes. lockBatch holds their locks.
-type records struct{ tx txn }
+type records struct {
+	tx        txn
+	visitByID string // the store's
+}
 
 func (r records) Get(ctx context.Context, k zootour.Kind, id int64) (json.RawMessage, error) {
 	var v any
@@ -268,7 +271,7 @@ func (r records) Get(ctx context.Context, k zootour.Kind, id int64) (json.RawMes
 	case zootour.KindAnimal:
 		v, err = animals.find(ctx, r.tx, id, "")
 	case zootour.KindVisit:
-		v, err = getVisit(ctx, r.tx, id, "")
+		v, err = getVisit(ctx, r.tx, r.visitByID, id)
 	default:
 		return nil, fmt.Errorf("no records of kind %q", k)
 	}
@@ -296,7 +299,7 @@ func (r records) Put(ctx context.Context, k zootour.Kind, id int64, raw json.Raw
 		if err := v.Validate(); err != nil {
 			return err
 		}
-		old, err := getVisit(ctx, r.tx, id, "")
+		old, err := getVisit(ctx, r.tx, r.visitByID, id)
 		if err != nil && zootour.ErrorCode(err) != zootour.ENOTFOUND {
 			return err
 		}
@@ -344,7 +347,7 @@ func (r records) Delete(ctx context.Context, k zootour.Kind, id int64) error {
 	case zootour.KindAnimal:
 		return animals.dropBare(ctx, r.tx, id)
 	case zootour.KindVisit:
-		v, err := getVisit(ctx, r.tx, id, "")
+		v, err := getVisit(ctx, r.tx, r.visitByID, id)
 		if err != nil {
 			return err
 		}

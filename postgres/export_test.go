@@ -21,3 +21,7 @@ func OneClient() Option {
 		o.client = func(context.Context) string { return zootour.NoActor }
 	}
 }
+
+// VisitByIDSQL is the statement a store of that layout reads a visit by ID
+// with.
+var VisitByIDSQL = visitByIDSQL

@@ -61,6 +61,18 @@ func partition(ctx context.Context, tx pgx.Tx, n int) error {
 	return nil
 }
 
+// visitByIDSQL is the statement that reads a visit by its ID ($1). In
+// partitioned visits the ID alone would probe every partition's primary
+// key; visit_ids names the animal, and the executor probes that animal's
+// partition alone (TestPartitionedVisitByID).
+func visitByIDSQL(partitioned bool) string {
+	q := `SELECT date, zoo_id, animal_id FROM visits WHERE id = $1`
+	if partitioned {
+		q += ` AND animal_id = (SELECT animal_id FROM visit_ids WHERE id = $1)`
+	}
+	return q
+}
+
 // partitions returns how many partitions the visits table has: 0 if it
 // is a plain table.
 func partitions(ctx context.Context, q querier) (int, error) {

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -251,5 +252,55 @@ WHERE h.inhparent IN ('visits'::regclass, 'stays'::regclass) AND x.short`).Scan(
 	}
 	if diff, err := s.Check(ctx, 0); err != nil || len(diff) > 0 {
 		t.Errorf("Check after a bulk import: %v, %v", diff, err)
+	}
+}
+
+// partitionScan matches a plan's scan of a partition of visits (visits_3,
+// not its index visits_3_pkey).
+var partitionScan = regexp.MustCompile(`Scan.* on visits_[0-9]+ `)
+
+// TestPartitionedVisitByID checks that a visit read by its ID probes one
+// partition of visits, its animal's, not all of them, under the generic
+// plan a prepared statement gets (the ID known only when it runs), and
+// that both layouts' statements find the visit.
+func TestPartitionedVisitByID(t *testing.T) {
+	ctx := t.Context()
+	const n = 8
+	url := pgtest.URL(t)
+	s := openPartitioned(t, url, n)
+	zoo := must(s.CreateZoo(ctx, zootour.Zoo{Name: "Z", Location: "L"}))(t)
+	var last zootour.Visit
+	for i := range 16 {
+		a := must(s.CreateAnimal(ctx, zootour.Animal{Name: "A", Species: "S"}))(t)
+		last = must(s.CreateVisit(ctx, zootour.Visit{Date: zootour.MustDate("2024-01-01").AddDays(i), ZooID: zoo.ID, AnimalID: a.ID}))(t)
+	}
+	if got := must(s.Visit(ctx, last.ID))(t); got != last {
+		t.Fatalf("Visit(%d) = %+v, want %+v", last.ID, got, last)
+	}
+	conn := connect(t, url)
+	_, err := conn.Exec(ctx, `SET plan_cache_mode = force_generic_plan`)
+	check(t, err)
+	for _, partitioned := range []bool{false, true} {
+		_, err := conn.Exec(ctx, `PREPARE by_id (bigint) AS `+postgres.VisitByIDSQL(partitioned))
+		check(t, err)
+		rows, _ := conn.Query(ctx, `EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) EXECUTE by_id(`+strconv.FormatInt(last.ID, 10)+`)`)
+		lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		check(t, err)
+		_, err = conn.Exec(ctx, `DEALLOCATE by_id`)
+		check(t, err)
+		plan := strings.Join(lines, "\n")
+		probed := 0 // scans of a partition that ran
+		for _, line := range lines {
+			if partitionScan.MatchString(line) && !strings.Contains(line, "(never executed)") {
+				probed++
+			}
+		}
+		want := n
+		if partitioned {
+			want = 1
+		}
+		if probed != want || !strings.Contains(plan, "rows=1 loops=1") {
+			t.Errorf("partitioned statement %v: %d partitions probed, want %d:\n%s", partitioned, probed, want, plan)
+		}
 	}
 }

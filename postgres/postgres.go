@@ -72,6 +72,9 @@ type Store struct {
 	ownsPool bool
 	// replica is where reads go, if the store has one (WithReadReplica).
 	replica *replica
+	// visitByID reads a visit by its ID, in the database's layout
+	// (visitByIDSQL).
+	visitByID string
 }
 
 var _ zootour.Store = (*Store)(nil)
@@ -195,7 +198,11 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts ...Option) (*Store, error
 	if err := migrate(ctx, pool, ms, o.partitions); err != nil {
 		return nil, err
 	}
-	s := &Store{pool: pool}
+	n, err := partitions(ctx, pool)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: the layout of visits: %w", err)
+	}
+	s := &Store{pool: pool, visitByID: visitByIDSQL(n > 0)}
 	if o.replicaURL != "" {
 		if s.replica, err = openReplica(ctx, pool, o, len(ms)); err != nil {
 			return nil, err

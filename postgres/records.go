@@ -528,18 +528,19 @@ func visitError(ctx context.Context, q querier, op string, v zootour.Visit, err 
 // Visit returns the visit with the given ID.
 func (s *Store) Visit(ctx context.Context, id int64) (v zootour.Visit, err error) {
 	err = s.read(ctx, func(db *pgxpool.Pool) error {
-		v, err = getVisit(ctx, db, id, "")
+		v, err = getVisit(ctx, db, s.visitByID, id)
 		return err
 	})
 	return v, err
 }
 
-func getVisit(ctx context.Context, q querier, id int64, lock string) (zootour.Visit, error) {
+// getVisit reads visit id with byID, the store's visitByID.
+func getVisit(ctx context.Context, q querier, byID string, id int64) (zootour.Visit, error) {
 	if err := zootour.CheckID("visit ID", id); err != nil {
 		return zootour.Visit{}, err
 	}
 	v := zootour.Visit{ID: id}
-	err := q.QueryRow(ctx, "SELECT date, zoo_id, animal_id FROM visits WHERE id = $1 "+lock, id).Scan(&v.Date, &v.ZooID, &v.AnimalID)
+	err := q.QueryRow(ctx, byID, id).Scan(&v.Date, &v.ZooID, &v.AnimalID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return zootour.Visit{}, zootour.NotFound("visit", id)
 	}
@@ -556,7 +557,7 @@ func getVisit(ctx context.Context, q querier, id int64, lock string) (zootour.Vi
 func (s *Store) UpdateVisit(ctx context.Context, id int64, u zootour.VisitUpdate) (zootour.Visit, error) {
 	var v zootour.Visit
 	err := s.writeTx(ctx, func(tx txn) error {
-		old, err := getVisit(ctx, tx, id, "")
+		old, err := getVisit(ctx, tx, s.visitByID, id)
 		if err != nil {
 			return err
 		}
@@ -607,7 +608,7 @@ func (s *Store) DeleteVisit(ctx context.Context, id int64) error {
 		return err
 	}
 	err := s.writeTx(ctx, func(tx txn) error {
-		v, err := getVisit(ctx, tx, id, "")
+		v, err := getVisit(ctx, tx, s.visitByID, id)
 		if err != nil {
 			return err
 		}
