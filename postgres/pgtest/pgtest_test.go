@@ -53,3 +53,44 @@ func TestURL(t *testing.T) {
 		t.Errorf("schema %s still exists after the test", schema)
 	}
 }
+
+// TestPgtestServer: a server of the test's own takes its settings, stops
+// and starts again, and is gone (process and folder) once the test ends.
+func TestPgtestServer(t *testing.T) {
+	if os.Getenv(pgtest.Env) == "" {
+		t.Skipf("starts a PostgreSQL server of its own, from PostgreSQL's binaries: %s=postgres://postgres@127.0.0.1:5432/test?sslmode=disable go test ./postgres/pgtest/", pgtest.Env)
+	}
+	ctx := context.Background()
+	setting := func(url string) (string, error) {
+		conn, err := pgx.Connect(ctx, url)
+		if err != nil {
+			return "", err
+		}
+		defer conn.Close(ctx)
+		var v string
+		err = conn.QueryRow(ctx, "SHOW max_connections").Scan(&v)
+		return v, err
+	}
+	var url string
+	t.Run("own", func(t *testing.T) {
+		srv := pgtest.NewServer(t, "max_connections=20")
+		url = srv.URL
+		if v, err := setting(url); err != nil || v != "20" {
+			t.Fatalf("max_connections = %q, %v; want 20", v, err)
+		}
+		srv.Stop(t)
+		if _, err := setting(url); err == nil {
+			t.Error("the server answers after Stop")
+		}
+		srv.Start(t)
+		if v, err := setting(url); err != nil || v != "20" {
+			t.Errorf("after Start: max_connections = %q, %v; want 20", v, err)
+		}
+	})
+	if url == "" {
+		t.Skip("no server was started")
+	}
+	if _, err := setting(url); err == nil {
+		t.Errorf("the server at %s still answers after the test", url)
+	}
+}

@@ -2,18 +2,13 @@ package pgtest
 
 import (
 	"context"
-	"fmt"
-	"net"
+	"errors"
 	"net/url"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"sort"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/zootour/zootour/internal/pgserver"
 )
 
 // ReplicaEnv is the environment variable that makes Replicated fail, not
@@ -29,11 +24,7 @@ type Server struct {
 	URL  string
 	Port int
 
-	bin, dir, data string
-	settings       []string
-	// running is whether the server runs; stopping whether the test's
-	// end stops it, if it runs then.
-	running, stopping bool
+	srv *pgserver.Server
 }
 
 // NewServer starts a server of the test's own (initdb into a temporary
@@ -43,128 +34,52 @@ type Server struct {
 // no PostgreSQL binaries or no postgres user.
 func NewServer(tb testing.TB, settings ...string) *Server {
 	tb.Helper()
-	return newServer(tb, tb.Skipf, settings)
-}
-
-func newServer(tb testing.TB, skip func(string, ...any), settings []string) *Server {
-	tb.Helper()
-	s := &Server{bin: binaries(), settings: settings}
-	if s.bin == "" {
-		skip("needs PostgreSQL's server binaries (initdb, pg_ctl: pg_config --bindir, or /usr/lib/postgresql/VERSION/bin) to run a server of its own")
+	srv, err := pgserver.New(settings...)
+	if err != nil {
+		skipOrFail(tb, tb.Skipf, err)
 		return nil
 	}
-	s.makeDir(tb, skip)
-	s.data = filepath.Join(s.dir, "data")
-	if out, err := s.as(filepath.Join(s.bin, "initdb"), "-D", s.data, "-A", "trust", "-U", "postgres").CombinedOutput(); err != nil {
-		skip("initdb: %v: %s", err, out)
-		return nil
-	}
-	s.listen(tb)
-	s.Start(tb)
-	return s
+	tb.Cleanup(func() { removed(tb, srv.Remove()) })
+	return wrap(srv)
 }
 
-// binaries returns the folder of PostgreSQL's server binaries: pg_config's
-// if it has initdb, else the newest of /usr/lib/postgresql/*/bin (Debian's
-// layout), or "" if there is none.
-func binaries() string {
-	has := func(dir string) bool {
-		_, err := os.Stat(filepath.Join(dir, "initdb"))
-		return err == nil
-	}
-	if out, err := exec.Command("pg_config", "--bindir").Output(); err == nil {
-		if dir := strings.TrimSpace(string(out)); has(dir) {
-			return dir
-		}
-	}
-	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
-	sort.Slice(dirs, func(i, j int) bool { // by version: 9.6 < 15
-		return versionOf(dirs[i]) < versionOf(dirs[j])
-	})
-	for i := len(dirs) - 1; i >= 0; i-- {
-		if has(dirs[i]) {
-			return dirs[i]
-		}
-	}
-	return ""
+func wrap(srv *pgserver.Server) *Server {
+	return &Server{URL: srv.URL, Port: srv.Port, srv: srv}
 }
 
-func versionOf(bin string) float64 {
-	var v float64
-	fmt.Sscanf(filepath.Base(filepath.Dir(bin)), "%g", &v)
-	return v
-}
-
-// makeDir makes the server's folder, outside t.TempDir, whose parents the
-// postgres user may not enter, and gives it to that user.
-func (s *Server) makeDir(tb testing.TB, skip func(string, ...any)) {
+// skipOrFail ends the test on err from package pgserver: by skip where
+// the machine cannot run a server of its own, by a failure otherwise.
+func skipOrFail(tb testing.TB, skip func(string, ...any), err error) {
 	tb.Helper()
-	dir, err := os.MkdirTemp("", "zootour-pg")
-	if err != nil {
-		tb.Fatal(err)
+	if errors.Is(err, pgserver.ErrUnavailable) {
+		skip("%v", err)
+		return
 	}
-	tb.Cleanup(func() { os.RemoveAll(dir) })
-	if os.Geteuid() == 0 {
-		if out, err := exec.Command("chown", "postgres", dir).CombinedOutput(); err != nil {
-			skip("cannot give the server's folder to the postgres user: %v %s", err, out)
-		}
-	}
-	s.dir = dir
+	tb.Fatal(err)
 }
 
-// listen chooses a free port and the URL on it.
-func (s *Server) listen(tb testing.TB) {
+// removed reports the error of removing servers at the test's end.
+func removed(tb testing.TB, err error) {
 	tb.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		tb.Fatal(err)
+		tb.Errorf("pgtest: removing a server of the test's own: %v", err)
 	}
-	s.Port = ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	s.URL = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", s.Port)
-}
-
-// as runs a command as the postgres user, if the test runs as root.
-func (s *Server) as(args ...string) *exec.Cmd {
-	if os.Geteuid() == 0 {
-		return exec.Command("runuser", append([]string{"-u", "postgres", "--"}, args...)...)
-	}
-	return exec.Command(args[0], args[1:]...)
 }
 
 // Start starts the server, stopped before, and waits until it takes
 // connections.
 func (s *Server) Start(tb testing.TB) {
 	tb.Helper()
-	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off", s.Port, s.dir)
-	for _, set := range s.settings {
-		opts += " -c " + set
-	}
-	s.ctl(tb, "start", "-o", opts)
-	s.running = true
-	if !s.stopping {
-		s.stopping = true
-		tb.Cleanup(func() {
-			if s.running {
-				s.Stop(tb)
-			}
-		})
+	if err := s.srv.Start(); err != nil {
+		tb.Fatal(err)
 	}
 }
 
 // Stop stops the server (a fast shutdown: sessions are ended).
 func (s *Server) Stop(tb testing.TB) {
 	tb.Helper()
-	s.ctl(tb, "stop", "-m", "fast")
-	s.running = false
-}
-
-func (s *Server) ctl(tb testing.TB, action string, args ...string) {
-	tb.Helper()
-	cmd := append([]string{filepath.Join(s.bin, "pg_ctl"), "-D", s.data, "-w", "-l", filepath.Join(s.dir, "log"), action}, args...)
-	if out, err := s.as(cmd...).CombinedOutput(); err != nil {
-		log, _ := os.ReadFile(filepath.Join(s.dir, "log"))
-		tb.Fatalf("pg_ctl %s: %v: %s\n%s", action, err, out, log)
+	if err := s.srv.Stop(); err != nil {
+		tb.Fatal(err)
 	}
 }
 
@@ -172,6 +87,8 @@ func (s *Server) ctl(tb testing.TB, action string, args ...string) {
 // the test's own.
 type Replication struct {
 	Primary, Replica *Server
+
+	r *pgserver.Replication
 }
 
 // Replicated starts a primary (wal_level=replica, replication connections
@@ -193,22 +110,13 @@ func Replicated(tb testing.TB) *Replication {
 		skip("replica tests start a PostgreSQL primary and a streaming replica of their own, from PostgreSQL's binaries: %s=postgres://postgres@127.0.0.1:5432/test?sslmode=disable go test ./...", Env)
 		return nil
 	}
-	primary := newServer(tb, skip, []string{"wal_level=replica", "max_wal_senders=4", "wal_keep_size=64MB"})
-	if primary == nil {
+	r, err := pgserver.NewReplication()
+	if err != nil {
+		skipOrFail(tb, skip, err)
 		return nil
 	}
-	replica := &Server{bin: primary.bin, settings: []string{"hot_standby=on"}}
-	replica.makeDir(tb, skip)
-	replica.data = filepath.Join(replica.dir, "data")
-	// initdb's pg_hba.conf trusts replication connections from 127.0.0.1
-	// as it trusts the others (-A trust).
-	if out, err := replica.as(filepath.Join(replica.bin, "pg_basebackup"), "-R", "-D", replica.data, "--checkpoint=fast",
-		"-h", "127.0.0.1", "-p", fmt.Sprint(primary.Port), "-U", "postgres").CombinedOutput(); err != nil {
-		tb.Fatalf("pg_basebackup: %v: %s", err, out)
-	}
-	replica.listen(tb)
-	replica.Start(tb)
-	return &Replication{Primary: primary, Replica: replica}
+	tb.Cleanup(func() { removed(tb, r.Remove()) })
+	return &Replication{Primary: wrap(r.Primary), Replica: wrap(r.Replica), r: r}
 }
 
 // URLs creates a fresh schema on the primary, dropped when the test ends,
@@ -235,38 +143,29 @@ func withSchema(tb testing.TB, base, schema string) string {
 
 // PauseReplay pauses the replica's replay of the primary's WAL until
 // ResumeReplay or the test's end: the replica goes on answering, from
-// where it stopped. A pause takes effect at the next record replayed, so
-// PauseReplay writes to the primary (a commit record) until it holds.
+// where it stopped.
 func (r *Replication) PauseReplay(tb testing.TB) {
 	tb.Helper()
-	execSQL(tb, r.Replica.URL, "SELECT pg_wal_replay_pause()")
 	tb.Cleanup(func() {
-		if r.Replica.running {
-			execSQL(tb, r.Replica.URL, "SELECT pg_wal_replay_resume()")
+		if r.Replica.srv.Running() {
+			r.ResumeReplay(tb)
 		}
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	replica, err := pgx.Connect(ctx, r.Replica.URL)
-	if err != nil {
+	if err := r.r.PauseReplay(ctx); err != nil {
 		tb.Fatal(err)
-	}
-	defer replica.Close(ctx)
-	for {
-		var state string
-		if err := replica.QueryRow(ctx, "SELECT pg_get_wal_replay_pause_state()").Scan(&state); err != nil {
-			tb.Fatalf("pgtest: the replica's pause: %v", err)
-		}
-		if state == "paused" {
-			return
-		}
-		execSQL(tb, r.Primary.URL, "SELECT txid_current()")
-		time.Sleep(10 * time.Millisecond)
 	}
 }
 
 // ResumeReplay resumes the replica's replay after PauseReplay.
 func (r *Replication) ResumeReplay(tb testing.TB) {
 	tb.Helper()
-	execSQL(tb, r.Replica.URL, "SELECT pg_wal_replay_resume()")
+	// Not the test's context: PauseReplay's cleanup resumes after it is
+	// canceled.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := r.r.ResumeReplay(ctx); err != nil {
+		tb.Fatal(err)
+	}
 }

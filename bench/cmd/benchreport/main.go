@@ -45,7 +45,8 @@ func run() error {
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run (not of its child processes) to this file")
 	save := flag.String("save", "", "also save the results as JSON in this file")
 	load := flag.String("load", "", "write the report from results saved by -save instead of measuring")
-	analysis := flag.String("analysis", "", "a Markdown file to include after the targets: the analysis of a run (bench/analysis.md)")
+	var analysis files
+	flag.Var(&analysis, "analysis", "a Markdown file to include after the targets (bench/analysis.md, bench/soak.md, bench/scaling.md); repeat it for more, included in order")
 	flag.StringVar(&cfg.Postgres, "postgres", cfg.Postgres, "PostgreSQL URL for a schema of the run's own (default $ZOOTOUR_TEST_POSTGRES)")
 	flag.StringVar(&cfg.Dir, "dir", "", "folder for the SQLite files (default: a temporary one)")
 	flag.IntVar(&cfg.Timer.Reps, "reps", cfg.Timer.Reps, "timing samples per figure (the median counts)")
@@ -69,14 +70,15 @@ func run() error {
 		return fmt.Errorf("-visits-per-animal: %d is not a positive number", cfg.VisitsPerAnimal)
 	}
 
-	var notes string
-	if *analysis != "" {
-		b, err := os.ReadFile(*analysis)
+	var parts []string
+	for _, path := range analysis {
+		b, err := os.ReadFile(path)
 		if err != nil {
-			return err
+			return fmt.Errorf("-analysis: %w", err)
 		}
-		notes = string(b)
+		parts = append(parts, strings.TrimSpace(string(b)))
 	}
+	notes := strings.Join(parts, "\n\n")
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -134,6 +136,16 @@ func run() error {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "benchreport: wrote %s and %s in %v\n", *out, *svg, rep.Took.Round(time.Second))
+	return nil
+}
+
+// files is a flag that may be given more than once: each names a file.
+type files []string
+
+func (f *files) String() string { return strings.Join(*f, ",") }
+
+func (f *files) Set(path string) error {
+	*f = append(*f, path)
 	return nil
 }
 
