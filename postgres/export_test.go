@@ -25,3 +25,11 @@ func OneClient() Option {
 // VisitByIDSQL is the statement a store of that layout reads a visit by ID
 // with.
 var VisitByIDSQL = visitByIDSQL
+
+// SetCommitWithin sets the bound of a commit for a test, and returns the
+// function that puts it back.
+func SetCommitWithin(d time.Duration) func() {
+	old := commitWithin
+	commitWithin = d
+	return func() { commitWithin = old }
+}

@@ -109,8 +109,10 @@ func (s *Store) writeTx(ctx context.Context, fn func(txn) error) error {
 	return fmt.Errorf("postgres: gave up after %d attempts: other writers kept changing the same records", maxAttempts)
 }
 
-// commitWithin bounds a commit that its caller's context no longer bounds.
-const commitWithin = 30 * time.Second
+// commitWithin bounds a commit (or a rollback) that its caller's context
+// no longer bounds, from when it starts: a transaction itself may take
+// longer (an import of 10^7 visits takes minutes).
+var commitWithin = 30 * time.Second
 
 // inTx runs fn in a transaction and commits it. Once fn is done, the
 // commit is not cancelled with ctx: cancelled in flight, it could have
@@ -123,11 +125,14 @@ func (s *Store) inTx(ctx context.Context, fn func(pgx.Tx) error) (err error) {
 	if err != nil {
 		return err
 	}
-	detached, cancel := context.WithTimeout(context.WithoutCancel(ctx), commitWithin)
-	defer cancel()
+	detached := func() (context.Context, context.CancelFunc) {
+		return context.WithTimeout(context.WithoutCancel(ctx), commitWithin)
+	}
 	defer func() {
 		if err != nil {
-			tx.Rollback(detached)
+			rctx, cancel := detached()
+			defer cancel()
+			tx.Rollback(rctx)
 		}
 	}()
 	if err := fn(tx); err != nil {
@@ -136,10 +141,12 @@ func (s *Store) inTx(ctx context.Context, fn func(pgx.Tx) error) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := tx.Commit(detached); err != nil {
+	cctx, cancel := detached()
+	defer cancel()
+	if err := tx.Commit(cctx); err != nil {
 		return err
 	}
-	s.replica.wrote(detached)
+	s.replica.wrote(cctx)
 	return nil
 }
 
