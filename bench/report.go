@@ -1063,7 +1063,7 @@ func (r *Report) writeImportShare(p printer) {
 // to the data files (download.go).
 func (r *Report) writeDownloads(p func(string, ...any)) {
 	p("## CSV download of every visit\n\n")
-	p("`GET /api/visits?format=csv` through the real server on loopback, read whole by a client in the same process, against `zootour export DIR` (`csvio.Export`: all three data files), each in a child process of its own, alternating; median of up to 3 runs. The download streams a page of %d visits at a time; the peak is the whole process's (server, client, the store's connections and their page caches), measured, not a bound.\n\n", zootour.AllPageSize)
+	p("`GET /api/visits?format=csv` through the real server on loopback, read whole by a client in the same process, against `zootour export DIR` (`csvio.Export`: all three data files), each in a child process of its own, alternating; median of up to 3 runs. The download streams a page of %d visits at a time; the peak is the whole process's (server, client, the store's connections and their page caches), measured, not a bound. SQLite's grows with the database up to what its pool holds: the pages come from each of its four readers in turn, and each keeps up to 8 MiB of pages (16 MiB resident with modernc's allocator; README, *SQLite settings*).\n\n", zootour.AllPageSize)
 	p("| store | visits | download visits/s | export visits/s | download / export | download peak RSS | export peak RSS |\n")
 	p("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	for _, name := range r.stores() {
