@@ -34,43 +34,23 @@ type HTTPResult struct {
 // A first request checks that the answer is a page of want items; then a
 // round of 2 requests per client, not counted, opens the connections.
 func LoadHTTP(ctx context.Context, s zootour.Store, path string, want, clients, requests int) (HTTPResult, error) {
-	// As a registrar's program reads: with a viewer's token, which every
-	// request shows and the server looks up.
-	svc := accounts.New(s)
-	if _, err := svc.AddUser(ctx, "bench-viewer", zootour.Viewer, ""); err != nil && zootour.ErrorCode(err) != zootour.ECONFLICT {
-		return HTTPResult{}, err
-	}
-	token, _, err := svc.AddToken(ctx, "bench-viewer", "load")
+	srv, err := serveAPI(ctx, s, clients)
 	if err != nil {
 		return HTTPResult{}, err
 	}
-	srv := web.New(s, web.Config{
-		Addr:        "127.0.0.1:0",
-		Logger:      slog.New(slog.DiscardHandler),
-		Stdout:      io.Discard,
-		Stderr:      io.Discard,
-		MaxInFlight: 2 * clients, // never answer 503 to the load itself
-	})
-	ln, err := srv.Listen()
-	if err != nil {
-		return HTTPResult{}, err
-	}
-	ctx, stop := context.WithCancel(ctx)
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ctx, ln) }()
-	defer func() { stop(); <-served }()
+	defer srv.stop()
 
 	tr := &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients, DisableCompression: true}
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr, Timeout: time.Minute}
-	url := "http://" + ln.Addr().String() + path
+	url := srv.base + path
 
 	get := func(check bool) error {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 		if err != nil {
 			return err
 		}
-		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Authorization", "Bearer "+srv.token)
 		resp, err := client.Do(req)
 		if err != nil {
 			return err
@@ -111,6 +91,40 @@ func LoadHTTP(ctx context.Context, s zootour.Store, path string, want, clients, 
 		PerSecond: float64(requests) / took.Seconds(),
 		P50:       percentile(lat, 50), P99: percentile(lat, 99), Max: lat[len(lat)-1],
 	}, nil
+}
+
+// apiServer is the API of one store on a loopback port: the handler
+// `zootour serve` runs (web.New), and a viewer's token to read with, as a
+// registrar's program reads (every request shows it; the server looks it
+// up).
+type apiServer struct {
+	base, token string
+	store       zootour.Store
+	stop        func()
+}
+
+// serveAPI serves s on 127.0.0.1 with a bound of requests in flight that
+// clients never reach, so that the load is never answered 503.
+func serveAPI(ctx context.Context, s zootour.Store, clients int) (*apiServer, error) {
+	svc := accounts.New(s)
+	if _, err := svc.AddUser(ctx, "bench-viewer", zootour.Viewer, ""); err != nil && zootour.ErrorCode(err) != zootour.ECONFLICT {
+		return nil, fmt.Errorf("bench: the load's user: %w", err)
+	}
+	token, _, err := svc.AddToken(ctx, "bench-viewer", "load")
+	if err != nil {
+		return nil, fmt.Errorf("bench: the load's token: %w", err)
+	}
+	srv := web.New(s, web.Config{Addr: "127.0.0.1:0", Logger: slog.New(slog.DiscardHandler),
+		Stdout: io.Discard, Stderr: io.Discard, MaxInFlight: 2 * clients})
+	ln, err := srv.Listen()
+	if err != nil {
+		return nil, fmt.Errorf("bench: the API server: %w", err)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ctx, ln) }()
+	return &apiServer{base: "http://" + ln.Addr().String(), token: token, store: s,
+		stop: func() { cancel(); <-served }}, nil
 }
 
 // run calls f n times from clients goroutines and returns each call's

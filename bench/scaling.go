@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -16,11 +15,9 @@ import (
 	"time"
 
 	"github.com/zootour/zootour"
-	"github.com/zootour/zootour/accounts"
 	"github.com/zootour/zootour/generate"
 	"github.com/zootour/zootour/internal/pgserver"
 	"github.com/zootour/zootour/postgres"
-	"github.com/zootour/zootour/web"
 )
 
 // PostgreSQL past one machine (issue 17; README, "How it scales past one
@@ -222,41 +219,13 @@ var loadMix = []struct {
 	}},
 }
 
-// apiServer is the API of one store on a loopback port: the handler
-// `zootour serve` runs (web.New), and a viewer's token to read with.
-type apiServer struct {
-	base, token string
-	store       *postgres.Store
-	stop        func()
-}
-
-// serveAPI serves s on 127.0.0.1 with a bound of requests in flight that
-// clients never reach, so that the load is never answered 503.
-func serveAPI(ctx context.Context, s *postgres.Store, clients int) (*apiServer, error) {
-	svc := accounts.New(s)
-	if _, err := svc.AddUser(ctx, "bench-viewer", zootour.Viewer, ""); err != nil && zootour.ErrorCode(err) != zootour.ECONFLICT {
-		return nil, fmt.Errorf("bench: the load's user: %w", err)
-	}
-	token, _, err := svc.AddToken(ctx, "bench-viewer", "scaling")
-	if err != nil {
-		return nil, fmt.Errorf("bench: the load's token: %w", err)
-	}
-	srv := web.New(s, web.Config{Addr: "127.0.0.1:0", Logger: slog.New(slog.DiscardHandler),
-		Stdout: io.Discard, Stderr: io.Discard, MaxInFlight: 2 * clients})
-	ln, err := srv.Listen()
-	if err != nil {
-		return nil, fmt.Errorf("bench: the API server: %w", err)
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ctx, ln) }()
-	return &apiServer{base: "http://" + ln.Addr().String(), token: token, store: s,
-		stop: func() { cancel(); <-served }}, nil
-}
-
 // replicaStatus returns the store's replica status; zero without one.
 func (a *apiServer) replicaStatus() zootour.ReplicaStatus {
-	st, _ := a.store.ReplicaStatus()
+	r, ok := a.store.(zootour.Replicated)
+	if !ok {
+		return zootour.ReplicaStatus{}
+	}
+	st, _ := r.ReplicaStatus()
 	return st
 }
 
