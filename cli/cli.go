@@ -225,13 +225,19 @@ func (a *app) run(body func(ctx context.Context, s zootour.Store, args []string)
 
 // dsn returns the store to use: --db, then $ZOOTOUR_DB, then DefaultDB.
 func (a *app) dsn() string {
-	if a.dbFlag != "" {
-		return a.dbFlag
-	}
-	if v := a.env.Getenv("ZOOTOUR_DB"); v != "" {
+	if v := a.flagOrEnv(a.dbFlag, "ZOOTOUR_DB"); v != "" {
 		return v
 	}
 	return DefaultDB
+}
+
+// flagOrEnv returns a global flag's value if it was given, else that of
+// the environment variable that stands for it.
+func (a *app) flagOrEnv(flag, env string) string {
+	if flag != "" {
+		return flag
+	}
+	return a.env.Getenv(env)
 }
 
 // createsDB marks, in a command's annotations, a command that may create
@@ -282,22 +288,14 @@ func (a *app) open(ctx context.Context, mayCreate bool) (zootour.Store, error) {
 		}
 	}
 	var opts []postgres.Option
-	read := a.readFlag
-	if read == "" {
-		read = a.env.Getenv("ZOOTOUR_DB_READ")
-	}
-	if read != "" {
+	if read := a.flagOrEnv(a.readFlag, "ZOOTOUR_DB_READ"); read != "" {
 		opt, err := readReplica(dsn, read)
 		if err != nil {
 			return nil, err
 		}
 		opts = append(opts, opt)
 	}
-	parts := a.partFlag
-	if parts == "" {
-		parts = a.env.Getenv("ZOOTOUR_DB_PARTITIONS")
-	}
-	if parts != "" {
+	if parts := a.flagOrEnv(a.partFlag, "ZOOTOUR_DB_PARTITIONS"); parts != "" {
 		opt, err := partitions(dsn, parts)
 		if err != nil {
 			return nil, err
