@@ -151,7 +151,7 @@ func (w *recordWriter[T]) insertBatch(batch []T) error {
 			return err
 		}
 	}
-	args := make([]any, 0, len(batch)*(1+len(w.k.values(batch[0]))))
+	args := make([]any, 0, len(batch)*w.k.width())
 	words := make([]any, 0, 2*len(batch))
 	for _, r := range batch {
 		id := w.k.id(r)

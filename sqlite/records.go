@@ -107,8 +107,11 @@ func (k kind[T]) index(ctx context.Context, tx *txn, id int64, r T) error {
 
 // insert is the statement that inserts rows records (k.cols).
 func (k kind[T]) insert(rows int) string {
-	return insertRows(`INSERT INTO `+k.table.Name+` (`+k.cols+`)`, strings.Count(k.cols, ",")+1, rows)
+	return insertRows(`INSERT INTO `+k.table.Name+` (`+k.cols+`)`, k.width(), rows)
 }
+
+// width is how many values inserting a record takes: its ID and values.
+func (k kind[T]) width() int { return strings.Count(k.cols, ",") + 1 }
 
 // insertWords is the statement that writes the words of rows records into
 // the text index (rowid, words).

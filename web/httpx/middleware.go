@@ -148,8 +148,9 @@ func (s *slot) give() {
 }
 
 // giveSlot gives back the slot of ctx's request while it writes, so that
-// a client that reads slowly holds no slot; takeSlot takes it again, or
-// returns ErrBusy. Both do nothing for a request that holds none.
+// a client that reads slowly holds no slot; takeSlot takes it again,
+// waiting for one while ctx lasts. Both do nothing for a request that
+// holds none (a nil Limiter's).
 func giveSlot(ctx context.Context) {
 	if s, ok := ctx.Value(slotKey{}).(*slot); ok {
 		s.give()
